@@ -1,0 +1,34 @@
+"""The ``conformance`` command line. The core never imports this package."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from conformance.cli.app import cli
+from conformance.core.errors import ConformanceError, ExitCode
+
+__all__ = ["cli", "main"]
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: runs the CLI and turns every user-facing error into one line and an exit code."""
+    try:
+        code = cli.main(args=argv, prog_name="conformance", standalone_mode=False)
+    except ConformanceError as exc:
+        click.secho(f"error: {exc.message}", fg="red", err=True)
+        if exc.detail:
+            click.echo(exc.detail, err=True)
+        sys.exit(int(exc.exit_code))
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(int(ExitCode.USAGE))
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    # standalone_mode=False returns the command's return value (or the exit code of ctx.exit()).
+    sys.exit(int(code or 0))

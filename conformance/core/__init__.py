@@ -1,0 +1,1 @@
+"""Core models shared by every layer. Depends only on the standard library and third-party packages."""

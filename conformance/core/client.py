@@ -1,0 +1,129 @@
+"""The HTTP client every suite uses to talk to the server under test.
+
+Two upstream behaviours shape it (see ``shared/upstream-servers.md``):
+
+* after an error handled by the server's catch-all handler, the keep-alive connection is closed and
+  the next pooled request can fail with a connection reset. That is not a conformance failure, so a
+  request that fails on a reused connection is retried once on a fresh one;
+* a server that cannot be reached, or that hangs past the timeouts, is a harness error (exit 3),
+  never a finding and never a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from conformance.core.errors import HarnessError, UsageError
+from conformance.core.redact import Redactor
+
+__all__ = ["ClientSettings", "TargetClient", "parse_header", "validate_base_url"]
+
+_RETRYABLE = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
+
+
+def validate_base_url(base_url: str) -> str:
+    """Normalise ``base_url`` (no trailing slash) or raise a one-line usage error."""
+    url = base_url.strip().rstrip("/")
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError) as exc:
+        raise UsageError(f"--base-url {base_url!r} is not a valid URL ({exc})") from None
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise UsageError(f"--base-url {base_url!r} must be an absolute http(s) URL such as http://127.0.0.1:8321")
+    return url
+
+
+def parse_header(raw: str) -> tuple[str, str]:
+    """``'Name: value'`` -> ``('Name', 'value')``; a usage error for anything else."""
+    name, sep, value = raw.partition(":")
+    if not sep or not name.strip() or any(c.isspace() for c in name.strip()):
+        raise UsageError(f"--header {raw!r} must look like 'Name: value'")
+    return name.strip(), value.strip()
+
+
+@dataclass(frozen=True)
+class ClientSettings:
+    base_url: str
+    api_key: str | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+    connect_timeout: float = 5.0
+    read_timeout: float = 60.0
+
+    def all_headers(self) -> dict[str, str]:
+        headers = dict(self.headers)
+        if self.api_key:
+            headers.setdefault("Authorization", f"Bearer {self.api_key}")
+        return headers
+
+    def redactor(self) -> Redactor:
+        return Redactor.for_values([*(v for v in (self.api_key,) if v), *self.headers.values()], self.headers)
+
+
+class TargetClient:
+    """A thin httpx wrapper bound to one server: auth, timeouts, retry-once and error mapping."""
+
+    def __init__(self, settings: ClientSettings, *, transport: httpx.BaseTransport | None = None) -> None:
+        self.settings = settings
+        self.redactor = settings.redactor()
+        timeout = httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout)
+        self._http = httpx.Client(
+            base_url=settings.base_url, headers=settings.all_headers(), timeout=timeout, transport=transport
+        )
+
+    def __enter__(self) -> TargetClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    @property
+    def http(self) -> httpx.Client:
+        return self._http
+
+    def build(self, method: str, path: str, **kwargs: Any) -> httpx.Request:
+        return self._http.build_request(method, path, **kwargs)
+
+    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """Send a request and read the whole response."""
+        return self.send(self.build(method, path, **kwargs))
+
+    def send(self, request: httpx.Request, *, stream: bool = False) -> httpx.Response:
+        try:
+            return self._send_with_retry(request, stream=stream)
+        except httpx.TimeoutException as exc:
+            raise HarnessError(
+                f"{request.method} {request.url} timed out after {self._timeout_for(exc)} ({type(exc).__name__})"
+            ) from None
+        except httpx.ConnectError as exc:
+            raise HarnessError(f"cannot connect to {self.settings.base_url}: {exc}") from None
+        except httpx.HTTPError as exc:
+            raise HarnessError(f"{request.method} {request.url} failed: {type(exc).__name__}: {exc}") from None
+
+    @contextmanager
+    def stream(self, request: httpx.Request) -> Iterator[httpx.Response]:
+        response = self.send(request, stream=True)
+        try:
+            yield response
+        finally:
+            response.close()
+
+    def _send_with_retry(self, request: httpx.Request, *, stream: bool) -> httpx.Response:
+        try:
+            return self._http.send(request, stream=stream)
+        except _RETRYABLE:
+            # A reset on a pooled keep-alive connection: retry once on a fresh connection.
+            # httpx drops the broken connection from its pool, so this send opens a new one.
+            return self._http.send(request, stream=stream)
+
+    def _timeout_for(self, exc: httpx.TimeoutException) -> str:
+        if isinstance(exc, httpx.ConnectTimeout):
+            return f"{self.settings.connect_timeout:g}s connecting"
+        return f"{self.settings.read_timeout:g}s"

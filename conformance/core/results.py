@@ -1,0 +1,173 @@
+"""Findings and results: the data every suite produces and every report reads.
+
+Reports are pure functions of a :class:`RunResult`; nothing here knows how it was produced.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from conformance.core.errors import ExitCode
+
+__all__ = [
+    "CaseResult",
+    "Evidence",
+    "Finding",
+    "RunResult",
+    "Severity",
+    "Status",
+    "Target",
+    "utc_now",
+]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Severity(StrEnum):
+    """How strongly the contract states a rule (RFC 2119 words)."""
+
+    MUST = "MUST"
+    SHOULD = "SHOULD"
+    MAY = "MAY"
+
+    @property
+    def rank(self) -> int:
+        return {"MAY": 0, "SHOULD": 1, "MUST": 2}[self.value]
+
+
+class Status(StrEnum):
+    """Outcome of one case, ordered ``disabled < skip < pass < fail < error``.
+
+    ``fail`` means the server broke the contract; ``error`` means the harness, the network or
+    the configuration broke and the case could not be judged.
+    """
+
+    DISABLED = "disabled"
+    SKIP = "skip"
+    PASS = "pass"
+    FAIL = "fail"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return _STATUS_ORDER.index(self)
+
+    @classmethod
+    def worst(cls, statuses: list[Status]) -> Status:
+        return max(statuses, key=lambda s: s.rank, default=cls.SKIP)
+
+
+_STATUS_ORDER = [Status.DISABLED, Status.SKIP, Status.PASS, Status.FAIL, Status.ERROR]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Evidence(_Frozen):
+    """Excerpts of the exchange that shows a finding, with secrets already redacted."""
+
+    request: str = Field(description="Request line, headers and a body excerpt.")
+    response: str = Field(description="Status line, headers and a body excerpt.")
+
+
+class Finding(_Frozen):
+    """One broken rule, observed once."""
+
+    check_id: str = Field(description="Stable id of the check or diff rule, e.g. 'responses-stream-first-event'.")
+    severity: Severity
+    operation: str = Field(description="'METHOD /path/template' or a scenario/interaction name.")
+    message: str = Field(description="One line saying what was expected and what happened.")
+    reproduction: str | None = Field(default=None, description="A curl command that reproduces it.")
+    evidence: Evidence | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """Identity used by baselines: the same rule broken on the same operation."""
+        return (self.check_id, self.operation)
+
+
+class CaseResult(_Frozen):
+    """The outcome of one named case (a hierarchical id like ``smoke/chat-completions/stream``)."""
+
+    id: str
+    suite: str
+    operation: str | None = None
+    status: Status
+    duration_s: float = 0.0
+    findings: tuple[Finding, ...] = ()
+    error: str | None = Field(default=None, description="Why the harness could not judge (status 'error').")
+    reason: str | None = Field(default=None, description="Why the case was skipped or disabled.")
+    details: dict[str, Any] = Field(default_factory=dict, description="Suite-specific extras (e.g. diffs).")
+
+
+class Target(_Frozen):
+    """The server under test."""
+
+    base_url: str
+    profile: str
+    server: str | None = Field(default=None, description="Server name, e.g. 'ogx' or 'llama-stack'.")
+    version: str | None = Field(default=None, description="Server version from /v1/version when it answers.")
+    embedded: bool = Field(default=False, description="True when the suite started the server itself.")
+
+    @property
+    def label(self) -> str:
+        name = " ".join(p for p in (self.server, self.version) if p) or "unknown server"
+        return f"{name} at {self.base_url}"
+
+
+class RunResult(_Frozen):
+    """Everything one invocation found. ``report.json`` is this model serialized."""
+
+    schema_version: int = 1
+    suite_version: str
+    target: Target
+    started_at: datetime
+    finished_at: datetime
+    cases: tuple[CaseResult, ...]
+    baselined: tuple[tuple[str, str], ...] = Field(
+        default=(), description="(check id, operation) keys of findings that the baseline expected."
+    )
+    stale: tuple[tuple[str, str], ...] = Field(
+        default=(), description="Baseline keys that no longer occur."
+    )
+    allow_stale: bool = False
+    fail_on: Severity = Field(
+        default=Severity.SHOULD, description="Findings at or above this severity fail the run."
+    )
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for case in self.cases for f in case.findings]
+
+    def gates(self, finding: Finding) -> bool:
+        """True when this finding is severe enough to fail the run."""
+        return finding.severity.rank >= self.fail_on.rank
+
+    @property
+    def unexpected_findings(self) -> list[Finding]:
+        """Gating findings the baseline did not expect: these make the run exit 1."""
+        expected = set(self.baselined)
+        return [f for f in self.findings if self.gates(f) and f.key not in expected]
+
+    def counts(self) -> dict[Status, int]:
+        counter = Counter(case.status for case in self.cases)
+        return {status: counter.get(status, 0) for status in _STATUS_ORDER}
+
+    @property
+    def exit_code(self) -> ExitCode:
+        """0 conformant, 1 unexpected failures or stale baseline, 3 the harness could not judge."""
+        if any(case.status is Status.ERROR for case in self.cases):
+            return ExitCode.HARNESS
+        if self.unexpected_findings:
+            return ExitCode.FAILURES
+        if self.stale and not self.allow_stale:
+            return ExitCode.FAILURES
+        return ExitCode.OK

@@ -1,0 +1,139 @@
+"""Isolated, cached virtual environments for upstream packages.
+
+Each upstream release pins its own pydantic/fastapi/openai, so each gets its own environment under
+the user cache directory, created once with uv and reused while its requirements are unchanged.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from conformance.core.errors import HarnessError
+
+__all__ = ["EnvSpec", "Environment", "cache_root", "ensure_environment"]
+
+_READY = "conformance-env.json"
+ProgressFn = Callable[[str], None]
+
+
+def cache_root() -> Path:
+    """``$CONFORMANCE_CACHE_DIR`` or the user cache directory."""
+    override = os.environ.get("CONFORMANCE_CACHE_DIR")
+    root = Path(override) if override else Path(platformdirs.user_cache_dir("llama-stack-conformance"))
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+@dataclass(frozen=True, slots=True)
+class EnvSpec:
+    """What to install: a readable name and the exact requirement strings."""
+
+    name: str
+    requirements: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        payload = json.dumps([self.requirements, sys.version_info[:2]]).encode()
+        return f"{self.name}-{hashlib.sha256(payload).hexdigest()[:12]}"
+
+
+@dataclass(frozen=True, slots=True)
+class Environment:
+    spec: EnvSpec
+    path: Path
+
+    @property
+    def python(self) -> Path:
+        return self.path / "bin" / "python"
+
+    def run(self, args: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(self.python), *args], text=True, check=False, **kwargs)  # type: ignore[call-overload, no-any-return]
+
+
+def _uv() -> str | None:
+    try:
+        from uv import find_uv_bin
+
+        return str(find_uv_bin())
+    except (ImportError, FileNotFoundError):
+        return shutil.which("uv")
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _is_ready(path: Path, spec: EnvSpec) -> bool:
+    marker = path / _READY
+    if not marker.is_file() or not (path / "bin" / "python").exists():
+        return False
+    try:
+        return bool(json.loads(marker.read_text()).get("requirements") == list(spec.requirements))
+    except (OSError, ValueError):
+        return False
+
+
+def _run_step(cmd: list[str], what: str, progress: ProgressFn, env: dict[str, str]) -> None:
+    progress(what)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    tail: list[str] = []
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        line = line.rstrip()
+        if line:
+            tail = [*tail[-30:], line]
+            progress(f"{what}: {line[:100]}")
+    if proc.wait() != 0:
+        raise HarnessError(f"{what} failed (exit {proc.returncode})", detail="\n".join(tail))
+
+
+def ensure_environment(spec: EnvSpec, progress: ProgressFn | None = None) -> Environment:
+    """Return the ready environment for ``spec``, creating it first if needed."""
+    report = progress or (lambda _msg: None)
+    root = cache_root() / "envs"
+    path = root / spec.key
+    env = Environment(spec, path)
+    if _is_ready(path, spec):
+        return env
+    with _locked(root / f"{spec.key}.lock"):
+        if _is_ready(path, spec):  # another process built it while we waited
+            return env
+        if path.exists():
+            shutil.rmtree(path)
+        uv = _uv()
+        child_env = {**os.environ, "VIRTUAL_ENV": str(path)}
+        child_env.pop("PYTHONPATH", None)
+        if uv:
+            _run_step([uv, "venv", "--quiet", "--python", sys.executable, str(path)],
+                      f"creating environment {spec.name}", report, child_env)
+            install = [uv, "pip", "install", "--python", str(env.python), *spec.requirements]
+        else:
+            _run_step([sys.executable, "-m", "venv", str(path)], f"creating environment {spec.name}", report, child_env)
+            install = [str(env.python), "-m", "pip", "install", "--disable-pip-version-check", *spec.requirements]
+        try:
+            _run_step(install, f"installing {spec.name}", report, child_env)
+        except HarnessError:
+            shutil.rmtree(path, ignore_errors=True)
+            raise
+        (path / _READY).write_text(json.dumps({"name": spec.name, "requirements": list(spec.requirements)}))
+        report(f"environment {spec.name} ready")
+    return env
