@@ -8,8 +8,11 @@ from conformance.core.errors import ExitCode
 
 
 def pending_command(name: str, summary: str, issue: int) -> click.Command:
-    @click.command(name, help=f"{summary}\n\nNot implemented yet (issue #{issue}).",
-                   context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+    @click.command(
+        name,
+        help=f"{summary}\n\nNot implemented yet (issue #{issue}).",
+        context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+    )
     @click.pass_context
     def command(ctx: click.Context) -> None:
         click.echo(f"conformance {name}: not implemented yet (issue #{issue})", err=True)

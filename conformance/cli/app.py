@@ -22,6 +22,13 @@ def cli() -> None:
     """
 
 
-for command in (run.command, check.command, replay.command, record.command, export.command,
-                reference.group, model.group):
+for command in (
+    run.command,
+    check.command,
+    replay.command,
+    record.command,
+    export.command,
+    reference.group,
+    model.group,
+):
     cli.add_command(command)

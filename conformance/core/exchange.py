@@ -41,8 +41,9 @@ def to_curl(request: httpx.Request, redactor: Redactor) -> str:
     return shlex.join(parts)
 
 
-def evidence(request: httpx.Request, response: httpx.Response | None, redactor: Redactor,
-             body_text: str | None = None) -> Evidence:
+def evidence(
+    request: httpx.Request, response: httpx.Response | None, redactor: Redactor, body_text: str | None = None
+) -> Evidence:
     """Redacted excerpts of an exchange. ``body_text`` overrides the response body (e.g. a read stream)."""
     req_lines = [f"{request.method} {redactor.text(str(request.url))}"]
     req_lines += [f"{k}: {v}" for k, v in redactor.headers(request.headers.multi_items()).items()]

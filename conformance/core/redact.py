@@ -39,6 +39,4 @@ class Redactor:
 
     def headers(self, headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> dict[str, str]:
         items = headers.items() if isinstance(headers, Mapping) else headers
-        return {
-            name: (REDACTED if name.lower() in self.header_names else self.text(value)) for name, value in items
-        }
+        return {name: (REDACTED if name.lower() in self.header_names else self.text(value)) for name, value in items}

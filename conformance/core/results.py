@@ -135,13 +135,9 @@ class RunResult(_Frozen):
     baselined: tuple[tuple[str, str], ...] = Field(
         default=(), description="(check id, operation) keys of findings that the baseline expected."
     )
-    stale: tuple[tuple[str, str], ...] = Field(
-        default=(), description="Baseline keys that no longer occur."
-    )
+    stale: tuple[tuple[str, str], ...] = Field(default=(), description="Baseline keys that no longer occur.")
     allow_stale: bool = False
-    fail_on: Severity = Field(
-        default=Severity.SHOULD, description="Findings at or above this severity fail the run."
-    )
+    fail_on: Severity = Field(default=Severity.SHOULD, description="Findings at or above this severity fail the run.")
 
     @property
     def findings(self) -> list[Finding]:

@@ -97,8 +97,8 @@ def _run_step(cmd: list[str], what: str, progress: ProgressFn, env: dict[str, st
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     tail: list[str] = []
     assert proc.stdout is not None
-    for line in proc.stdout:
-        line = line.rstrip()
+    for raw in proc.stdout:
+        line = raw.rstrip()
         if line:
             tail = [*tail[-30:], line]
             progress(f"{what}: {line[:100]}")
@@ -123,8 +123,12 @@ def ensure_environment(spec: EnvSpec, progress: ProgressFn | None = None) -> Env
         child_env = {**os.environ, "VIRTUAL_ENV": str(path)}
         child_env.pop("PYTHONPATH", None)
         if uv:
-            _run_step([uv, "venv", "--quiet", "--python", sys.executable, str(path)],
-                      f"creating environment {spec.name}", report, child_env)
+            _run_step(
+                [uv, "venv", "--quiet", "--python", sys.executable, str(path)],
+                f"creating environment {spec.name}",
+                report,
+                child_env,
+            )
             install = [uv, "pip", "install", "--python", str(env.python), *spec.requirements]
         else:
             _run_step([sys.executable, "-m", "venv", str(path)], f"creating environment {spec.name}", report, child_env)

@@ -1,0 +1,1 @@
+"""Executes suites against a target and assembles results."""

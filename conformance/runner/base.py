@@ -1,0 +1,180 @@
+"""Suites and their execution.
+
+A suite is a named producer of :class:`CaseResult` objects. The runner executes suites against one
+target and assembles a :class:`RunResult`; it turns a harness exception inside a case into an
+``error`` case (the harness broke) and never into a ``fail`` (the server broke the contract).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from typing import Protocol
+
+from conformance import __version__
+from conformance.core.client import TargetClient
+from conformance.core.errors import ConformanceError
+from conformance.core.profiles import Profile
+from conformance.core.results import CaseResult, Finding, RunResult, Severity, Status, Target, utc_now
+
+__all__ = [
+    "CaseRecorder",
+    "EventSink",
+    "RunContext",
+    "RunOptions",
+    "Suite",
+    "case_status",
+    "execute",
+    "selected",
+]
+
+EventSink = Callable[[CaseResult], None]
+"""Called once per finished case, in order (progress display, streaming reporters)."""
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    fail_on: Severity = Severity.SHOULD
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+
+@dataclass
+class RunContext:
+    """What every suite gets: the client bound to the target, the profile and the options."""
+
+    client: TargetClient
+    profile: Profile
+    target: Target
+    options: RunOptions = field(default_factory=RunOptions)
+
+    def wants(self, case_id: str, operation: str | None = None) -> bool:
+        """Whether ``--include``/``--exclude`` select this case; suites ask before doing the work."""
+        return selected(case_id, operation, self.options)
+
+
+class Suite(Protocol):
+    name: str
+
+    def run(self, ctx: RunContext) -> Iterable[CaseResult]: ...
+
+
+def case_status(findings: Sequence[Finding], fail_on: Severity) -> Status:
+    """``fail`` when any finding is at or above ``fail_on``, else ``pass`` (lesser findings are warnings)."""
+    return Status.FAIL if any(f.severity.rank >= fail_on.rank for f in findings) else Status.PASS
+
+
+class CaseRecorder:
+    """Builds one case: times it, collects findings and maps harness errors to ``error``.
+
+    Usage::
+
+        with CaseRecorder("smoke/models/list", suite="smoke", operation="GET /v1/models") as case:
+            case.add(finding)
+        yield case.result(fail_on)
+    """
+
+    def __init__(self, case_id: str, *, suite: str, operation: str | None = None) -> None:
+        self.case_id = case_id
+        self.suite = suite
+        self.operation = operation
+        self.findings: list[Finding] = []
+        self.error: str | None = None
+        self.skip_reason: str | None = None
+        self.details: dict[str, object] = {}
+        self._started = time.perf_counter()
+        self._duration = 0.0
+
+    def __enter__(self) -> CaseRecorder:
+        self._started = time.perf_counter()
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> bool:
+        self._duration = time.perf_counter() - self._started
+        if isinstance(exc, ConformanceError):
+            self.error = exc.message
+            return True
+        return False
+
+    def add(self, finding: Finding) -> None:
+        self.findings.append(finding)
+
+    def skip(self, reason: str) -> None:
+        self.skip_reason = reason
+
+    def result(self, fail_on: Severity) -> CaseResult:
+        if self.error is not None:
+            status = Status.ERROR
+        elif self.skip_reason is not None and not self.findings:
+            status = Status.SKIP
+        else:
+            status = case_status(self.findings, fail_on)
+        return CaseResult(
+            id=self.case_id,
+            suite=self.suite,
+            operation=self.operation,
+            status=status,
+            duration_s=round(self._duration, 4),
+            findings=tuple(self.findings),
+            error=self.error,
+            reason=self.skip_reason,
+            details=self.details,
+        )
+
+
+def selected(case_id: str, operation: str | None, options: RunOptions) -> bool:
+    """Glob patterns match either the case id or the operation (``'POST /v1/responses'``)."""
+    names = [case_id, operation or ""]
+    if options.include and not any(fnmatchcase(n, p) for p in options.include for n in names):
+        return False
+    return not any(fnmatchcase(n, p) for p in options.exclude for n in names)
+
+
+def _iter_cases(suites: Sequence[Suite], ctx: RunContext) -> Iterator[CaseResult]:
+    for suite in suites:
+        started = time.perf_counter()
+        try:
+            yield from suite.run(ctx)
+        except ConformanceError as exc:
+            # The suite could not go on (e.g. the server went away): one error case says so.
+            yield CaseResult(
+                id=f"{suite.name}/harness",
+                suite=suite.name,
+                status=Status.ERROR,
+                error=exc.message,
+                duration_s=round(time.perf_counter() - started, 4),
+            )
+
+
+def execute(
+    suites: Sequence[Suite],
+    ctx: RunContext,
+    *,
+    baseline: Iterable[tuple[str, str]] = (),
+    allow_stale: bool = False,
+    on_case: EventSink | None = None,
+) -> RunResult:
+    """Run ``suites`` in order against ``ctx.target`` and apply the known-failures ``baseline``."""
+    started = utc_now()
+    cases: list[CaseResult] = []
+    for case in _iter_cases(suites, ctx):
+        if not selected(case.id, case.operation, ctx.options):
+            continue
+        cases.append(case)
+        if on_case:
+            on_case(case)
+    expected = set(baseline)
+    seen = {f.key for case in cases for f in case.findings}
+    return RunResult(
+        suite_version=__version__,
+        target=ctx.target,
+        started_at=started,
+        finished_at=utc_now(),
+        cases=tuple(cases),
+        baselined=tuple(sorted(expected & seen)),
+        stale=tuple(sorted(expected - seen)),
+        allow_stale=allow_stale,
+        fail_on=ctx.options.fail_on,
+    )
