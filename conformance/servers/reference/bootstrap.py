@@ -1,0 +1,43 @@
+"""Starts an upstream server inside its own environment. Runs there, so it imports nothing of ours.
+
+Usage: ``python bootstrap.py MODULE:FUNCTION PROG [ARGS...]``
+
+llama-stack 0.7.3 and OGX load the ``cl100k_base`` tiktoken encoding at start-up and fail offline,
+and tiktoken verifies the sha256 of cached files, so a fake cache file does not work. Instead we
+register an offline byte-level encoding under the usual names before the server imports anything;
+token counts then differ from the real encodings, which no conformance rule depends on.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+_ENCODING_NAMES = ("cl100k_base", "o200k_base", "p50k_base", "r50k_base", "gpt2")
+_PATTERN = r"""'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"""
+
+
+def install_offline_tiktoken() -> None:
+    try:
+        import tiktoken
+        import tiktoken.registry
+    except ImportError:
+        return
+    ranks = {bytes([i]): i for i in range(256)}
+    for name in _ENCODING_NAMES:
+        tiktoken.registry.ENCODINGS[name] = tiktoken.Encoding(
+            name=name, pat_str=_PATTERN, mergeable_ranks=ranks, special_tokens={"<|endoftext|>": 256}
+        )
+
+
+def main() -> None:
+    target, prog, *args = sys.argv[1:]
+    install_offline_tiktoken()
+    module_name, _, function_name = target.partition(":")
+    entry = getattr(importlib.import_module(module_name), function_name)
+    sys.argv = [prog, *args]
+    sys.exit(entry())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,89 @@
+"""The upstream releases the suite can run as reference servers: one row each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from conformance.core.errors import UsageError
+from conformance.servers.environments import EnvSpec
+
+__all__ = ["DEFAULT_RELEASE", "RELEASES", "Release", "get_release"]
+
+
+@dataclass(frozen=True, slots=True)
+class Release:
+    """One upstream server release and how to install, configure and start it."""
+
+    id: str
+    """``name==version``, as users type it: ``ogx==1.5.0``."""
+    server: str
+    """Server family: ``ogx`` or ``llama-stack``."""
+    version: str
+    requirements: tuple[str, ...]
+    entry_point: str
+    """``module:function`` of the upstream CLI, called in-process by our bootstrap."""
+    run_args: tuple[str, ...]
+    """Arguments to the CLI before ``CONFIG --port PORT``."""
+    extra_run_args: tuple[str, ...] = ()
+    config_dir_env: str = "LLAMA_STACK_CONFIG_DIR"
+    """Environment variable that moves the server's home directory into our state directory."""
+    legacy_agents: bool = False
+    """0.3.x: ``image_name``, the ``agents`` + ``safety`` APIs, ``inline::rag-runtime``, no prompts store."""
+
+    @property
+    def env_spec(self) -> EnvSpec:
+        return EnvSpec(name=self.id.replace("==", "-"), requirements=self.requirements)
+
+
+# Extra packages the providers import at start-up (shared/upstream-servers.md): faiss for vector_io,
+# chardet/pypdf for files, sqlite-vec. mcp: llama-stack 0.7.3 breaks with mcp 2.x, OGX 1.5.0 needs it.
+_PROVIDER_EXTRAS = ("faiss-cpu", "chardet", "pypdf", "sqlite-vec")
+
+RELEASES: dict[str, Release] = {
+    r.id: r
+    for r in (
+        Release(
+            id="ogx==1.5.0",
+            server="ogx",
+            version="1.5.0",
+            requirements=("ogx==1.5.0", "ogx-api==1.5.0", "ogx-client==1.5.0", "mcp>=2", *_PROVIDER_EXTRAS),
+            entry_point="ogx.cli.ogx:main",
+            run_args=("run",),
+            extra_run_args=("--insecure",),  # without it OGX refuses to start without TLS certificates
+            config_dir_env="OGX_CONFIG_DIR",
+        ),
+        Release(
+            id="llama-stack==0.7.3",
+            server="llama-stack",
+            version="0.7.3",
+            requirements=(
+                "llama-stack==0.7.3",
+                "llama-stack-api==0.7.3",
+                "llama-stack-client==0.7.5",
+                "mcp<2",
+                *_PROVIDER_EXTRAS,
+            ),
+            entry_point="llama_stack.cli.llama:main",
+            run_args=("stack", "run"),
+        ),
+        Release(
+            id="llama-stack==0.3.0",
+            server="llama-stack",
+            version="0.3.0",
+            requirements=("llama-stack==0.3.0", "llama-stack-client==0.3.0", *_PROVIDER_EXTRAS),
+            entry_point="llama_stack.cli.llama:main",
+            run_args=("stack", "run"),
+            legacy_agents=True,
+        ),
+    )
+}
+
+DEFAULT_RELEASE = "ogx==1.5.0"
+
+
+def get_release(release_id: str) -> Release:
+    try:
+        return RELEASES[release_id.strip()]
+    except KeyError:
+        known = ", ".join(RELEASES)
+        raise UsageError(f"unknown reference release {release_id!r} (supported: {known})") from None

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conformance.servers.reference import bootstrap
+
+
+def _run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    (tmp_path / "fake_upstream.py").write_text(
+        "import json, sys\n"
+        "def main():\n"
+        "    print(json.dumps(sys.argv))\n"
+        "    try:\n"
+        "        import tiktoken\n"
+        "        print(tiktoken.get_encoding('cl100k_base').name)\n"
+        "    except ImportError:\n"
+        "        print('no tiktoken')\n"
+        "    return 7\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    return subprocess.run(
+        [sys.executable, bootstrap.__file__, *args], capture_output=True, text=True, env=env, check=False, timeout=60
+    )
+
+
+def test_bootstrap_calls_the_entry_point_with_the_upstream_argv_and_forwards_its_exit_code(tmp_path: Path) -> None:
+    proc = _run(tmp_path, "fake_upstream:main", "ogx", "run", "/cfg.yaml", "--port", "1", "--insecure")
+    assert proc.returncode == 7, proc.stderr
+    assert json.loads(proc.stdout.splitlines()[0]) == ["ogx", "run", "/cfg.yaml", "--port", "1", "--insecure"]
+
+
+def test_bootstrap_imports_nothing_of_ours() -> None:
+    # It runs inside the upstream environment, where the conformance package is not installed.
+    source = Path(bootstrap.__file__).read_text()
+    assert "from conformance" not in source and "import conformance" not in source
