@@ -56,7 +56,7 @@ def _violations() -> list[str]:
             continue
         for lineno, module in _imports(path):
             other = _package_of(module)
-            if other is None or other == "<root>" or other == own:
+            if other is None or other in {"<root>", own}:
                 continue
             if LAYERS[other] > LAYERS[own] or (LAYERS[other] == LAYERS[own] and (own, other) not in ALLOWED_SIDEWAYS):
                 problems.append(f"conformance/{rel}:{lineno}: {own} (layer {LAYERS[own]}) imports {module}")

@@ -36,4 +36,5 @@ def test_bootstrap_calls_the_entry_point_with_the_upstream_argv_and_forwards_its
 def test_bootstrap_imports_nothing_of_ours() -> None:
     # It runs inside the upstream environment, where the conformance package is not installed.
     source = Path(bootstrap.__file__).read_text()
-    assert "from conformance" not in source and "import conformance" not in source
+    assert "from conformance" not in source
+    assert "import conformance" not in source
