@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -13,10 +14,13 @@ from conformance.cli._options import client_settings, report_options, target_opt
 from conformance.core.client import ClientSettings, TargetClient
 from conformance.core.profiles import profile_for_release
 from conformance.core.results import CaseResult, RunResult, Severity, Status
-from conformance.runner.base import RunContext, RunOptions, execute
-from conformance.runner.suites import SUITES, select_suites
-from conformance.runner.target import probe_target
-from conformance.servers.reference import DEFAULT_RELEASE, RELEASES, get_release, reference_server
+from conformance.servers.reference.releases import DEFAULT_RELEASE, RELEASES, get_release
+
+if TYPE_CHECKING:
+    from conformance.runner.base import RunOptions
+
+# The runner (and through it schemathesis, jsonschema, the specs) is imported when a command runs,
+# not when the CLI starts: `conformance model serve` is spawned for every reference start.
 
 _STATUS_STYLE = {
     Status.PASS: "green",
@@ -35,6 +39,8 @@ def _server(
     if base_url:
         yield client_settings(base_url, **settings_args), None  # type: ignore[arg-type]
         return
+    from conformance.servers.reference import reference_server
+
     release_id = get_release(release).id
     with progress(f"embedded reference {release_id}") as step, reference_server(release_id, progress=step) as ref:
         yield client_settings(ref.base_url, **settings_args), release_id  # type: ignore[arg-type]
@@ -62,8 +68,11 @@ def run_and_report(
 ) -> RunResult:
     """Probe the target, execute the suites, write reports and the terminal summary."""
     from conformance.reports import render_terminal_summary, write_reports
+    from conformance.runner.base import RunContext, execute
     from conformance.runner.baseline import load_baseline
     from conformance.runner.baseline import write_baseline as save_baseline
+    from conformance.runner.suites import select_suites
+    from conformance.runner.target import probe_target
 
     known = load_baseline(baseline).keys if baseline else ()
     server = get_release(release).server if release else None
@@ -96,8 +105,8 @@ def run_and_report(
     "--suite",
     "suites",
     multiple=True,
-    type=click.Choice(list(SUITES)),
-    help="Run only these suites (repeatable; default: all).",
+    metavar="NAME",
+    help="Run only these suites (repeatable; default: all of them, in order).",
 )
 @report_options
 @click.pass_context
@@ -123,6 +132,8 @@ def command(
     Without --base-url, starts the embedded default (a real OGX 1.5.0 backed by the deterministic
     model server), judges it and stops it again.
     """
+    from conformance.runner.base import RunOptions
+
     options = RunOptions(fail_on=Severity(fail_on.upper()), include=include, exclude=exclude)
     settings_args = {"api_key": api_key, "headers": headers, "timeout": timeout}
     with _server(base_url, release, settings_args) as (settings, embedded_release):
