@@ -1,0 +1,80 @@
+"""The real upstream references start offline, answer through the deterministic model and pass the smoke suite."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import textwrap
+from collections.abc import Callable
+
+import httpx
+import pytest
+
+from conformance.core.client import ClientSettings, TargetClient
+from conformance.core.profiles import profile_for_release
+from conformance.core.results import Status
+from conformance.runner.base import RunContext, execute
+from conformance.runner.smoke import SmokeSuite
+from conformance.runner.target import probe_target
+from conformance.servers.environments import ensure_environment
+from conformance.servers.reference import RunningReference, get_release
+
+pytestmark = pytest.mark.integration
+
+ReferenceFactory = Callable[[str], RunningReference]
+
+SMOKE_RELEASES = ["ogx==1.5.0", "llama-stack==0.3.0"]
+
+
+@pytest.mark.parametrize("release", SMOKE_RELEASES)
+def test_reference_lists_the_deterministic_models(reference_servers: ReferenceFactory, release: str) -> None:
+    reference = reference_servers(release)
+    models = httpx.get(f"{reference.base_url}/v1/models", timeout=30).json()["data"]
+    ids = {m.get("id") or m.get("identifier") for m in models}
+    assert reference.chat_model in ids
+    assert "deterministic/conformance-embed" in ids or "conformance-embed" in ids
+
+
+@pytest.mark.parametrize("release", SMOKE_RELEASES)
+def test_smoke_suite_passes_on_the_reference(reference_servers: ReferenceFactory, release: str) -> None:
+    reference = reference_servers(release)
+    profile = profile_for_release(release)
+    assert profile is not None
+    with TargetClient(ClientSettings(base_url=reference.base_url)) as client:
+        target, resolved = probe_target(client, profile_id=profile.id, server=get_release(release).server)
+        result = execute([SmokeSuite()], RunContext(client=client, profile=resolved, target=target))
+    problems = {c.id: (c.error or [f.message for f in c.findings]) for c in result.cases if c.status is not Status.PASS}
+    assert problems == {}
+    assert len(result.cases) == 6
+    assert target.version == get_release(release).version
+
+
+def test_llama_stack_0_3_agent_session_and_streaming_turn_with_the_real_sdk(
+    reference_servers: ReferenceFactory,
+) -> None:
+    """The legacy Agents API works end to end through llama-stack-client 0.3.0, in its own environment."""
+    reference = reference_servers("llama-stack==0.3.0")
+    script = textwrap.dedent(
+        f"""
+        import json
+        from llama_stack_client import LlamaStackClient
+        client = LlamaStackClient(base_url={reference.base_url!r}, timeout=60)
+        agent = client.alpha.agents.create(agent_config={{"model": {reference.chat_model!r}, "instructions": "Be brief."}})
+        session = client.alpha.agents.session.create(agent_id=agent.agent_id, session_name="conformance")
+        stream = client.alpha.agents.turn.create(
+            agent_id=agent.agent_id, session_id=session.session_id,
+            messages=[{{"role": "user", "content": "Hello there"}}], stream=True,
+        )
+        events = [chunk.event.payload.event_type for chunk in stream]
+        print(json.dumps({{"agent": agent.agent_id, "session": session.session_id, "events": events}}))
+        """
+    )
+    env = ensure_environment(get_release("llama-stack==0.3.0").env_spec)
+    proc = subprocess.run([str(env.python), "-c", script], capture_output=True, text=True, timeout=180, check=False)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    outcome = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert outcome["agent"]
+    assert outcome["session"]
+    assert outcome["events"][0] == "turn_start"
+    assert outcome["events"][-1] == "turn_complete"
+    assert "step_start" in outcome["events"]

@@ -1,0 +1,69 @@
+"""Command-line contract: help everywhere, one-line errors, distinct exit codes, nothing pretends."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from conformance.cli.app import cli
+
+
+def _conformance(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "conformance", *args], capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def _commands() -> list[tuple[str, ...]]:
+    found: list[tuple[str, ...]] = [()]
+    for name, command in cli.commands.items():
+        found.append((name,))
+        for sub in getattr(command, "commands", {}):
+            found.append((name, sub))
+    return found
+
+
+@pytest.mark.parametrize("path", _commands(), ids=lambda p: " ".join(p) or "conformance")
+def test_every_command_has_help(path: tuple[str, ...]) -> None:
+    proc = _conformance(*path, "--help")
+    assert proc.returncode == 0, proc.stderr
+    assert "Usage:" in proc.stdout
+
+
+def test_unknown_release_exits_2_with_one_line_and_starts_nothing() -> None:
+    proc = _conformance("reference", "start", "--server", "ogx==9.9")
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [
+        "error: unknown reference release 'ogx==9.9' (supported: ogx==1.5.0, llama-stack==0.7.3, llama-stack==0.3.0)"
+    ]
+    assert "no reference server is running" in _conformance("reference", "status").stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("run", "--base-url", "not a url"), "--base-url 'not a url'"),
+        (("run", "--base-url", "ftp://127.0.0.1:1"), "must be an absolute http(s) URL"),
+        (("run", "--base-url", "http://127.0.0.1:1", "--header", "no-colon"), "--header 'no-colon'"),
+    ],
+)
+def test_bad_input_is_a_one_line_usage_error(args: tuple[str, ...], message: str) -> None:
+    proc = _conformance(*args)
+    assert proc.returncode == 2, proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+    assert message in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_an_unreachable_server_is_a_harness_error() -> None:
+    import socket
+
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = _conformance("run", "--base-url", f"http://127.0.0.1:{port}", "--profile", "ogx-1.5")
+    assert proc.returncode == 3, proc.stderr
+    assert f"cannot connect to http://127.0.0.1:{port}" in proc.stderr
+    assert "Traceback" not in proc.stderr
