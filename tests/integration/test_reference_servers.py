@@ -59,7 +59,8 @@ def test_llama_stack_0_3_agent_session_and_streaming_turn_with_the_real_sdk(
         import json
         from llama_stack_client import LlamaStackClient
         client = LlamaStackClient(base_url={reference.base_url!r}, timeout=60)
-        agent = client.alpha.agents.create(agent_config={{"model": {reference.chat_model!r}, "instructions": "Be brief."}})
+        config = {{"model": {reference.chat_model!r}, "instructions": "Be brief."}}
+        agent = client.alpha.agents.create(agent_config=config)
         session = client.alpha.agents.session.create(agent_id=agent.agent_id, session_name="conformance")
         stream = client.alpha.agents.turn.create(
             agent_id=agent.agent_id, session_id=session.session_id,
