@@ -1,0 +1,49 @@
+"""The suite's own checks: streaming rules and the error contract.
+
+Importing this package registers every check, so ``all_checks()`` is complete after
+``import conformance.checks``. Check ids, kinds and severities are listed in ``docs/checks.md``.
+"""
+
+from conformance.checks import agent_stream, chat_stream, error_contract, responses_stream, sse
+from conformance.checks.context import (
+    AgentTurnStreamContext,
+    ChatStreamContext,
+    ErrorProbeContext,
+    Exchange,
+    PayloadValidator,
+    ResponsesStreamContext,
+    StreamContext,
+    jsonschema_validator,
+)
+from conformance.checks.evaluate import Outcome, evaluate, evaluate_all
+from conformance.checks.profiles import SEVERITY_OVERRIDES, severity_for
+from conformance.checks.registry import KINDS, Check, NotApplicable, Violation, all_checks, check, checks_for, get_check
+
+__all__ = [
+    "KINDS",
+    "SEVERITY_OVERRIDES",
+    "AgentTurnStreamContext",
+    "ChatStreamContext",
+    "Check",
+    "ErrorProbeContext",
+    "Exchange",
+    "NotApplicable",
+    "Outcome",
+    "PayloadValidator",
+    "ResponsesStreamContext",
+    "StreamContext",
+    "Violation",
+    "agent_stream",
+    "all_checks",
+    "chat_stream",
+    "check",
+    "checks_for",
+    "error_contract",
+    "evaluate",
+    "evaluate_all",
+    "get_check",
+    "jsonschema_validator",
+    "responses_stream",
+    "severity_for",
+    "sse",
+]

@@ -1,0 +1,59 @@
+"""Comparing a streamed object with the stored one, ignoring what legitimately differs.
+
+Two things legitimately differ between a final streamed object and the same object read back:
+
+* a field that is ``null`` on one side and absent on the other: servers serialize with and without
+  ``exclude_none`` on different paths, and both mean "no value";
+* the top-level fields named in ``ignore``: fields that only one of the two representations carries
+  by design (each caller documents its set).
+
+Everything else (values, list lengths, extra keys with values) must be equal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+__all__ = ["differences"]
+
+
+def _describe(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else f"{text[:57]}..."
+
+
+def _kind(value: Any) -> str:
+    """JSON type names: ``1 == 1.0`` is the same number, but ``True == 1`` is not the same value."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    return type(value).__name__
+
+
+def _walk(a: Any, b: Any, path: str, out: list[str]) -> None:
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in sorted(set(a) | set(b), key=str):
+            left, right = a.get(key), b.get(key)
+            if left is None and right is None:
+                continue
+            _walk(left, right, f"{path}.{key}" if path else str(key), out)
+    elif isinstance(a, list) and isinstance(b, list):
+        if len(a) != len(b):
+            out.append(f"{path or '(root)'}: {len(a)} items vs {len(b)}")
+            return
+        for index, (left, right) in enumerate(zip(a, b, strict=True)):
+            _walk(left, right, f"{path}[{index}]", out)
+    elif a != b or _kind(a) != _kind(b):
+        out.append(f"{path or '(root)'}: {_describe(a)} vs {_describe(b)}")
+
+
+def differences(streamed: Any, stored: Any, *, ignore: Collection[str] = ()) -> list[str]:
+    """Paths where ``streamed`` and ``stored`` differ, each as ``'path: streamed vs stored'``."""
+    if isinstance(streamed, dict) and isinstance(stored, dict) and ignore:
+        streamed = {k: v for k, v in streamed.items() if k not in ignore}
+        stored = {k: v for k, v in stored.items() if k not in ignore}
+    out: list[str] = []
+    _walk(streamed, stored, "", out)
+    return out

@@ -1,0 +1,159 @@
+"""What a check looks at: one recorded exchange plus what the suite knows about why it was sent.
+
+Suites do the HTTP; checks only read these frozen contexts. Keeping the network out of the checks
+makes every check a pure function that a unit test can drive from a fake server's recording.
+
+A context names the check *kinds* that apply to it (``kinds``), so a stream without a function tool
+is never judged by the function-call rules and an unknown-id probe never by the invalid-body rules.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import httpx
+import jsonschema
+
+from conformance.core.sse import SSEStream
+
+__all__ = [
+    "AgentTurnStreamContext",
+    "ChatStreamContext",
+    "ErrorProbeContext",
+    "Exchange",
+    "PayloadValidator",
+    "ResponsesStreamContext",
+    "StreamContext",
+    "jsonschema_validator",
+]
+
+PayloadValidator = Callable[[Any], Sequence[str]]
+"""Validates one decoded payload and returns the problems found (empty when valid).
+
+The spec layer provides these per operation (``event_schema(...)``); checks only need the call.
+"""
+
+
+def jsonschema_validator(schema: Mapping[str, Any]) -> PayloadValidator:
+    """Adapt a JSON Schema (2020-12 unless it says otherwise) to a :data:`PayloadValidator`."""
+    cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
+    validator = cls(schema)
+
+    def validate(payload: Any) -> list[str]:
+        errors = sorted(validator.iter_errors(payload), key=lambda e: list(e.absolute_path))
+        return [f"{'/'.join(str(p) for p in e.absolute_path) or '(root)'}: {e.message}" for e in errors]
+
+    return validate
+
+
+@dataclass(frozen=True, kw_only=True)
+class Exchange:
+    """One request and what came back; ``body_text`` is the text read from a stream."""
+
+    request: httpx.Request
+    response: httpx.Response | None
+    body_text: str | None = None
+
+    @property
+    def status(self) -> int | None:
+        return self.response.status_code if self.response is not None else None
+
+    @property
+    def content_type(self) -> str:
+        return self.response.headers.get("content-type", "") if self.response is not None else ""
+
+    def text(self) -> str:
+        if self.body_text is not None:
+            return self.body_text
+        if self.response is None:
+            return ""
+        try:
+            return self.response.text
+        except httpx.ResponseNotRead:
+            return ""
+
+    def json(self) -> Any:
+        """The decoded body; raises ``ValueError`` when it is not JSON."""
+        return json.loads(self.text())
+
+
+@dataclass(frozen=True, kw_only=True)
+class StreamContext:
+    """A streamed request: the exchange, what was read from the stream, an optional validator."""
+
+    exchange: Exchange
+    stream: SSEStream
+    validator: PayloadValidator | None = None
+    """Validates each event's payload against its schema; ``None`` when no schema is known."""
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return ("sse",)
+
+    def precondition(self) -> str | None:
+        """Why rules about the stream's content cannot be judged (the request itself failed)."""
+        if self.exchange.status != 200:
+            return f"the streaming request answered HTTP {self.exchange.status} (see sse-http-status)"
+        return None
+
+    def objects(self) -> list[dict[str, Any]]:
+        """The JSON-object payloads in order; ``[DONE]`` and undecodable events are left out."""
+        return [p for p in self.stream.json_events() if isinstance(p, dict)]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResponsesStreamContext(StreamContext):
+    """``POST /v1/responses`` with ``stream: true``."""
+
+    function_tool: bool = False
+    """True when the request offered a function tool and asked for it to be called."""
+    retrieved: Exchange | None = None
+    """``GET /v1/responses/{id}`` sent after the stream ended, when the stream named an id."""
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        extra = ("responses-function-call",) if self.function_tool else ()
+        return ("sse", "responses-stream", *extra)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChatStreamContext(StreamContext):
+    """``POST /v1/chat/completions`` with ``stream: true``."""
+
+    include_usage: bool = False
+    """True when the request set ``stream_options.include_usage``."""
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        extra = ("chat-stream-usage",) if self.include_usage else ()
+        return ("sse", "chat-stream", *extra)
+
+
+@dataclass(frozen=True, kw_only=True)
+class AgentTurnStreamContext(StreamContext):
+    """A streamed agent turn (Llama Stack 0.3 Agents API)."""
+
+    retrieved: Exchange | None = None
+    """``GET .../turn/{turn_id}`` sent after the stream ended, when the stream named a turn."""
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return ("sse", "agent-stream")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ErrorProbeContext:
+    """A request built to fail: an unknown resource id or an invalid body."""
+
+    exchange: Exchange
+    expect: Literal["not-found", "invalid-body"]
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return ("error", f"error-{self.expect}")
+
+    def precondition(self) -> str | None:
+        return None

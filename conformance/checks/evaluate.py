@@ -1,0 +1,86 @@
+"""Running checks against a context and turning what they yield into findings.
+
+Checks yield bare messages; this module adds what every finding needs (check id, the profile's
+severity, the operation, a curl reproduction and redacted evidence), so checks stay small and no
+check can forget to redact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from conformance.checks.context import Exchange
+from conformance.checks.profiles import severity_for
+from conformance.checks.registry import Check, NotApplicable, Violation, checks_for
+from conformance.core.exchange import evidence, to_curl
+from conformance.core.redact import Redactor
+from conformance.core.results import Finding
+
+__all__ = ["MAX_FINDINGS_PER_CHECK", "CheckContext", "Outcome", "evaluate", "evaluate_all"]
+
+MAX_FINDINGS_PER_CHECK = 5
+"""One broken rule seen many times in one exchange is one problem; more findings would only be noise."""
+
+
+class CheckContext(Protocol):
+    @property
+    def exchange(self) -> Exchange: ...
+
+    @property
+    def kinds(self) -> tuple[str, ...]: ...
+
+    def precondition(self) -> str | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What one check concluded: findings, a skip reason, or an error when the check itself broke."""
+
+    check: Check
+    findings: tuple[Finding, ...] = ()
+    skipped: str | None = None
+    error: str | None = None
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def evaluate(check: Check, ctx: CheckContext, *, operation: str, profile_id: str, redactor: Redactor) -> Outcome:
+    """Run ``check`` on ``ctx``; a crash inside a check is a harness error, never a finding."""
+    if check.guarded and (reason := ctx.precondition()) is not None:
+        return Outcome(check, skipped=reason)
+    try:
+        raw = list(check.func(ctx))
+    except NotApplicable as exc:
+        return Outcome(check, skipped=exc.reason)
+    except Exception as exc:
+        return Outcome(check, error=f"check {check.id} crashed: {type(exc).__name__}: {exc}")
+    severity = severity_for(check.id, check.severity, profile_id, operation)
+    findings = []
+    for item in raw[:MAX_FINDINGS_PER_CHECK]:
+        violation = item if isinstance(item, Violation) else Violation(item)
+        exchange = violation.exchange or ctx.exchange
+        findings.append(
+            Finding(
+                check_id=check.id,
+                severity=severity,
+                operation=operation,
+                message=_one_line(redactor.text(violation.message)),
+                reproduction=to_curl(exchange.request, redactor),
+                evidence=evidence(exchange.request, exchange.response, redactor, exchange.body_text),
+            )
+        )
+    if len(raw) > MAX_FINDINGS_PER_CHECK:
+        last = findings[-1]
+        more = len(raw) - MAX_FINDINGS_PER_CHECK
+        findings[-1] = last.model_copy(update={"message": f"{last.message} (and {more} more like this)"})
+    return Outcome(check, findings=tuple(findings))
+
+
+def evaluate_all(ctx: CheckContext, *, operation: str, profile_id: str, redactor: Redactor) -> list[Outcome]:
+    """Every registered check whose kind applies to ``ctx``, in registry order."""
+    return [
+        evaluate(c, ctx, operation=operation, profile_id=profile_id, redactor=redactor) for c in checks_for(ctx.kinds)
+    ]

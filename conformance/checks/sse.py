@@ -1,0 +1,61 @@
+"""Rules every streamed response follows, whatever the API: status, media type, framing, an end."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from conformance.checks.context import StreamContext
+from conformance.checks.registry import check
+from conformance.core.results import Severity
+
+__all__ = ["content_type", "http_status", "json_data", "stream_ends"]
+
+
+@check(
+    "sse-http-status",
+    severity=Severity.MUST,
+    kind="sse",
+    title="A valid streaming request is answered 200",
+    guarded=False,
+)
+def http_status(ctx: StreamContext) -> Iterator[str]:
+    """A well-formed streaming request for a model the server lists must start a stream (HTTP 200).
+
+    When this fails, every other rule about the stream is skipped for that request.
+    """
+    if ctx.exchange.status != 200:
+        yield f"expected HTTP 200 with an event stream, got HTTP {ctx.exchange.status}"
+
+
+@check("sse-content-type", severity=Severity.MUST, kind="sse", title="Streams are served as text/event-stream")
+def content_type(ctx: StreamContext) -> Iterator[str]:
+    """The response's media type is ``text/event-stream``, so SSE clients and proxies treat it as one."""
+    media_type = ctx.exchange.content_type.split(";")[0].strip().lower()
+    if media_type != "text/event-stream":
+        yield f"expected content-type text/event-stream, got {ctx.exchange.content_type or '(none)'!r}"
+
+
+@check("sse-json-data", severity=Severity.MUST, kind="sse", title="Every event's data is a JSON object")
+def json_data(ctx: StreamContext) -> Iterator[str]:
+    """Each event's ``data`` is one JSON object (the ``[DONE]`` sentinel excepted)."""
+    for position, event in enumerate(ctx.stream.events):
+        if event.is_done:
+            continue
+        try:
+            payload = event.json()
+        except ValueError:
+            yield f"event {position} is not JSON: {event.data[:80]!r}"
+            continue
+        if not isinstance(payload, dict):
+            yield f"event {position} is JSON but not an object: {event.data[:80]!r}"
+
+
+@check("sse-stream-ends", severity=Severity.MUST, kind="sse", title="The stream ends within the read limits")
+def stream_ends(ctx: StreamContext) -> Iterator[str]:
+    """The server closes the stream after its last event instead of running past the suite's limits.
+
+    The limits (events, bytes, seconds) are the suite's ``SSELimits``; rules about the last event are
+    skipped for a stream that was cut off.
+    """
+    if ctx.stream.truncated:
+        yield f"the stream did not end: reading stopped after {ctx.stream.truncated}"

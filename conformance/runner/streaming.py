@@ -1,0 +1,303 @@
+"""The ``streaming`` suite: send real streaming requests and judge each stream with our checks.
+
+Every (scenario, check) pair is one case, ``streaming/<scenario>/<check short id>`` on the scenario's
+operation, so a report's operation-by-check matrix, ``--include``/``--exclude`` globs and baselines all
+address single rules. One exchange per scenario feeds all of its checks.
+
+The model is the first LLM ``GET /v1/models`` lists (the deterministic model server's
+``<provider>/conformance-chat`` when registered). To get a function call from it, the request offers a
+tool and names it in the user message: with ``tool_choice: auto`` that model calls the first tool whose
+name appears in the last user message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache, partial
+from typing import Any
+
+import httpx
+
+from conformance.checks import (
+    AgentTurnStreamContext,
+    ChatStreamContext,
+    Exchange,
+    PayloadValidator,
+    ResponsesStreamContext,
+    evaluate,
+)
+from conformance.checks.agent_stream import payload_of
+from conformance.checks.evaluate import CheckContext
+from conformance.checks.registry import Check, checks_for
+from conformance.core.client import TargetClient
+from conformance.core.errors import ConformanceError, HarnessError
+from conformance.core.results import CaseResult, Severity, Status
+from conformance.core.sse import SSELimits, SSEStream, read_sse
+from conformance.runner.base import CaseRecorder, RunContext
+
+__all__ = [
+    "CHAT_MODEL_SUFFIX",
+    "Scenario",
+    "StreamValidators",
+    "StreamingSuite",
+    "case_id",
+    "check_cases",
+    "pick_model",
+]
+
+CHAT_MODEL_SUFFIX = "conformance-chat"
+"""The deterministic model server's chat model; preferred when the server lists it."""
+
+FUNCTION_TOOL: dict[str, Any] = {
+    "type": "function",
+    "name": "get_weather",
+    "description": "Get the current weather for a city.",
+    "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
+}
+PROMPT = "Say hello in one short sentence."
+TOOL_PROMPT = "Use get_weather to look up the weather in Paris."
+AGENTS = "/v1alpha/agents"
+
+
+@dataclass(frozen=True)
+class StreamValidators:
+    """Per-event schema validators from the spec layer; checks that need one skip without it."""
+
+    responses_event: PayloadValidator | None = None
+    chat_chunk: PayloadValidator | None = None
+    agent_event: PayloadValidator | None = None
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    operation: str
+    kinds: tuple[str, ...]
+    """The check kinds its context will carry (known up front, so unwanted work is never sent)."""
+    needs_agents: bool = False
+
+
+SCENARIOS = (
+    Scenario("responses/text", "POST /v1/responses", ("sse", "responses-stream")),
+    Scenario("responses/function-call", "POST /v1/responses", ("sse", "responses-stream", "responses-function-call")),
+    Scenario(
+        "chat-completions/include-usage", "POST /v1/chat/completions", ("sse", "chat-stream", "chat-stream-usage")
+    ),
+    Scenario(
+        "agents/turn",
+        f"POST {AGENTS}/{{agent_id}}/session/{{session_id}}/turn",
+        ("sse", "agent-stream"),
+        needs_agents=True,
+    ),
+)
+
+
+def case_id(suite: str, scenario: str, check: Check) -> str:
+    return f"{suite}/{scenario}/{check.short_id}"
+
+
+def _enabled(scenario: Scenario, ctx: RunContext) -> bool:
+    return ctx.profile.has_agents or not scenario.needs_agents
+
+
+def check_cases(
+    ctx: RunContext,
+    *,
+    suite: str,
+    scenario: Scenario,
+    checks: Iterable[Check],
+    build: Callable[[], CheckContext],
+) -> Iterator[CaseResult]:
+    """Build the scenario's context once and turn each check's outcome into a case.
+
+    A scenario the profile cannot run (the Agents API on a profile without it) gives ``disabled``
+    cases without sending anything.
+
+    A harness error while building (server gone, setup request refused) makes every case of the
+    scenario an ``error``: none of its rules could be judged.
+    """
+    wanted = list(checks)
+    fail_on: Severity = ctx.options.fail_on
+    if not _enabled(scenario, ctx):
+        for check in wanted:
+            yield CaseResult(
+                id=case_id(suite, scenario.name, check),
+                suite=suite,
+                operation=scenario.operation,
+                status=Status.DISABLED,
+                reason=f"profile {ctx.profile.id} has no Agents API",
+                details={"check_id": check.id},
+            )
+        return
+    try:
+        check_ctx = build()
+    except ConformanceError as exc:
+        for check in wanted:
+            recorder = CaseRecorder(case_id(suite, scenario.name, check), suite=suite, operation=scenario.operation)
+            recorder.details["check_id"] = check.id
+            recorder.error = exc.message
+            yield recorder.result(fail_on)
+        return
+    for check in wanted:
+        with CaseRecorder(case_id(suite, scenario.name, check), suite=suite, operation=scenario.operation) as case:
+            outcome = evaluate(
+                check, check_ctx, operation=scenario.operation, profile_id=ctx.profile.id, redactor=ctx.client.redactor
+            )
+            case.details["check_id"] = check.id
+            for finding in outcome.findings:
+                case.add(finding)
+            if outcome.skipped is not None:
+                case.skip(outcome.skipped)
+            case.error = outcome.error
+        yield case.result(fail_on)
+
+
+def _model_type(item: dict[str, Any]) -> Any:
+    metadata = item.get("custom_metadata")
+    return item.get("model_type") or (metadata.get("model_type") if isinstance(metadata, dict) else None)
+
+
+def pick_model(client: TargetClient) -> str:
+    """The model to stream from: ``*conformance-chat`` if listed, else the first LLM ``GET /v1/models`` lists.
+
+    Both list shapes are understood: Llama Stack's (``identifier``, ``model_type``) and the OpenAI-style
+    one (``id``, ``custom_metadata.model_type``). No LLM is a harness error: nothing can be streamed.
+    """
+    response = client.request("GET", "/v1/models")
+    try:
+        items = response.json()["data"]
+        assert isinstance(items, list)
+    except (ValueError, KeyError, TypeError, AssertionError):
+        raise HarnessError(
+            f"GET /v1/models answered HTTP {response.status_code} without a model list; cannot pick a model to stream"
+        ) from None
+    models = [item for item in items if isinstance(item, dict)]
+    ids = [str(m.get("identifier") or m.get("id")) for m in models if _model_type(m) in ("llm", None)]
+    typed = [str(m.get("identifier") or m.get("id")) for m in models if _model_type(m) == "llm"]
+    candidates = typed or ids
+    for model_id in candidates:
+        if model_id == CHAT_MODEL_SUFFIX or model_id.endswith(f"/{CHAT_MODEL_SUFFIX}"):
+            return model_id
+    if not candidates:
+        raise HarnessError(f"GET /v1/models lists no LLM model; register one (e.g. <provider>/{CHAT_MODEL_SUFFIX})")
+    return candidates[0]
+
+
+def _checked(client: TargetClient, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+    """A setup request that must succeed with a JSON object; anything else is a harness error."""
+    response = client.request(method, path, **kwargs)
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if response.status_code >= 300 or not isinstance(body, dict):
+        raise HarnessError(f"setup {method} {path} answered HTTP {response.status_code}: {response.text[:200]}")
+    return body
+
+
+def _quietly(client: TargetClient, method: str, path: str) -> Exchange | None:
+    """A follow-up or clean-up request whose failure must not hide the stream's results."""
+    try:
+        request = client.build(method, path)
+        response = client.send(request)
+    except ConformanceError:
+        return None
+    return Exchange(request=request, response=response)
+
+
+@dataclass
+class StreamingSuite:
+    """Streams Responses (text and function call), chat completions and agent turns, and judges them."""
+
+    limits: SSELimits = field(default_factory=SSELimits)
+    validators: StreamValidators = field(default_factory=StreamValidators)
+    name: str = "streaming"
+
+    def run(self, ctx: RunContext) -> Iterator[CaseResult]:
+        model = cache(partial(pick_model, ctx.client))  # asked once, and only when a scenario runs
+        builders: dict[str, Callable[[], CheckContext]] = {
+            "responses/text": lambda: self._responses(ctx.client, model(), function_tool=False),
+            "responses/function-call": lambda: self._responses(ctx.client, model(), function_tool=True),
+            "chat-completions/include-usage": lambda: self._chat(ctx.client, model()),
+            "agents/turn": lambda: self._agent_turn(ctx.client, model()),
+        }
+        for scenario in SCENARIOS:
+            checks = [
+                c
+                for c in checks_for(scenario.kinds)
+                if ctx.wants(case_id(self.name, scenario.name, c), scenario.operation)
+            ]
+            if checks:
+                yield from check_cases(
+                    ctx, suite=self.name, scenario=scenario, checks=checks, build=builders[scenario.name]
+                )
+
+    def _read(self, client: TargetClient, request: httpx.Request) -> tuple[Exchange, SSEStream]:
+        """Send ``request`` and read its stream within the limits; a broken connection is a harness error."""
+        try:
+            with client.stream(request) as response:
+                if response.status_code != 200:
+                    response.read()
+                    stream = SSEStream(content_type=response.headers.get("content-type", ""))
+                    return Exchange(request=request, response=response, body_text=response.text), stream
+                stream = read_sse(response, self.limits)
+        except httpx.HTTPError as exc:
+            raise HarnessError(
+                f"{request.method} {request.url}: the stream broke: {type(exc).__name__}: {exc}"
+            ) from None
+        return Exchange(request=request, response=response, body_text=stream.raw), stream
+
+    def _responses(self, client: TargetClient, model: str, *, function_tool: bool) -> ResponsesStreamContext:
+        body: dict[str, Any] = {"model": model, "input": PROMPT, "stream": True, "store": True}
+        if function_tool:
+            body.update(input=TOOL_PROMPT, tools=[FUNCTION_TOOL], tool_choice="auto")
+        exchange, stream = self._read(client, client.build("POST", "/v1/responses", json=body))
+        response_ids = [
+            e["response"].get("id")
+            for e in stream.json_events()
+            if isinstance(e, dict) and isinstance(e.get("response"), dict)
+        ]
+        response_id = next((i for i in response_ids if isinstance(i, str) and i), None)
+        retrieved = _quietly(client, "GET", f"/v1/responses/{response_id}") if response_id else None
+        if response_id:
+            _quietly(client, "DELETE", f"/v1/responses/{response_id}")
+        return ResponsesStreamContext(
+            exchange=exchange,
+            stream=stream,
+            validator=self.validators.responses_event,
+            function_tool=function_tool,
+            retrieved=retrieved,
+        )
+
+    def _chat(self, client: TargetClient, model: str) -> ChatStreamContext:
+        body = {
+            "model": model,
+            "messages": [{"role": "user", "content": PROMPT}],
+            "stream": True,
+            "stream_options": {"include_usage": True},
+        }
+        exchange, stream = self._read(client, client.build("POST", "/v1/chat/completions", json=body))
+        return ChatStreamContext(
+            exchange=exchange, stream=stream, validator=self.validators.chat_chunk, include_usage=True
+        )
+
+    def _agent_turn(self, client: TargetClient, model: str) -> AgentTurnStreamContext:
+        config = {"model": model, "instructions": "You are a helpful assistant."}
+        agent_id = _checked(client, "POST", AGENTS, json={"agent_config": config}).get("agent_id")
+        try:
+            session = _checked(client, "POST", f"{AGENTS}/{agent_id}/session", json={"session_name": "conformance"})
+            base = f"{AGENTS}/{agent_id}/session/{session.get('session_id')}"
+            body = {"messages": [{"role": "user", "content": PROMPT}], "stream": True}
+            exchange, stream = self._read(client, client.build("POST", f"{base}/turn", json=body))
+            payloads = [p for p in (payload_of(e) for e in stream.json_events() if isinstance(e, dict)) if p]
+            # turn_start names the turn, but the 0.3 reference never sends it: the final turn does too.
+            turns = [t for p in payloads if isinstance(t := p.get("turn"), dict)]
+            named = [p.get("turn_id") for p in payloads] + [t.get("turn_id") for t in turns]
+            turn_id = next((t for t in named if isinstance(t, str) and t), None)
+            retrieved = _quietly(client, "GET", f"{base}/turn/{turn_id}") if turn_id else None
+        finally:
+            _quietly(client, "DELETE", f"{AGENTS}/{agent_id}")
+        return AgentTurnStreamContext(
+            exchange=exchange, stream=stream, validator=self.validators.agent_event, retrieved=retrieved
+        )

@@ -1,0 +1,413 @@
+"""A fake Llama Stack / OGX server that follows every rule our checks know, unless told to break one.
+
+``make_app(breaks={"responses-stream-first-event"})`` returns the conformant server with exactly that
+rule broken; ``make_app()`` breaks nothing. The switches are check ids, so a test can parametrize over
+the registry: each check has a variant that makes it fire and the conformant server keeps it quiet.
+Streams imitate the reference servers' shapes (OGX/Llama Stack event sequences, chunk framing).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+__all__ = ["BREAKABLE", "CHAT_MODEL", "REPLY", "SCHEMA_PROBE_FIELD", "TOOL_ARGUMENTS", "make_app"]
+
+CHAT_MODEL = "fake/conformance-chat"
+REPLY = ["Hello", " from", " the", " fake", " server."]
+TOOL_ARGUMENTS = ['{"city": ', '"Paris"}']
+SCHEMA_PROBE_FIELD = "x_conformance_probe"
+"""A schema-breaking variant sets this to a number; the tests' schema says it is a string."""
+PAD_COMMENTS = 4000
+"""Keep-alive comments the ``sse-stream-ends`` variant sends instead of ending (about 60 kB)."""
+
+BREAKABLE = frozenset(
+    {
+        "sse-http-status",
+        "sse-content-type",
+        "sse-json-data",
+        "sse-stream-ends",
+        "responses-stream-event-schema",
+        "responses-stream-first-event",
+        "responses-stream-terminal-event",
+        "responses-stream-sequence-number",
+        "responses-stream-output-indexes",
+        "responses-stream-item-ids",
+        "responses-stream-text-deltas",
+        "responses-stream-text-done",
+        "responses-stream-final-matches-retrieve",
+        "responses-stream-function-call-arguments",
+        "chat-stream-chunk-schema",
+        "chat-stream-chunk-shape",
+        "chat-stream-single-id",
+        "chat-stream-done-sentinel",
+        "chat-stream-usage-chunk",
+        "agent-stream-event-schema",
+        "agent-stream-event-shape",
+        "agent-stream-turn-start",
+        "agent-stream-steps-paired",
+        "agent-stream-terminal-event",
+        "agent-stream-turn-matches-retrieve",
+        "error-not-success",
+        "error-unknown-id-404",
+        "error-invalid-body-status",
+        "error-json-body",
+    }
+)
+
+
+@dataclass
+class _State:
+    breaks: frozenset[str]
+    responses: dict[str, dict[str, Any]] = field(default_factory=dict)
+    agents: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    """agent id -> session id -> turn id -> turn."""
+
+    def broken(self, rule: str) -> bool:
+        return rule in self.breaks
+
+
+def _error(state: _State, status: int, message: str, *, not_found: bool = False) -> Response:
+    if not_found and state.broken("error-unknown-id-404"):
+        status = 400
+    if state.broken("error-json-body"):
+        return HTMLResponse(f"<html><body><h1>{status}</h1><p>{message}</p></body></html>", status_code=status)
+    return JSONResponse({"detail": message}, status_code=status)
+
+
+def _invalid(state: _State, message: str) -> Response:
+    return _error(state, 500 if state.broken("error-invalid-body-status") else 400, message)
+
+
+async def _json_body(request: Request) -> Any:
+    try:
+        return json.loads(await request.body())
+    except ValueError:
+        return None
+
+
+def _sse(state: _State, payloads: Iterable[dict[str, Any] | str]) -> Response:
+    """Frame payloads as ``data:`` events; a string payload is sent verbatim (``[DONE]``)."""
+    if state.broken("sse-http-status"):
+        return JSONResponse({"error": {"message": "streaming is unavailable"}}, status_code=500)
+    frames = [f"data: {p if isinstance(p, str) else json.dumps(p)}\n\n" for p in payloads]
+    if state.broken("sse-json-data"):
+        frames.insert(1, "data: this is not JSON\n\n")
+    if state.broken("sse-stream-ends"):
+        frames = frames[:-1] + [": keep-alive\n\n"] * PAD_COMMENTS
+
+    def body() -> Iterator[str]:
+        yield from frames
+
+    media_type = "text/plain" if state.broken("sse-content-type") else "text/event-stream"
+    return StreamingResponse(body(), media_type=media_type)
+
+
+# ------------------------------------------------------------------ responses
+
+
+def _responses_events(state: _State, body: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The event sequence of one streamed response, and the final response object."""
+    tools = body.get("tools") or []
+    text = body.get("input") if isinstance(body.get("input"), str) else ""
+    call = next((t for t in tools if isinstance(t, dict) and t.get("name") and t["name"] in text), None)
+    rid = f"resp_{uuid.uuid4().hex}"
+    base = {"id": rid, "object": "response", "created_at": 1700000000, "model": body.get("model"), "output": []}
+    numbers = itertools.count()
+    events: list[dict[str, Any]] = []
+
+    def emit(kind: str, **fields: Any) -> None:
+        events.append({"type": kind, **fields, "sequence_number": next(numbers)})
+
+    if not state.broken("responses-stream-first-event"):
+        emit("response.created", response={**base, "status": "in_progress"})
+    emit("response.in_progress", response={**base, "status": "in_progress"})
+    if call is not None:
+        item_id = f"fc_{uuid.uuid4().hex[:8]}"
+        item = {"id": item_id, "type": "function_call", "call_id": "call_1", "name": call["name"], "arguments": ""}
+        emit("response.output_item.added", output_index=0, item={**item, "status": "in_progress"})
+        arguments = "".join(TOOL_ARGUMENTS)
+        for position, delta in enumerate(TOOL_ARGUMENTS):
+            index = 1 if position == 0 and state.broken("responses-stream-output-indexes") else 0
+            emit("response.function_call_arguments.delta", item_id=item_id, output_index=index, delta=delta)
+        done_arguments = '{"city": "London"}' if state.broken("responses-stream-function-call-arguments") else arguments
+        emit("response.function_call_arguments.done", item_id=item_id, output_index=0, arguments=done_arguments)
+        final_item = {**item, "arguments": arguments, "status": "completed"}
+    else:
+        item_id = f"msg_{uuid.uuid4().hex[:8]}"
+        item = {"id": item_id, "type": "message", "role": "assistant", "content": []}
+        emit("response.output_item.added", output_index=0, item={**item, "status": "in_progress"})
+        ids = {"item_id": item_id, "output_index": 0, "content_index": 0}
+        emit("response.content_part.added", **ids, part={"type": "output_text", "text": "", "annotations": []})
+        pieces = REPLY[:-1] if state.broken("responses-stream-text-deltas") else REPLY
+        for position, delta in enumerate(pieces):
+            index = 1 if position == 0 and state.broken("responses-stream-output-indexes") else 0
+            emit("response.output_text.delta", **{**ids, "output_index": index}, delta=delta, logprobs=[])
+        full = "".join(REPLY)
+        if not state.broken("responses-stream-text-done"):
+            emit("response.output_text.done", **ids, text=full, logprobs=[])
+        part = {"type": "output_text", "text": full, "annotations": []}
+        emit("response.content_part.done", **ids, part=part)
+        final_item = {**item, "content": [part], "status": "completed"}
+    done_item = {**final_item, "id": "item_other"} if state.broken("responses-stream-item-ids") else final_item
+    emit("response.output_item.done", output_index=0, item=done_item)
+    usage = {"input_tokens": 5, "output_tokens": 5, "total_tokens": 10}
+    final = {**base, "status": "completed", "output": [final_item], "usage": usage}
+    if not state.broken("responses-stream-terminal-event"):
+        emit("response.completed", response=final)
+    if state.broken("responses-stream-sequence-number"):
+        events[1]["sequence_number"] = events[0]["sequence_number"]
+    if state.broken("responses-stream-event-schema"):
+        events[1][SCHEMA_PROBE_FIELD] = 7
+    return events, final
+
+
+async def create_response(request: Request) -> Response:
+    state: _State = request.app.state.fake
+    body = await _json_body(request)
+    if not isinstance(body, dict) or not isinstance(body.get("model"), str):
+        return _invalid(state, "body must be a JSON object with a model")
+    if not isinstance(body.get("input"), str | list):
+        return _invalid(state, "input must be a string or a list of items")
+    events, final = _responses_events(state, body)
+    stored = {**final, "status": "incomplete"} if state.broken("responses-stream-final-matches-retrieve") else final
+    state.responses[final["id"]] = {**stored, "input": body["input"]}
+    if body.get("stream"):
+        return _sse(state, events)
+    return JSONResponse(final)
+
+
+async def get_response(request: Request) -> Response:
+    state: _State = request.app.state.fake
+    response_id = request.path_params["response_id"]
+    if response_id not in state.responses:
+        if state.broken("error-not-success"):
+            return JSONResponse({"id": response_id, "object": "response", "output": []})
+        return _error(state, 404, f"response {response_id} not found", not_found=True)
+    if request.method == "DELETE":
+        del state.responses[response_id]
+        return JSONResponse({"id": response_id, "object": "response", "deleted": True})
+    return JSONResponse(state.responses[response_id])
+
+
+async def response_input_items(request: Request) -> Response:
+    state: _State = request.app.state.fake
+    response_id = request.path_params["response_id"]
+    if response_id not in state.responses:
+        return _error(state, 404, f"response {response_id} not found", not_found=True)
+    return JSONResponse({"object": "list", "data": []})
+
+
+# ------------------------------------------------------------------ chat completions
+
+
+async def chat_completions(request: Request) -> Response:
+    state: _State = request.app.state.fake
+    body = await _json_body(request)
+    if not isinstance(body, dict) or not isinstance(body.get("messages"), list) or not body.get("model"):
+        return _invalid(state, "body must be a JSON object with a model and a messages list")
+    common = {"id": "chatcmpl-fake1", "object": "chat.completion.chunk", "created": 1700000000, "model": body["model"]}
+    chunks: list[dict[str, Any] | str] = []
+    for position, piece in enumerate(REPLY):
+        delta = {"role": "assistant", "content": piece} if position == 0 else {"content": piece}
+        chunks.append({**common, "choices": [{"index": 0, "delta": delta, "finish_reason": None}]})
+    chunks.append({**common, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
+    include_usage = (body.get("stream_options") or {}).get("include_usage")
+    if include_usage and not state.broken("chat-stream-usage-chunk"):
+        usage = {"prompt_tokens": 5, "completion_tokens": 5, "total_tokens": 10}
+        chunks.append({**common, "choices": [], "usage": usage})
+    if state.broken("chat-stream-chunk-shape"):
+        chunks[1] = {**chunks[1], "object": "chat.completion"}  # type: ignore[dict-item]
+    if state.broken("chat-stream-single-id"):
+        chunks[2] = {**chunks[2], "id": "chatcmpl-other"}  # type: ignore[dict-item]
+    if state.broken("chat-stream-chunk-schema"):
+        chunks[0] = {**chunks[0], SCHEMA_PROBE_FIELD: 7}  # type: ignore[dict-item]
+    if not state.broken("chat-stream-done-sentinel"):
+        chunks.append("[DONE]")
+    return _sse(state, chunks)
+
+
+# ------------------------------------------------------------------ agents (Llama Stack 0.3)
+
+
+def _agent_events(state: _State, session_id: str, messages: list[Any]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    turn_id, step_id = str(uuid.uuid4()), str(uuid.uuid4())
+    text = "".join(REPLY)
+    output = {"role": "assistant", "content": text, "stop_reason": "end_of_turn", "tool_calls": []}
+    step = {
+        "turn_id": turn_id,
+        "step_id": step_id,
+        "step_type": "inference",
+        "started_at": "2024-01-01T00:00:00Z",
+        "completed_at": "2024-01-01T00:00:01Z",
+        "model_response": output,
+    }
+    turn = {
+        "turn_id": turn_id,
+        "session_id": session_id,
+        "input_messages": messages,
+        "steps": [step],
+        "output_message": output,
+        "output_attachments": [],
+        "started_at": "2024-01-01T00:00:00Z",
+        "completed_at": "2024-01-01T00:00:01Z",
+    }
+    payloads: list[dict[str, Any]] = []
+    if not state.broken("agent-stream-turn-start"):
+        payloads.append({"event_type": "turn_start", "turn_id": turn_id})
+    payloads.append({"event_type": "step_start", "step_type": "inference", "step_id": step_id, "metadata": {}})
+    for piece in REPLY:
+        delta = {"type": "text", "text": piece}
+        payloads.append({"event_type": "step_progress", "step_type": "inference", "step_id": step_id, "delta": delta})
+    if state.broken("agent-stream-event-shape"):
+        payloads[-1] = {**payloads[-1], "event_type": "step_progressing"}
+    completed_id = str(uuid.uuid4()) if state.broken("agent-stream-steps-paired") else step_id
+    payloads.append(
+        {"event_type": "step_complete", "step_type": "inference", "step_id": completed_id, "step_details": step}
+    )
+    if not state.broken("agent-stream-terminal-event"):
+        payloads.append({"event_type": "turn_complete", "turn": turn})
+    events = [{"event": {"payload": p}} for p in payloads]
+    if state.broken("agent-stream-event-schema"):
+        events[0][SCHEMA_PROBE_FIELD] = 7
+    return events, turn
+
+
+async def create_agent(request: Request) -> Response:
+    state: _State = request.app.state.fake
+    body = await _json_body(request)
+    if not isinstance(body, dict) or not isinstance(body.get("agent_config"), dict):
+        return _invalid(state, "agent_config is required")
+    agent_id = str(uuid.uuid4())
+    state.agents[agent_id] = {}
+    return JSONResponse({"agent_id": agent_id})
+
+
+async def agent(request: Request) -> Response:
+    state: _State = request.app.state.fake
+    agent_id = request.path_params["agent_id"]
+    if agent_id not in state.agents:
+        return _error(state, 404, f"agent {agent_id} not found", not_found=True)
+    if request.method == "DELETE":
+        del state.agents[agent_id]
+        return Response(status_code=204)
+    return JSONResponse({"agent_id": agent_id, "agent_config": {}, "created_at": "2024-01-01T00:00:00Z"})
+
+
+async def create_session(request: Request) -> Response:
+    state: _State = request.app.state.fake
+    agent_id = request.path_params["agent_id"]
+    if agent_id not in state.agents:
+        return _error(state, 404, f"agent {agent_id} not found", not_found=True)
+    session_id = str(uuid.uuid4())
+    state.agents[agent_id][session_id] = {}
+    return JSONResponse({"session_id": session_id})
+
+
+def _session(request: Request) -> dict[str, Any] | None:
+    state: _State = request.app.state.fake
+    sessions = state.agents.get(request.path_params["agent_id"], {})
+    return sessions.get(request.path_params["session_id"])
+
+
+async def session(request: Request) -> Response:
+    state: _State = request.app.state.fake
+    if _session(request) is None:
+        return _error(state, 404, "session not found", not_found=True)
+    return JSONResponse({"session_id": request.path_params["session_id"], "session_name": "s", "turns": []})
+
+
+async def create_turn(request: Request) -> Response:
+    state: _State = request.app.state.fake
+    turns = _session(request)
+    body = await _json_body(request)
+    if turns is None:
+        return _error(state, 404, "session not found", not_found=True)
+    if not isinstance(body, dict) or not isinstance(body.get("messages"), list):
+        return _invalid(state, "messages is required")
+    events, turn = _agent_events(state, request.path_params["session_id"], body["messages"])
+    if state.broken("agent-stream-turn-matches-retrieve"):
+        turn = {**turn, "output_message": {**turn["output_message"], "content": "Something else."}}
+    turns[turn["turn_id"]] = turn
+    return _sse(state, events)
+
+
+async def get_turn(request: Request) -> Response:
+    state: _State = request.app.state.fake
+    turn = (_session(request) or {}).get(request.path_params["turn_id"])
+    if turn is None:
+        return _error(state, 404, "turn not found", not_found=True)
+    return JSONResponse(turn)
+
+
+# ------------------------------------------------------------------ everything else
+
+
+async def models(request: Request) -> Response:
+    return JSONResponse(
+        {
+            "data": [
+                {"identifier": "fake/embedding", "model_type": "embedding", "provider_id": "fake"},
+                {"identifier": CHAT_MODEL, "model_type": "llm", "provider_id": "fake"},
+            ]
+        }
+    )
+
+
+async def model(request: Request) -> Response:
+    state: _State = request.app.state.fake
+    if request.path_params["model_id"] == CHAT_MODEL:
+        return JSONResponse({"identifier": CHAT_MODEL, "model_type": "llm"})
+    return _error(state, 404, "model not found", not_found=True)
+
+
+async def not_found(request: Request) -> Response:
+    """Stores the fake keeps empty: every id is unknown."""
+    return _error(request.app.state.fake, 404, f"{request.url.path} not found", not_found=True)
+
+
+async def create_conversation(request: Request) -> Response:
+    state: _State = request.app.state.fake
+    body = await _json_body(request)
+    if not isinstance(body, dict) or not isinstance(body.get("items", []), list):
+        return _invalid(state, "items must be a list")
+    return JSONResponse({"id": f"conv_{uuid.uuid4().hex}", "object": "conversation"})
+
+
+def make_app(breaks: Iterable[str] = ()) -> Starlette:
+    """The fake server with the given rules (check ids from :data:`BREAKABLE`) broken."""
+    chosen = frozenset(breaks)
+    if unknown := chosen - BREAKABLE:
+        raise ValueError(f"the fake cannot break {sorted(unknown)}")
+    agents = "/v1alpha/agents"
+    routes = [
+        Route("/v1/models", models),
+        Route("/v1/models/{model_id:path}", model),
+        Route("/v1/responses", create_response, methods=["POST"]),
+        Route("/v1/responses/{response_id}", get_response, methods=["GET", "DELETE"]),
+        Route("/v1/responses/{response_id}/input_items", response_input_items),
+        Route("/v1/chat/completions", chat_completions, methods=["POST"]),
+        Route("/v1/chat/completions/{completion_id}", not_found),
+        Route("/v1/conversations", create_conversation, methods=["POST"]),
+        Route("/v1/conversations/{conversation_id}", not_found),
+        Route("/v1/files/{file_id}", not_found),
+        Route("/v1/vector_stores/{vector_store_id}", not_found),
+        Route(agents, create_agent, methods=["POST"]),
+        Route(f"{agents}/{{agent_id}}", agent, methods=["GET", "DELETE"]),
+        Route(f"{agents}/{{agent_id}}/session", create_session, methods=["POST"]),
+        Route(f"{agents}/{{agent_id}}/session/{{session_id}}", session),
+        Route(f"{agents}/{{agent_id}}/session/{{session_id}}/turn", create_turn, methods=["POST"]),
+        Route(f"{agents}/{{agent_id}}/session/{{session_id}}/turn/{{turn_id}}", get_turn),
+    ]
+    app = Starlette(routes=routes)
+    app.state.fake = _State(breaks=chosen)
+    return app
