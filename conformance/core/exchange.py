@@ -1,18 +1,34 @@
-"""Turning an HTTP exchange into report material: a curl reproduction and redacted evidence."""
+"""Turning an HTTP exchange into report material: a curl reproduction and redacted evidence.
+
+The formatting works on plain values (method, URL, header pairs, body bytes) so that every source
+of exchanges — our httpx client, Schemathesis interactions, replayed cassettes — shares it; the
+``*_from_httpx`` helpers adapt httpx objects.
+"""
 
 from __future__ import annotations
 
 import shlex
+from collections.abc import Iterable
 
 import httpx
 
 from conformance.core.redact import Redactor
 from conformance.core.results import Evidence
 
-__all__ = ["EXCERPT_CHARS", "evidence", "excerpt", "to_curl"]
+__all__ = [
+    "EXCERPT_CHARS",
+    "HeaderPairs",
+    "curl_command",
+    "evidence",
+    "excerpt",
+    "format_request",
+    "format_response",
+    "to_curl",
+]
 
 EXCERPT_CHARS = 2000
-_SKIP_HEADERS = {"host", "content-length", "accept-encoding", "connection", "user-agent", "accept"}
+HeaderPairs = Iterable[tuple[str, str]]
+_SKIP_CURL_HEADERS = {"host", "content-length", "accept-encoding", "connection", "user-agent", "accept"}
 
 
 def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
@@ -21,47 +37,76 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
     return f"{text[:limit]}… [{len(text) - limit} more characters]"
 
 
-def _body_text(content: bytes) -> str:
-    return content.decode("utf-8", errors="replace")
+def _text(body: bytes | str | None) -> str:
+    if body is None:
+        return ""
+    return body if isinstance(body, str) else body.decode("utf-8", errors="replace")
+
+
+def curl_command(method: str, url: str, headers: HeaderPairs, body: bytes | str | None, redactor: Redactor) -> str:
+    """A copy-pasteable curl command, with secrets redacted."""
+    parts = ["curl", "-sS", "-X", method.upper()]
+    for name, value in redactor.headers(list(headers)).items():
+        if name.lower() not in _SKIP_CURL_HEADERS:
+            parts += ["-H", f"{name}: {value}"]
+    if text := _text(body):
+        parts += ["--data-raw", redactor.text(text)]
+    parts.append(redactor.text(url))
+    return shlex.join(parts)
+
+
+def format_request(method: str, url: str, headers: HeaderPairs, body: bytes | str | None, redactor: Redactor) -> str:
+    lines = [f"{method.upper()} {redactor.text(url)}"]
+    lines += [f"{k}: {v}" for k, v in redactor.headers(list(headers)).items()]
+    if text := _text(body):
+        lines += ["", excerpt(redactor.text(text))]
+    return "\n".join(lines)
+
+
+def format_response(
+    status: int, reason: str, headers: HeaderPairs, body: bytes | str | None, redactor: Redactor
+) -> str:
+    lines = [f"HTTP {status} {reason}".rstrip()]
+    lines += [f"{k}: {v}" for k, v in redactor.headers(list(headers)).items()]
+    if text := _text(body):
+        lines += ["", excerpt(redactor.text(text))]
+    return "\n".join(lines)
+
+
+def _header_pairs(headers: httpx.Headers) -> list[tuple[str, str]]:
+    """Header pairs with their original spelling (httpx lower-cases ``multi_items``)."""
+    return [(k.decode("latin-1"), v.decode("latin-1")) for k, v in headers.raw]
+
+
+def _request_body(request: httpx.Request) -> bytes:
+    try:
+        return request.content
+    except httpx.RequestNotRead:
+        return b""
 
 
 def to_curl(request: httpx.Request, redactor: Redactor) -> str:
-    """A copy-pasteable curl command for ``request``, with secrets redacted."""
-    parts = ["curl", "-sS", "-X", request.method]
-    for name, value in redactor.headers(request.headers.multi_items()).items():
-        if name.lower() not in _SKIP_HEADERS:
-            parts += ["-H", f"{name}: {value}"]
-    try:
-        body = request.content
-    except httpx.RequestNotRead:
-        body = b""
-    if body:
-        parts += ["--data-raw", redactor.text(_body_text(body))]
-    parts.append(redactor.text(str(request.url)))
-    return shlex.join(parts)
+    """A copy-pasteable curl command for an httpx ``request``, with secrets redacted."""
+    return curl_command(
+        request.method, str(request.url), _header_pairs(request.headers), _request_body(request), redactor
+    )
 
 
 def evidence(
     request: httpx.Request, response: httpx.Response | None, redactor: Redactor, body_text: str | None = None
 ) -> Evidence:
-    """Redacted excerpts of an exchange. ``body_text`` overrides the response body (e.g. a read stream)."""
-    req_lines = [f"{request.method} {redactor.text(str(request.url))}"]
-    req_lines += [f"{k}: {v}" for k, v in redactor.headers(request.headers.multi_items()).items()]
-    try:
-        req_body = request.content
-    except httpx.RequestNotRead:
-        req_body = b""
-    if req_body:
-        req_lines += ["", excerpt(redactor.text(_body_text(req_body)))]
+    """Redacted excerpts of an httpx exchange. ``body_text`` overrides the response body (e.g. a read stream)."""
+    req = format_request(
+        request.method, str(request.url), _header_pairs(request.headers), _request_body(request), redactor
+    )
     if response is None:
-        return Evidence(request="\n".join(req_lines), response="(no response)")
-    resp_lines = [f"HTTP {response.status_code} {response.reason_phrase}"]
-    resp_lines += [f"{k}: {v}" for k, v in redactor.headers(response.headers.multi_items()).items()]
+        return Evidence(request=req, response="(no response)")
     if body_text is None:
         try:
             body_text = response.text
         except httpx.ResponseNotRead:
             body_text = "(stream not read)"
-    if body_text:
-        resp_lines += ["", excerpt(redactor.text(body_text))]
-    return Evidence(request="\n".join(req_lines), response="\n".join(resp_lines))
+    resp = format_response(
+        response.status_code, response.reason_phrase, _header_pairs(response.headers), body_text, redactor
+    )
+    return Evidence(request=req, response=resp)

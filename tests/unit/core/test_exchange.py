@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import shlex
+
+import httpx
+
+from conformance.core.exchange import EXCERPT_CHARS, evidence, excerpt, to_curl
+from conformance.core.redact import REDACTED, Redactor
+
+SECRET = "sk-live-123456"
+
+
+def _request() -> httpx.Request:
+    return httpx.Request(
+        "POST",
+        "http://127.0.0.1:1/v1/responses",
+        headers={"Authorization": f"Bearer {SECRET}", "Content-Type": "application/json"},
+        json={"input": "hi", "echo": SECRET},
+    )
+
+
+def test_curl_reproduces_method_url_headers_and_body_without_the_secret() -> None:
+    command = to_curl(_request(), Redactor.for_values([SECRET]))
+    argv = shlex.split(command)
+    assert argv[:4] == ["curl", "-sS", "-X", "POST"]
+    assert argv[-1] == "http://127.0.0.1:1/v1/responses"
+    assert f"Authorization: {REDACTED}" in argv
+    assert SECRET not in command
+    assert '"input":"hi"' in argv[argv.index("--data-raw") + 1]
+
+
+def test_evidence_redacts_request_and_response_and_cuts_long_bodies() -> None:
+    response = httpx.Response(
+        400, headers={"content-type": "application/json"}, text=f'{{"error": "bad key {SECRET}"}}' + "x" * 5000
+    )
+    found = evidence(_request(), response, Redactor.for_values([SECRET]))
+    assert SECRET not in found.request + found.response
+    assert found.response.startswith("HTTP 400 Bad Request")
+    assert "more characters]" in found.response
+
+
+def test_excerpt_keeps_short_text_whole() -> None:
+    assert excerpt("short") == "short"
+    assert len(excerpt("y" * (EXCERPT_CHARS * 2))) < EXCERPT_CHARS + 40

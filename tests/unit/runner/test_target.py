@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from conformance.core.client import ClientSettings, TargetClient
+from conformance.core.errors import HarnessError, UsageError
+from conformance.runner.target import detect_profile, probe_target
+
+
+@pytest.mark.parametrize(
+    ("version", "profile"), [("0.3.0", "llama-stack-0.3"), ("0.7.3", "llama-stack-0.7"), ("1.5.0", "ogx-1.5")]
+)
+def test_profile_is_detected_from_the_reported_version(version: str, profile: str) -> None:
+    assert detect_profile(version).id == profile
+
+
+@pytest.mark.parametrize("version", ["2.0.0", None])
+def test_an_unknown_version_asks_for_profile(version: str | None) -> None:
+    with pytest.raises(UsageError, match="pass --profile"):
+        detect_profile(version)
+
+
+def _client(routes: dict[str, httpx.Response]) -> TargetClient:
+    return TargetClient(
+        ClientSettings(base_url="http://127.0.0.1:9"),
+        transport=httpx.MockTransport(lambda r: routes.get(r.url.path, httpx.Response(404))),
+    )
+
+
+def test_probe_reports_version_and_server_family() -> None:
+    client = _client(
+        {
+            "/v1/health": httpx.Response(200, json={"status": "OK"}),
+            "/v1/version": httpx.Response(200, json={"version": "1.5.0"}),
+        }
+    )
+    target, profile = probe_target(client, profile_id=None)
+    assert (profile.id, target.server, target.version) == ("ogx-1.5", "ogx", "1.5.0")
+
+
+def test_an_html_answer_is_not_a_llama_stack_server() -> None:
+    client = _client({"/v1/health": httpx.Response(500, html="<h1>nginx</h1>")})
+    with pytest.raises(HarnessError, match="does not look like a Llama Stack / OGX server"):
+        probe_target(client, profile_id="ogx-1.5")
