@@ -1,0 +1,144 @@
+"""Export the OpenAPI of a router-style API package (llama-stack-api 0.7, ogx-api). Runs in its environment.
+
+Usage: ``python export_routers.py DIST MODULE [--derive NAME ...] API[=PACKAGE] ...`` prints one JSON
+document on stdout: ``{"spec", "operations_by_api", "derived", "source"}``.
+
+Each API package has ``fastapi_routes.create_router(impl)``; the server includes one router per API
+it serves into its FastAPI app and serves ``app.openapi()``. We do the same with a placeholder
+implementation (the routers only call it when a request arrives), so the result is what that server
+serves for the same APIs.
+
+The served document references schemas it never defines (types named only in hand-written
+``responses=`` blocks). ``derived`` carries their JSON schemas, generated from the protocol types of
+the same name found in the package, plus any ``--derive NAME`` asked for (the error envelope), so
+the post-processing on our side can repair the document. Imports nothing of ours.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.metadata
+import json
+import pkgutil
+import sys
+from types import ModuleType
+from typing import Any, Literal
+
+TOOLCHAIN = ("pydantic", "fastapi", "starlette", "openai")
+_SCHEMA_PREFIX = "#/components/schemas/"
+
+
+class _Placeholder:
+    """Stands in for the API implementation: routers keep a reference and never call it while building."""
+
+
+def _refs(node: Any) -> set[str]:
+    found: set[str] = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str):
+                found.add(value)
+            else:
+                found |= _refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            found |= _refs(value)
+    return found
+
+
+def _modules(package: ModuleType) -> list[ModuleType]:
+    modules = [package]
+    for info in sorted(pkgutil.walk_packages(package.__path__, f"{package.__name__}."), key=lambda i: i.name):
+        try:
+            modules.append(importlib.import_module(info.name))
+        except Exception as exc:  # an optional dependency of one module must not stop the export
+            print(f"skipping {info.name}: {type(exc).__name__}: {exc}", file=sys.stderr)
+    return modules
+
+
+def _find(modules: list[ModuleType], name: str) -> tuple[str, object]:
+    """Where ``name`` is defined: the module that owns the class, else the first that binds it."""
+    bound = [(m.__name__, getattr(m, name)) for m in modules if hasattr(m, name)]
+    if not bound:
+        raise SystemExit(f"no type named {name!r} in the package: cannot derive its schema")
+    owners = [(mod, obj) for mod, obj in bound if getattr(obj, "__module__", None) == mod]
+    return (owners or bound)[0]
+
+
+def _derive(modules: list[ModuleType], names: list[str]) -> dict[str, Any]:
+    from typing import TypeAliasType
+
+    from pydantic import TypeAdapter
+
+    found = {name: _find(modules, name) for name in names}
+    inputs: list[tuple[str, Literal["serialization"], TypeAdapter[Any]]] = []
+    for name, (_module, obj) in found.items():
+        target: Any = obj if isinstance(obj, type) else TypeAliasType(name, obj)
+        inputs.append((name, "serialization", TypeAdapter(target)))
+    by_name, defs = TypeAdapter.json_schemas(inputs, ref_template=_SCHEMA_PREFIX + "{model}")
+    return {
+        "roots": {name: found[name][0] + "." + name for name in names},
+        "schemas": _as_fastapi_serves(dict(defs.get("$defs", {}))),
+        "refs": {name: schema for (name, _mode), schema in by_name.items()},
+    }
+
+
+def _as_fastapi_serves(schemas: dict[str, Any]) -> dict[str, Any]:
+    """Pass schemas through FastAPI's OpenAPI model as ``app.openapi()`` does (it drops null values,
+    e.g. ``default: null``), so a derived schema equals the served one wherever both exist."""
+    encoders = importlib.import_module("fastapi.encoders")
+    models = importlib.import_module("fastapi.openapi.models")
+    document = {"openapi": "3.1.0", "info": {"title": "", "version": ""}, "paths": {}}
+    document["components"] = {"schemas": schemas}
+    encoded = encoders.jsonable_encoder(models.OpenAPI(**document), by_alias=True, exclude_none=True)
+    return dict(encoded.get("components", {}).get("schemas", {}))
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("dist")
+    parser.add_argument("module")
+    parser.add_argument("apis", nargs="+", help="API or API=PACKAGE (the package under MODULE)")
+    parser.add_argument("--derive", action="append", default=[])
+    args = parser.parse_args(argv)
+
+    fastapi_app = importlib.import_module("fastapi").FastAPI
+    package = importlib.import_module(args.module)
+    app = fastapi_app()
+    operations_by_api: dict[str, list[tuple[str, str]]] = {}
+    for item in args.apis:
+        api, _, sub = item.partition("=")
+        routes = importlib.import_module(f"{args.module}.{sub or api}.fastapi_routes")
+        router = routes.create_router(_Placeholder())
+        app.include_router(router)
+        alone = fastapi_app()
+        alone.include_router(router)
+        paths = alone.openapi()["paths"]
+        operations_by_api[api] = sorted((m.upper(), p) for p, ops in paths.items() for m in ops)
+    spec = app.openapi()
+
+    defined = {_SCHEMA_PREFIX + name for name in spec.get("components", {}).get("schemas", {})}
+    undefined = {r for r in _refs(spec) if r.startswith(_SCHEMA_PREFIX) and r not in defined}
+    dangling = sorted(r[len(_SCHEMA_PREFIX) :] for r in undefined)
+    wanted = sorted(set(dangling) | set(args.derive))
+    derived = _derive(_modules(package), wanted) if wanted else {"roots": {}, "schemas": {}, "refs": {}}
+    derived["dangling"] = dangling
+
+    version = importlib.metadata.version(args.dist)
+    document = {
+        "spec": spec,
+        "operations_by_api": operations_by_api,
+        "derived": derived,
+        "source": {
+            "package": args.dist,
+            "version": version,
+            "style": "routers",
+            "toolchain": {name: importlib.metadata.version(name) for name in TOOLCHAIN},
+        },
+    }
+    json.dump(document, sys.stdout, sort_keys=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,519 @@
+"""Build an OpenAPI 3.1 document from protocol classes whose methods carry ``__webmethods__``.
+
+llama-stack 0.3.x declares its HTTP surface as ``Protocol`` classes: each endpoint method has one
+``WebMethod`` record per route in ``method.__webmethods__`` (``route``, ``method``, ``level``,
+``deprecated``). Its server turns each of them into a FastAPI route over the method's signature, but
+with ``response_model=None``, so the spec it serves has ``schema: {}`` for every response. This
+walker reads the same metadata and signatures and produces the request side exactly as that server
+parses it, plus the response side from the return annotations.
+
+It works on any classes with that metadata shape and imports only pydantic and the standard
+library: it runs inside the upstream environment (loaded by path from ``export_webmethods.py``) and
+in our own test environment, on small protocol classes written for the tests.
+
+How a parameter is read (the rules of FastAPI as the llama-stack server drives it):
+
+* a name in the route template is a path parameter;
+* an ``Annotated`` parameter with FastAPI metadata keeps it: ``File``/``Form`` become multipart or
+  form fields, ``Body`` the body, ``Query`` a query parameter;
+* on POST every other parameter becomes a property of a JSON body object (``Body(embed=True)``);
+* on GET/DELETE scalars and sequences of scalars are query parameters, anything else is the body.
+"""
+
+from __future__ import annotations
+
+import enum
+import inspect
+import re
+import types
+import typing
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeAliasType, Union
+
+from pydantic import BaseModel, TypeAdapter
+from pydantic_core import to_jsonable_python
+
+__all__ = ["Note", "WalkOptions", "WalkResult", "parse_docstring", "walk"]
+
+REF_TEMPLATE = "#/components/schemas/{model}"
+_PATH_PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
+_FASTAPI_KINDS = ("File", "Form", "Body", "Query", "Path", "Header", "Cookie")
+_SCALARS: tuple[type, ...] = (str, int, float, bool, bytes)
+_OMITTED = ("NotGiven", "Omit")
+"""openai-python sentinels used as 'not given' defaults; they are never sent over HTTP."""
+_BINARY = {"type": "string", "contentMediaType": "application/octet-stream"}
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something the walker did that a reader of the spec should know about."""
+
+    what: str
+    why: str
+
+
+@dataclass(frozen=True)
+class WalkOptions:
+    title: str
+    version: str
+    served_methods: frozenset[str] = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
+    """HTTP methods the server routes as declared; any other is served as ``fallback_method``."""
+    fallback_method: str = "POST"
+    named_types: Sequence[tuple[object, str]] = ()
+    """Component names for non-class types (unions, ``Annotated`` aliases) used at the top level."""
+    stream_overrides: Mapping[str, object] = field(default_factory=dict)
+    """``method name -> event type`` for methods that stream without saying so in their annotation."""
+    raw_media_type: str = "application/octet-stream"
+    """Media type of methods that return a raw ``Response`` object."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """``api -> tag`` (default: the API name)."""
+
+
+@dataclass
+class WalkResult:
+    spec: dict[str, Any]
+    operations_by_api: dict[str, list[tuple[str, str]]]
+    notes: list[Note]
+
+
+# ------------------------------------------------------------------------------------------- docstrings
+
+
+def parse_docstring(doc: str | None) -> tuple[str, str, dict[str, str], str]:
+    """``(summary, description, {param: text}, returns)`` from a reST-style docstring."""
+    if not doc:
+        return "", "", {}, ""
+    head: list[str] = []
+    fields: list[list[str]] = []  # each: [kind, name, text...]
+    for line in inspect.cleandoc(doc).splitlines():
+        stripped = line.strip()
+        match = re.match(r":(\w+)\s*(\w*)\s*:\s*(.*)", stripped)
+        if match:
+            fields.append(list(match.groups()))
+        elif fields:
+            if stripped:
+                fields[-1].append(stripped)
+        else:
+            head.append(line)
+    params = {f[1]: " ".join(x for x in f[2:] if x) for f in fields if f[0] == "param" and f[1]}
+    returns = next((" ".join(x for x in f[2:] if x) for f in fields if f[0] in ("return", "returns")), "")
+    paragraphs = [p.strip() for p in "\n".join(head).strip().split("\n\n") if p.strip()]
+    summary = " ".join(paragraphs[0].split()) if paragraphs else ""
+    return summary, "\n\n".join(paragraphs[1:]), params, returns
+
+
+# ------------------------------------------------------------------------------------------- types
+
+
+def _strip_fastapi(annotation: Any) -> tuple[Any, str | None, Any]:
+    """``(annotation without FastAPI metadata, FastAPI kind or None, the FastAPI metadata)``."""
+    if typing.get_origin(annotation) is not typing.Annotated:
+        return annotation, None, None
+    base, *metadata = typing.get_args(annotation)
+    kind, marker, kept = None, None, []
+    for meta in metadata:
+        names = {cls.__name__ for cls in type(meta).__mro__}
+        found = next((k for k in _FASTAPI_KINDS if k in names), None)
+        if found and kind is None:
+            kind, marker = found, meta
+        elif not found:
+            kept.append(meta)
+    stripped = typing.Annotated[(base, *kept)] if kept else base
+    return stripped, kind, marker
+
+
+def _without_omitted(annotation: Any) -> Any:
+    """Drop openai ``NotGiven``/``Omit`` members from a union: they mean 'absent' on the wire."""
+    args = typing.get_args(annotation)
+    if _is_union(annotation) and any(_is_omitted(a) for a in args):
+        kept = tuple(a for a in args if not _is_omitted(a))
+        return kept[0] if len(kept) == 1 else Union[kept]  # noqa: UP007  (a runtime tuple)
+    return annotation
+
+
+def _is_omitted(tp: Any) -> bool:
+    return isinstance(tp, type) and tp.__name__ in _OMITTED
+
+
+def _is_union(tp: Any) -> bool:
+    return typing.get_origin(tp) in (Union, types.UnionType)
+
+
+def _unwrap(tp: Any) -> Any:
+    while typing.get_origin(tp) is typing.Annotated or isinstance(tp, TypeAliasType):
+        tp = tp.__value__ if isinstance(tp, TypeAliasType) else typing.get_args(tp)[0]
+    return tp
+
+
+def _is_scalar(tp: Any) -> bool:
+    tp = _unwrap(tp)
+    if tp is type(None):
+        return True
+    if _is_union(tp):
+        return all(_is_scalar(a) for a in typing.get_args(tp))
+    if typing.get_origin(tp) is Literal:
+        return True
+    if not isinstance(tp, type):
+        return False
+    return issubclass(tp, (*_SCALARS, enum.Enum)) or tp.__module__ in ("datetime", "uuid")
+
+
+def _is_query_compatible(tp: Any) -> bool:
+    """Scalars and sequences of scalars: what FastAPI reads from the query string by default."""
+    tp = _unwrap(tp)
+    if _is_scalar(tp):
+        return True
+    if _is_union(tp):
+        return all(_is_query_compatible(a) for a in typing.get_args(tp))
+    origin = typing.get_origin(tp)
+    if origin in (list, set, tuple, frozenset, Sequence):
+        return all(_is_scalar(a) for a in typing.get_args(tp) if a is not Ellipsis)
+    return False
+
+
+def _split_return(annotation: Any) -> tuple[Any, Any]:
+    """``(json part or _NO_JSON, stream item or None)`` of a return annotation."""
+    members = typing.get_args(annotation) if _is_union(annotation) else (annotation,)
+    stream = [m for m in members if typing.get_origin(m) in (AsyncIterator, AsyncIterable)]
+    rest = tuple(m for m in members if m not in stream)
+    item = typing.get_args(stream[0])[0] if stream else None
+    if not rest:
+        return _NO_JSON, item
+    return (rest[0] if len(rest) == 1 else Union[rest]), item  # noqa: UP007
+
+
+_NO_JSON = object()
+
+
+def _jsonable_default(value: Any) -> tuple[bool, Any]:
+    if value is inspect.Parameter.empty or _is_omitted(type(value)) or value is Ellipsis:
+        return False, None
+    try:
+        return True, to_jsonable_python(value)
+    except Exception:
+        return False, None
+
+
+# ------------------------------------------------------------------------------------------- schemas
+
+
+class _SchemaBook:
+    """Collects every type the document needs and generates them in one pydantic pass.
+
+    One pass keeps component names consistent (pydantic disambiguates clashing model names and
+    splits ``-Input``/``-Output`` variants only when it sees all uses together).
+    """
+
+    def __init__(self, named_types: Sequence[tuple[object, str]]) -> None:
+        self._inputs: list[tuple[int, Literal["validation", "serialization"], TypeAdapter[Any]]] = []
+        self._named = list(named_types)
+        self._aliases: dict[str, TypeAliasType] = {}
+
+    def slot(self, tp: Any, mode: Literal["validation", "serialization"]) -> dict[str, Any]:
+        key = len(self._inputs)
+        self._inputs.append((key, mode, TypeAdapter(self._name(tp))))
+        return {"$slot": key}
+
+    def _name(self, tp: Any) -> Any:
+        if isinstance(tp, type):
+            return tp
+        for candidate, name in self._named:
+            if candidate is tp or _safe_eq(candidate, tp):
+                if name not in self._aliases:
+                    self._aliases[name] = TypeAliasType(name, tp)
+                return self._aliases[name]
+        return tp
+
+    def generate(self) -> tuple[dict[int, dict[str, Any]], dict[str, Any]]:
+        if not self._inputs:
+            return {}, {}
+        by_key, defs = TypeAdapter.json_schemas(self._inputs, ref_template=REF_TEMPLATE)
+        return {key: schema for (key, _mode), schema in by_key.items()}, dict(defs.get("$defs", {}))
+
+
+def _safe_eq(a: object, b: object) -> bool:
+    try:
+        return bool(a == b)
+    except Exception:
+        return False
+
+
+def _fill(node: Any, slots: Mapping[int, dict[str, Any]]) -> Any:
+    if isinstance(node, dict):
+        if set(node) == {"$slot"}:
+            return slots[node["$slot"]]
+        merged = {k: _fill(v, slots) for k, v in node.items() if k != "$slot"}
+        if "$slot" in node:  # a slot with extra keys (description, default): merge them in
+            return {**slots[node["$slot"]], **merged}
+        return merged
+    if isinstance(node, list):
+        return [_fill(v, slots) for v in node]
+    return node
+
+
+# ------------------------------------------------------------------------------------------- walking
+
+
+@dataclass
+class _Method:
+    api: str
+    name: str
+    func: Callable[..., Any]
+    hints: dict[str, Any]
+    signature: inspect.Signature
+    doc: tuple[str, str, dict[str, str], str]
+
+
+def _iter_methods(apis: Mapping[str, Sequence[type]]) -> Iterable[tuple[_Method, Any]]:
+    for api in sorted(apis):
+        for cls in apis[api]:
+            for name, func in inspect.getmembers(cls, predicate=inspect.isfunction):
+                webmethods = getattr(func, "__webmethods__", None) or []
+                if not webmethods:
+                    continue
+                method = _Method(
+                    api=api,
+                    name=name,
+                    func=func,
+                    hints=typing.get_type_hints(func, include_extras=True),
+                    signature=inspect.signature(func),
+                    doc=parse_docstring(inspect.getdoc(func)),
+                )
+                for webmethod in webmethods:
+                    yield method, webmethod
+
+
+_Request = tuple[list[dict[str, Any]], dict[str, Any] | None]
+"""The parameters and the request body of one operation."""
+
+
+def _pascal(name: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[_\-.]", name) if part)
+
+
+class _Walker:
+    def __init__(self, options: WalkOptions) -> None:
+        self.options = options
+        self.book = _SchemaBook(options.named_types)
+        self.notes: list[Note] = []
+        self.bodies: dict[str, dict[str, Any]] = {}
+        self.paths: dict[str, dict[str, Any]] = {}
+        self.by_api: dict[str, list[tuple[str, str]]] = {}
+        self.operation_ids: set[str] = set()
+        self._requests: dict[tuple[str, str, str, frozenset[str]], _Request] = {}
+
+    def run(self, apis: Mapping[str, Sequence[type]]) -> WalkResult:
+        entries = sorted(_iter_methods(apis), key=lambda e: (e[0].api, e[0].name, bool(e[1].deprecated), _route(e[1])))
+        for method, webmethod in entries:
+            self._add(method, webmethod)
+        slots, defs = self.book.generate()
+        schemas = {**defs}
+        for name, body in self.bodies.items():
+            if name in schemas:
+                raise ValueError(f"request body name {name!r} clashes with a model of the same name")
+            schemas[name] = body
+        spec: dict[str, Any] = {
+            "openapi": "3.1.0",
+            "info": {"title": self.options.title, "version": self.options.version},
+            "paths": self.paths,
+            "components": {"schemas": schemas},
+            "tags": [{"name": t} for t in sorted({self._tag(api) for api in self.by_api})],
+        }
+        spec = _fill(spec, slots)
+        ops = {api: sorted(set(pairs)) for api, pairs in sorted(self.by_api.items())}
+        notes = list(dict.fromkeys(self.notes))  # one note per fact, not per alias route
+        return WalkResult(spec=spec, operations_by_api=ops, notes=notes)
+
+    def _tag(self, api: str) -> str:
+        return self.options.tags.get(api, api)
+
+    def _add(self, method: _Method, webmethod: Any) -> None:
+        declared = str(webmethod.method or "POST").upper()
+        http = declared if declared in self.options.served_methods else self.options.fallback_method
+        if http != declared:
+            self.notes.append(
+                Note(
+                    what=f"{declared} {_route(webmethod)} is described as {http}",
+                    why=f"the server routes every method but {', '.join(sorted(self.options.served_methods))} "
+                    f"as {http} (the webmethod says {declared})",
+                )
+            )
+        path = _PATH_PARAM.sub(lambda m: "{" + m.group(1) + "}", _route(webmethod))
+        operations = self.paths.setdefault(path, {})
+        if http.lower() in operations:
+            raise ValueError(f"two methods declare {http} {path}")
+        summary, description, param_docs, returns_doc = method.doc
+        operation: dict[str, Any] = {
+            "operationId": self._operation_id(method.name, webmethod),
+            "tags": [self._tag(method.api)],
+        }
+        if summary:
+            operation["summary"] = summary
+        if description:
+            operation["description"] = description
+        if webmethod.deprecated:
+            operation["deprecated"] = True
+        path_names = frozenset(_PATH_PARAM.findall(_route(webmethod)))
+        key = (method.api, method.name, http, path_names)
+        if key not in self._requests:  # alias routes of one method share one request description
+            self._requests[key] = self._parameters(method, http, path_names, param_docs)
+        parameters, body = self._requests[key]
+        if parameters:
+            operation["parameters"] = parameters
+        if body:
+            operation["requestBody"] = body
+        operation["responses"] = self._responses(method, http, returns_doc)
+        operations[http.lower()] = operation
+        self.by_api.setdefault(method.api, []).append((http, path))
+
+    def _operation_id(self, name: str, webmethod: Any) -> str:
+        """The method name; a deprecated alias route gets ``_deprecated``, then the level, then a number."""
+        suffix = "_deprecated" if webmethod.deprecated else ""
+        candidates = [f"{name}{suffix}", f"{name}_{webmethod.level}{suffix}"]
+        candidates += [f"{candidates[-1]}_{i}" for i in range(2, 10)]
+        for candidate in candidates:
+            if candidate not in self.operation_ids:
+                self.operation_ids.add(candidate)
+                return candidate
+        raise ValueError(f"cannot find a unique operationId for {name}")
+
+    def _parameters(self, method: _Method, http: str, path_names: frozenset[str], docs: Mapping[str, str]) -> _Request:
+        parameters: list[dict[str, Any]] = []
+        body_fields: list[tuple[str, Any, inspect.Parameter, str]] = []  # name, type, param, kind
+        embed = False
+        for name, param in method.signature.parameters.items():
+            if name == "self" or param.kind in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD):
+                continue
+            annotation = _without_omitted(method.hints.get(name, Any))
+            if annotation is not method.hints.get(name, Any):
+                self._note_omitted(method.name, name)
+            stripped, kind, marker = _strip_fastapi(annotation)
+            if name in path_names:
+                kind = "Path"
+            elif kind is None and http == "POST" and typing.get_origin(annotation) is not typing.Annotated:
+                kind, embed = "Body", True
+            elif kind is None:
+                kind = "Query" if _is_query_compatible(stripped) else "Body"
+            if kind in ("Path", "Query", "Header", "Cookie"):
+                parameters.append(self._parameter(name, stripped, param, kind.lower(), docs.get(name, "")))
+            else:
+                embed = embed or bool(getattr(marker, "embed", False))
+                body_fields.append((name, stripped, param, kind))
+        if not body_fields:
+            return parameters, None
+        return parameters, self._body(method, body_fields, embed, docs)
+
+    def _note_omitted(self, method: str, param: str) -> None:
+        self.notes.append(
+            Note(
+                what=f"{method}({param}): openai NotGiven/Omit left out of the parameter type",
+                why="they are 'not given' sentinels of the Python client, never a value on the wire",
+            )
+        )
+
+    def _parameter(self, name: str, tp: Any, param: inspect.Parameter, where: str, doc: str) -> dict[str, Any]:
+        schema = self.book.slot(tp, "validation")
+        has_default, default = _jsonable_default(param.default)
+        if has_default and where != "path":
+            schema["default"] = default
+        out: dict[str, Any] = {
+            "name": name,
+            "in": where,
+            "required": where == "path" or param.default is inspect.Parameter.empty,
+        }
+        if doc:
+            out["description"] = doc
+        out["schema"] = schema
+        return out
+
+    def _body(
+        self,
+        method: _Method,
+        fields: list[tuple[str, Any, inspect.Parameter, str]],
+        embed: bool,
+        docs: Mapping[str, str],
+    ) -> dict[str, Any]:
+        kinds = {kind for *_, kind in fields}
+        media = (
+            "multipart/form-data"
+            if "File" in kinds
+            else "application/x-www-form-urlencoded"
+            if "Form" in kinds
+            else "application/json"
+        )
+        required_any = any(p.default is inspect.Parameter.empty for _, _, p, _ in fields)
+        if len(fields) == 1 and not embed and media == "application/json":
+            name, tp, param, _ = fields[0]
+            schema = self._property(tp, param, docs.get(name, ""))
+            return {"required": required_any, "content": {media: {"schema": schema}}}
+        properties = {name: self._property(tp, param, docs.get(name, ""), kind) for name, tp, param, kind in fields}
+        required = [name for name, _, param, _ in fields if param.default is inspect.Parameter.empty]
+        body_name = self._body_name(method.name)
+        component: dict[str, Any] = {"type": "object", "title": body_name, "properties": properties}
+        if required:
+            component["required"] = required
+        existing = self.bodies.get(body_name)
+        if existing is not None and existing != component:
+            raise ValueError(f"{method.name}: two different request bodies named {body_name}")
+        self.bodies[body_name] = component
+        ref = {"$ref": REF_TEMPLATE.format(model=body_name)}
+        return {"required": required_any, "content": {media: {"schema": ref}}}
+
+    def _body_name(self, method_name: str) -> str:
+        return f"{_pascal(method_name)}Request"
+
+    def _property(self, tp: Any, param: inspect.Parameter, doc: str, kind: str = "Body") -> dict[str, Any]:
+        if kind == "File" or getattr(_unwrap(tp), "__name__", "") == "UploadFile":
+            schema: dict[str, Any] = dict(_BINARY)
+        else:
+            schema = self.book.slot(tp, "validation")
+        has_default, default = _jsonable_default(param.default)
+        if has_default:
+            schema["default"] = default
+        if doc:
+            schema["description"] = doc
+        return schema
+
+    def _responses(self, method: _Method, http: str, returns_doc: str) -> dict[str, Any]:
+        annotation = method.hints.get("return", Any)
+        json_part, stream_item = _split_return(annotation)
+        if stream_item is None and method.name in self.options.stream_overrides:
+            stream_item = self.options.stream_overrides[method.name]
+            self.notes.append(
+                Note(
+                    what=f"{method.name}: text/event-stream of {getattr(stream_item, '__name__', stream_item)}",
+                    why="the protocol declares no stream type, but the server streams whenever the request "
+                    "sets stream=true; the events are the type named here",
+                )
+            )
+        description = " ".join(returns_doc.split()) or "Successful Response"
+        content: dict[str, Any] = {}
+        if json_part is type(None) and http == "DELETE" and stream_item is None:
+            return {"204": {"description": "No Content: the server answers a successful delete with an empty body."}}
+        if json_part is type(None):
+            content["application/json"] = {"schema": {"type": "null"}}
+        elif json_part is not _NO_JSON and _is_raw_response(json_part):
+            content[self.options.raw_media_type] = {
+                "schema": dict(_BINARY, contentMediaType=self.options.raw_media_type)
+            }
+        elif json_part is not _NO_JSON:
+            content["application/json"] = {"schema": self.book.slot(json_part, "serialization")}
+        if stream_item is not None:
+            content["text/event-stream"] = {"schema": self.book.slot(stream_item, "serialization")}
+        return {"200": {"description": description, "content": content}}
+
+
+def _route(webmethod: Any) -> str:
+    route = "/" + str(webmethod.route or "").lstrip("/")
+    return f"/{webmethod.level}{route}" if webmethod.level else route
+
+
+def _is_raw_response(tp: Any) -> bool:
+    """A framework ``Response`` object (not a pydantic model): the body is whatever it carries."""
+    return isinstance(tp, type) and not issubclass(tp, BaseModel) and tp.__name__.endswith("Response")
+
+
+def walk(apis: Mapping[str, Sequence[type]], options: WalkOptions) -> WalkResult:
+    """Walk ``{api: [protocol classes]}`` and return the OpenAPI document with what was noted on the way."""
+    return _Walker(options).run(apis)
