@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import uvicorn
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -19,3 +24,30 @@ def _isolated_reference_state(tmp_path_factory: pytest.TempPathFactory) -> Itera
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("CONFORMANCE_STATE_DIR", str(state))
         yield state
+
+
+@pytest.fixture
+def serve_app() -> Iterator[Callable[[Any], str]]:
+    """``serve_app(asgi_app) -> base_url``: serve an in-process app on a real 127.0.0.1 port.
+
+    For code that needs a real listener (Schemathesis, subprocesses); stopped after the test.
+    """
+    servers: list[tuple[uvicorn.Server, threading.Thread]] = []
+
+    def serve(app: Any) -> str:
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        config = uvicorn.Config(app, log_level="warning", lifespan="off")
+        server = uvicorn.Server(config)
+        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 10
+        while not server.started and time.monotonic() < deadline:
+            time.sleep(0.01)
+        servers.append((server, thread))
+        return f"http://127.0.0.1:{sock.getsockname()[1]}"
+
+    yield serve
+    for server, thread in servers:
+        server.should_exit = True
+        thread.join(timeout=10)

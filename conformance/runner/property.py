@@ -1,0 +1,219 @@
+"""The property suite: Schemathesis drives every operation of the profile's spec.
+
+We use Schemathesis' engine through its Python API (examples, coverage, fuzzing and stateful
+phases; the stateful phase follows the spec's OpenAPI links) and turn its events into our
+results: one case per operation, one finding per (check, operation) with Schemathesis' minimal
+reproduction as a curl command and a redacted excerpt of the exchange.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from conformance.core.errors import HarnessError, UsageError
+from conformance.core.exchange import format_request, format_response
+from conformance.core.redact import Redactor
+from conformance.core.results import CaseResult, Evidence, Finding, Severity, Status
+from conformance.runner.base import RunContext, case_status
+
+__all__ = ["PHASES", "SCHEMATHESIS_CHECKS", "PropertySettings", "PropertySuite"]
+
+SUITE = "property"
+PHASES = ("examples", "coverage", "fuzzing", "stateful")
+
+
+@dataclass(frozen=True, slots=True)
+class SchemathesisCheck:
+    name: str
+    severity: Severity
+    asserts: str
+
+
+# Schemathesis' built-in checks, with the severity this suite gives them. Ids are Schemathesis'
+# own names so that its documentation applies as is.
+SCHEMATHESIS_CHECKS: dict[str, SchemathesisCheck] = {
+    c.name: c
+    for c in (
+        SchemathesisCheck("not_a_server_error", Severity.MUST, "no 5xx for any input"),
+        SchemathesisCheck("status_code_conformance", Severity.SHOULD, "the status code is documented"),
+        SchemathesisCheck("content_type_conformance", Severity.MUST, "the content type is documented"),
+        SchemathesisCheck("response_schema_conformance", Severity.MUST, "the body matches the documented schema"),
+        SchemathesisCheck("response_headers_conformance", Severity.SHOULD, "documented headers are present and valid"),
+        SchemathesisCheck("positive_data_acceptance", Severity.SHOULD, "schema-valid input is accepted"),
+        SchemathesisCheck("negative_data_rejection", Severity.SHOULD, "schema-invalid input is rejected with 4xx"),
+        SchemathesisCheck("use_after_free", Severity.MUST, "a deleted resource is gone"),
+        SchemathesisCheck("ensure_resource_availability", Severity.MUST, "a created resource can be fetched"),
+        SchemathesisCheck("missing_required_header", Severity.SHOULD, "a missing required header is rejected"),
+        SchemathesisCheck("ignored_auth", Severity.MUST, "declared authentication is enforced"),
+        SchemathesisCheck("unsupported_method", Severity.MAY, "an undocumented method answers 405"),
+        SchemathesisCheck("allow_header_conformance", Severity.MAY, "405 answers carry an Allow header"),
+    )
+}
+
+# Valid input may still name a resource that does not exist (a random id): 404 is then correct.
+_POSITIVE_EXPECTED = ["2XX", 404]
+
+
+@dataclass(frozen=True, slots=True)
+class PropertySettings:
+    max_examples: int = 3
+    seed: int = 0
+    workers: int = 2
+    phases: tuple[str, ...] = PHASES
+    disabled_checks: frozenset[str] = frozenset()
+    max_time_s: float | None = None
+    request_timeout_s: float = 30.0
+    spec_path: Path | None = None
+    """Overrides the profile's committed spec (tests, custom specs)."""
+
+    def validate(self) -> None:
+        unknown = sorted(set(self.disabled_checks) - set(SCHEMATHESIS_CHECKS))
+        if unknown:
+            raise UsageError(f"unknown check {unknown[0]!r} (known: {', '.join(SCHEMATHESIS_CHECKS)})")
+        bad = sorted(set(self.phases) - set(PHASES))
+        if bad:
+            raise UsageError(f"unknown phase {bad[0]!r} (known: {', '.join(PHASES)})")
+
+
+def _config(ctx: RunContext, settings: PropertySettings) -> dict[str, Any]:
+    checks: dict[str, Any] = {name: {"enabled": name not in settings.disabled_checks} for name in SCHEMATHESIS_CHECKS}
+    checks["positive_data_acceptance"]["expected-statuses"] = _POSITIVE_EXPECTED
+    config: dict[str, Any] = {
+        "base-url": ctx.client.settings.base_url,
+        "headers": ctx.client.settings.all_headers(),
+        "seed": settings.seed,
+        "workers": settings.workers,
+        "request-timeout": settings.request_timeout_s,
+        "generation": {"max-examples": settings.max_examples, "deterministic": True, "database": "none"},
+        "phases": {phase: {"enabled": phase in settings.phases} for phase in PHASES},
+        "checks": checks,
+        "color": False,
+    }
+    if settings.max_time_s:
+        config["max-time"] = settings.max_time_s
+    return config
+
+
+def _pairs(headers: dict[str, list[str]] | dict[str, str]) -> list[tuple[str, str]]:
+    pairs: list[tuple[str, str]] = []
+    for name, value in headers.items():
+        pairs += [(name, v) for v in value] if isinstance(value, list) else [(name, value)]
+    return pairs
+
+
+def _evidence(interaction: Any, redactor: Redactor) -> Evidence | None:
+    if interaction is None:
+        return None
+    request = interaction.request
+    response = interaction.response
+    req = format_request(request.method, request.uri, _pairs(request.headers), request.body, redactor)
+    if response is None:
+        return Evidence(request=req, response="(no response)")
+    resp = format_response(response.status_code, response.message, _pairs(response.headers), response.content, redactor)
+    return Evidence(request=req, response=resp)
+
+
+@dataclass
+class _Collector:
+    """Folds engine events into per-operation findings, errors and coverage."""
+
+    redactor: Redactor
+    findings: dict[str, dict[str, Finding]] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    exercised: set[str] = field(default_factory=set)
+
+    def scenario(self, recorder: Any) -> None:
+        for case_id, nodes in recorder.checks.items():
+            case_node = recorder.cases.get(case_id)
+            default_operation = case_node.value.operation.label if case_node is not None else recorder.label
+            for node in nodes:
+                self.exercised.add(default_operation)
+                if node.failure_info is None:
+                    continue
+                failure = node.failure_info.failure
+                operation = failure.operation or default_operation
+                by_check = self.findings.setdefault(operation, {})
+                if node.name in by_check:
+                    continue
+                check = SCHEMATHESIS_CHECKS.get(node.name)
+                title = failure.title.strip().splitlines()[0] if failure.title else node.name
+                detail = (failure.message or "").strip().splitlines()
+                message = title + (f": {detail[0]}" if detail else "")
+                by_check[node.name] = Finding(
+                    check_id=node.name,
+                    severity=check.severity if check else Severity.SHOULD,
+                    operation=operation,
+                    message=message[:300],
+                    reproduction=self.redactor.text(node.failure_info.code_sample),
+                    evidence=_evidence(recorder.interactions.get(case_id), self.redactor),
+                )
+
+    def error(self, label: str, value: BaseException) -> None:
+        text = str(value).strip().splitlines()
+        self.errors.setdefault(label, text[0][:300] if text else type(value).__name__)
+
+
+class PropertySuite:
+    """Implements :class:`conformance.runner.base.Suite`."""
+
+    name = SUITE
+
+    def __init__(self, settings: PropertySettings | None = None) -> None:
+        self.settings = settings or PropertySettings()
+        self.settings.validate()
+
+    def _load(self, ctx: RunContext) -> Any:
+        import schemathesis
+        from schemathesis.config import SchemathesisConfig
+        from schemathesis.core.errors import LoaderError
+
+        path = self.settings.spec_path or ctx.profile.spec_path
+        if not path.is_file():
+            raise UsageError(f"no spec for profile {ctx.profile.id} at {path} (run `conformance export`)")
+        config = SchemathesisConfig.from_dict(_config(ctx, self.settings))
+        try:
+            schema = schemathesis.openapi.from_path(path, config=config)
+        except LoaderError as exc:
+            raise UsageError(f"{path}: cannot load the spec: {str(exc).strip().splitlines()[0]}") from None
+        labels = [op.ok().label for op in schema.get_all_operations() if op.ok() is not None]
+        wanted = [label for label in labels if ctx.wants(f"{SUITE}/{label}", label)]
+        return schema.include(name=wanted) if len(wanted) != len(labels) else schema, wanted
+
+    def run(self, ctx: RunContext) -> Iterator[CaseResult]:
+        from schemathesis.engine import StopReason, events, from_schema
+
+        schema, operations = self._load(ctx)
+        collector = _Collector(redactor=ctx.client.redactor)
+        for event in from_schema(schema).execute():
+            if isinstance(event, events.ScenarioFinished | events.FuzzScenarioFinished):
+                collector.scenario(event.recorder)
+            elif isinstance(event, events.NonFatalError):
+                collector.error(event.label, event.value)
+            elif isinstance(event, events.FatalError):
+                raise HarnessError(f"schemathesis could not run: {str(event.exception).strip().splitlines()[0]}")
+            elif isinstance(event, events.EngineFinished) and event.stop_reason is StopReason.SERVER_UNAVAILABLE:
+                raise HarnessError(f"{ctx.client.settings.base_url} stopped responding during the property tests")
+        for operation in sorted(operations):
+            yield self._case(operation, collector, ctx)
+
+    def _case(self, operation: str, collector: _Collector, ctx: RunContext) -> CaseResult:
+        findings = tuple(sorted(collector.findings.get(operation, {}).values(), key=lambda f: f.check_id))
+        error = collector.errors.get(operation)
+        if error is not None and not findings:
+            status, reason = Status.ERROR, None
+        elif operation not in collector.exercised and not findings:
+            status, reason = Status.SKIP, "schemathesis generated no request for this operation"
+        else:
+            status, reason = case_status(findings, ctx.options.fail_on), None
+        return CaseResult(
+            id=f"{SUITE}/{operation}",
+            suite=SUITE,
+            operation=operation,
+            status=status,
+            findings=findings,
+            error=error if status is Status.ERROR else None,
+            reason=reason,
+        )

@@ -1,0 +1,150 @@
+"""The property suite drives Schemathesis against small live servers: broken ones make checks fire."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from conformance.core.client import ClientSettings, TargetClient
+from conformance.core.errors import UsageError
+from conformance.core.profiles import get_profile
+from conformance.core.results import Status, Target
+from conformance.runner.base import RunContext, RunOptions, execute
+from conformance.runner.property import PropertySettings, PropertySuite
+
+SPEC: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {"title": "items", "version": "1"},
+    "paths": {
+        "/v1/items": {
+            "post": {
+                "operationId": "create_item",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["name"],
+                                "additionalProperties": False,
+                                "properties": {"name": {"type": "string", "maxLength": 20}},
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "200": {
+                        "description": "created",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Item"}}},
+                    },
+                    "400": {"description": "bad", "content": {"application/json": {"schema": {"type": "object"}}}},
+                },
+            }
+        },
+    },
+    "components": {
+        "schemas": {
+            "Item": {
+                "type": "object",
+                "required": ["id", "name"],
+                "properties": {"id": {"type": "string"}, "name": {"type": "string"}},
+            }
+        }
+    },
+}
+
+
+def _app(*, drop_field: bool = False, crash: bool = False) -> Starlette:
+    async def create(request: Request) -> JSONResponse:
+        try:
+            body = await request.json()
+        except ValueError:
+            return JSONResponse({"error": "invalid json"}, status_code=400)
+        if (
+            not isinstance(body, dict)
+            or not isinstance(body.get("name"), str)
+            or set(body) != {"name"}
+            or len(body["name"]) > 20
+        ):
+            return JSONResponse({"error": "invalid body"}, status_code=400)
+        if crash:
+            return JSONResponse({"error": "boom"}, status_code=500)
+        item = {"id": "item-1", "name": body["name"]}
+        if drop_field:
+            del item["name"]
+        return JSONResponse(item)
+
+    return Starlette(routes=[Route("/v1/items", create, methods=["POST"])])
+
+
+def _run(base_url: str, tmp_path: Path, **settings: Any) -> Any:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(yaml.safe_dump(SPEC))
+    suite = PropertySuite(
+        PropertySettings(
+            spec_path=spec, max_examples=5, workers=1, phases=("examples", "coverage", "fuzzing"), **settings
+        )
+    )
+    client = TargetClient(ClientSettings(base_url=base_url))
+    ctx = RunContext(
+        client=client,
+        profile=get_profile("ogx-1.5"),
+        target=Target(base_url=base_url, profile="ogx-1.5"),
+        options=RunOptions(),
+    )
+    return execute([suite], ctx)
+
+
+def _fired(result: Any) -> set[str]:
+    return {f.check_id for f in result.findings}
+
+
+def test_a_conformant_server_keeps_the_property_checks_quiet(serve_app: Callable[[Any], str], tmp_path: Path) -> None:
+    result = _run(serve_app(_app()), tmp_path)
+    assert [(c.id, c.status) for c in result.cases] == [("property/POST /v1/items", Status.PASS)]
+    assert _fired(result) == set()
+
+
+def test_a_missing_response_field_fires_response_schema_conformance(
+    serve_app: Callable[[Any], str], tmp_path: Path
+) -> None:
+    result = _run(serve_app(_app(drop_field=True)), tmp_path)
+    assert "response_schema_conformance" in _fired(result)
+    finding = next(f for f in result.findings if f.check_id == "response_schema_conformance")
+    assert finding.operation == "POST /v1/items"
+    assert finding.reproduction and finding.reproduction.startswith("curl")
+    assert finding.evidence and "HTTP 200" in finding.evidence.response
+    assert result.cases[0].status is Status.FAIL
+
+
+def test_a_server_error_fires_not_a_server_error(serve_app: Callable[[Any], str], tmp_path: Path) -> None:
+    assert "not_a_server_error" in _fired(_run(serve_app(_app(crash=True)), tmp_path))
+
+
+def test_a_disabled_check_stays_quiet(serve_app: Callable[[Any], str], tmp_path: Path) -> None:
+    result = _run(serve_app(_app(crash=True)), tmp_path, disabled_checks=frozenset({"not_a_server_error"}))
+    assert "not_a_server_error" not in _fired(result)
+
+
+def test_the_same_seed_gives_the_same_findings(serve_app: Callable[[Any], str], tmp_path: Path) -> None:
+    url = serve_app(_app(drop_field=True))
+    first = _run(url, tmp_path, seed=7)
+    second = _run(url, tmp_path, seed=7)
+    assert [(f.check_id, f.operation, f.message) for f in first.findings] == [
+        (f.check_id, f.operation, f.message) for f in second.findings
+    ]
+
+
+def test_unknown_check_or_phase_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match="unknown check 'nope'"):
+        PropertySuite(PropertySettings(disabled_checks=frozenset({"nope"})))
+    with pytest.raises(UsageError, match="unknown phase 'warp'"):
+        PropertySuite(PropertySettings(phases=("warp",)))
