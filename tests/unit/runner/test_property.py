@@ -120,8 +120,10 @@ def test_a_missing_response_field_fires_response_schema_conformance(
     assert "response_schema_conformance" in _fired(result)
     finding = next(f for f in result.findings if f.check_id == "response_schema_conformance")
     assert finding.operation == "POST /v1/items"
-    assert finding.reproduction and finding.reproduction.startswith("curl")
-    assert finding.evidence and "HTTP 200" in finding.evidence.response
+    assert finding.reproduction is not None
+    assert finding.reproduction.startswith("curl")
+    assert finding.evidence is not None
+    assert "HTTP 200" in finding.evidence.response
     assert result.cases[0].status is Status.FAIL
 
 
