@@ -1,7 +1,70 @@
-"""`conformance record`."""
+"""`conformance record`: run the scenarios against a server and write their cassettes."""
 
 from __future__ import annotations
 
-from conformance.cli._pending import pending_command
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-command = pending_command("record", "Record scenario cassettes against a server.", 5)
+import click
+
+from conformance.cli._console import err_console, out_console
+from conformance.cli._options import client_settings, target_options
+
+if TYPE_CHECKING:
+    from conformance.runner.record import Recorded
+
+__all__ = ["command"]
+
+
+def _print_recorded(result: Recorded) -> None:
+    if result.error:
+        err_console.print(f"[magenta]error[/] {result.scenario}  [dim]{result.error[:160]}[/]")
+    else:
+        err_console.print(f"[green]recorded[/] {result.scenario}  [dim]{result.interactions} interactions[/]")
+
+
+@click.command("record")
+@target_options(base_url_required=True)
+@click.option(
+    "--scenario",
+    "scenarios",
+    multiple=True,
+    metavar="NAME",
+    help="Only scenarios whose id matches this glob (repeatable; default: every scenario of the profile).",
+)
+@click.option(
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("recordings"),
+    show_default=True,
+    help="Cassettes go to OUTPUT_DIR/<profile>/<scenario>.yaml.",
+)
+def command(
+    base_url: str,
+    profile: str | None,
+    api_key: str | None,
+    headers: tuple[str, ...],
+    timeout: float,
+    scenarios: tuple[str, ...],
+    output_dir: Path,
+) -> None:
+    """Record scenario cassettes (vcrpy format) against a server.
+
+    Secrets given with --api-key or --header are redacted from every cassette; volatile transport
+    headers are dropped so that re-recording a deterministic server gives small diffs.
+    """
+    from conformance.core.client import TargetClient
+    from conformance.runner.record import record_scenarios
+    from conformance.runner.target import probe_target
+    from conformance.scenarios import select_scenarios
+
+    settings = client_settings(base_url, api_key, headers, timeout)
+    with TargetClient(settings) as client:
+        target, resolved = probe_target(client, profile_id=profile)
+        chosen = select_scenarios(resolved.id, scenarios)
+        err_console.print(f"recording {len(chosen)} scenarios of {resolved.id} from {target.label}")
+        results = record_scenarios(
+            client, chosen, profile=resolved, target=target, output_dir=output_dir, on_recorded=_print_recorded
+        )
+    for result in results:
+        out_console.print(str(result.path))

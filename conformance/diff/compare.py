@@ -1,0 +1,153 @@
+"""The precomputed diff every rule reads: one deepdiff run and one stream summary per interaction.
+
+Rules never diff anything themselves (oasdiff's design): :func:`compare` does all of the work once
+and the rule handlers only read the :class:`Comparison`. Bodies are compared only when status and
+media type agree; otherwise the status or content-type rule says everything worth saying.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from deepdiff import DeepDiff
+
+from conformance.diff.normalize import DEFAULT_ENUM_KEYS, Strictness, normalize
+from conformance.diff.observed import Observed
+
+__all__ = ["Comparison", "StreamDelta", "compare", "known_enum_values"]
+
+
+@dataclass(frozen=True, slots=True)
+class StreamDelta:
+    """Event types of both streams, each in order of first appearance, and how they differ."""
+
+    recorded: tuple[str, ...]
+    target: tuple[str, ...]
+    missing: tuple[str, ...]
+    added: tuple[str, ...]
+    out_of_order: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    recorded: Observed
+    target: Observed
+    strictness: Strictness
+    left: Any = None
+    """Normalized recorded document (``None`` when bodies were not compared)."""
+    right: Any = None
+    tree: Mapping[str, Any] = field(default_factory=dict)
+    """deepdiff's tree view of ``left`` -> ``right``: report type -> set of levels."""
+    stream: StreamDelta | None = None
+    enums: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """Allowed values by property name, from the profile's spec."""
+    known: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """Values the recording itself used at enum-like keys (the fallback where the spec has no enum)."""
+
+    @property
+    def bodies_compared(self) -> bool:
+        return self.left is not None
+
+    def levels(self, report_type: str) -> list[Any]:
+        """deepdiff levels of one report type, in path order (stable output)."""
+        return sorted(self.tree.get(report_type, ()), key=lambda level: str(level.path()))
+
+    def allowed(self, key: str) -> frozenset[str] | None:
+        """Values a client knows for ``key``: the spec's enum, else the recording's; ``None`` if not enum-like."""
+        if key in self.enums:
+            return self.enums[key]
+        if key in DEFAULT_ENUM_KEYS:
+            return self.known.get(key, frozenset())
+        return None
+
+
+def _first_appearance(types: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(types))
+
+
+def _lcs(a: tuple[str, ...], b: tuple[str, ...]) -> set[str]:
+    table = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i in range(len(a) - 1, -1, -1):
+        for j in range(len(b) - 1, -1, -1):
+            table[i][j] = table[i + 1][j + 1] + 1 if a[i] == b[j] else max(table[i + 1][j], table[i][j + 1])
+    kept, i, j = set(), 0, 0
+    while i < len(a) and j < len(b):
+        if a[i] == b[j]:
+            kept.add(a[i])
+            i, j = i + 1, j + 1
+        elif table[i + 1][j] >= table[i][j + 1]:
+            i += 1
+        else:
+            j += 1
+    return kept
+
+
+def _stream_delta(recorded: Observed, target: Observed) -> StreamDelta:
+    rec, tgt = _first_appearance(recorded.event_types), _first_appearance(target.event_types)
+    common = set(rec) & set(tgt)
+    rec_common = tuple(t for t in rec if t in common)
+    in_order = _lcs(rec_common, tuple(t for t in tgt if t in common))
+    return StreamDelta(
+        recorded=rec,
+        target=tgt,
+        missing=tuple(t for t in rec if t not in common),
+        added=tuple(t for t in tgt if t not in common),
+        out_of_order=tuple(t for t in rec_common if t not in in_order),
+    )
+
+
+def known_enum_values(documents: list[Any], keys: frozenset[str] = DEFAULT_ENUM_KEYS) -> dict[str, frozenset[str]]:
+    """String values found at ``keys`` anywhere in ``documents`` (a whole recording's responses)."""
+    found: dict[str, set[str]] = {}
+
+    def walk(node: Any) -> None:
+        if isinstance(node, Mapping):
+            for key, value in node.items():
+                if key in keys and isinstance(value, str):
+                    found.setdefault(str(key), set()).add(value)
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for document in documents:
+        walk(document)
+    return {key: frozenset(values) for key, values in found.items()}
+
+
+def compare(
+    recorded: Observed,
+    target: Observed,
+    *,
+    strictness: Strictness = Strictness.SCHEMA,
+    enums: Mapping[str, frozenset[str]] | None = None,
+    known: Mapping[str, frozenset[str]] | None = None,
+) -> Comparison:
+    enums = enums or {}
+    base = Comparison(recorded, target, strictness, enums=enums, known=known or {})
+    if recorded.status != target.status or recorded.media_type != target.media_type:
+        return base
+    if recorded.is_json and not target.is_json:
+        return base
+    enum_keys = frozenset(enums)
+    left, right = normalize(recorded, strictness, enum_keys), normalize(target, strictness, enum_keys)
+    stream = None
+    if recorded.events is not None:
+        stream = _stream_delta(recorded, target)
+        common = set(stream.recorded) & set(stream.target)
+        left = {"events": {k: v for k, v in left["events"].items() if k in common}}
+        right = {"events": {k: v for k, v in right["events"].items() if k in common}}
+    tree = DeepDiff(left, right, view="tree", verbose_level=2)
+    return Comparison(
+        recorded,
+        target,
+        strictness,
+        left=left,
+        right=right,
+        tree=dict(tree),
+        stream=stream,
+        enums=enums,
+        known=known or {},
+    )

@@ -1,0 +1,88 @@
+"""Enum values the profile's spec allows in one operation's responses, by property name.
+
+The ``enum-value-unknown`` rule asks "would a client generated from the spec know this value?".
+The answer comes from the operation's response schemas: every property with an ``enum`` (or a
+``const``) anywhere under them, following ``$ref``, ``allOf``/``anyOf``/``oneOf``, ``items`` and
+``additionalProperties``. Values are grouped by property name (the diff knows the key, not the
+schema branch), which errs towards knowing a value rather than calling it unknown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = ["EnumIndex", "enum_index", "find_operation"]
+
+EnumIndex = Mapping[str, frozenset[str]]
+
+_METHODS = {"get", "put", "post", "delete", "patch", "head", "options"}
+
+
+def find_operation(document: Mapping[str, Any], method: str, path: str) -> Mapping[str, Any] | None:
+    """The operation object serving ``METHOD path``; literal segments beat templated ones."""
+    best: tuple[int, Mapping[str, Any]] | None = None
+    for template, item in (document.get("paths") or {}).items():
+        if not isinstance(item, Mapping) or method.lower() not in item or method.lower() not in _METHODS:
+            continue
+        pattern = "^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template)) + "/?$"
+        if re.match(pattern, path):
+            literal = sum(1 for seg in template.split("/") if seg and not seg.startswith("{"))
+            if best is None or literal > best[0]:
+                best = (literal, item[method.lower()])
+    return best[1] if best else None
+
+
+class _Collector:
+    def __init__(self, document: Mapping[str, Any]) -> None:
+        self.document = document
+        self.found: dict[str, set[str]] = {}
+        self.seen_refs: set[tuple[str, str | None]] = set()
+
+    def resolve(self, ref: str) -> Any:
+        node: Any = self.document
+        for part in ref.removeprefix("#/").split("/"):
+            if not isinstance(node, Mapping) or part not in node:
+                return None
+            node = node[part]
+        return node
+
+    def schema(self, node: Any, name: str | None = None) -> None:
+        if not isinstance(node, Mapping):
+            return
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            # Keyed by the property name too: an enum schema referenced by two properties counts for both.
+            if (ref, name) not in self.seen_refs:
+                self.seen_refs.add((ref, name))
+                self.schema(self.resolve(ref), name)
+            return
+        values = [*(node.get("enum") or []), *([node["const"]] if "const" in node else [])]
+        if name is not None and values:
+            self.found.setdefault(name, set()).update(str(v) for v in values if isinstance(v, str))
+        for key in ("allOf", "anyOf", "oneOf"):
+            for sub in node.get(key) or []:
+                self.schema(sub, name)
+        for prop, sub in (node.get("properties") or {}).items():
+            self.schema(sub, str(prop))
+        self.schema(node.get("items"), name)
+        self.schema(node.get("additionalProperties"), None)
+
+
+def enum_index(document: Mapping[str, Any], method: str, path: str) -> dict[str, frozenset[str]]:
+    """Property name -> allowed string values, over every response schema of the operation."""
+    operation = find_operation(document, method, path)
+    if operation is None:
+        return {}
+    collector = _Collector(document)
+    for declared in (operation.get("responses") or {}).values():
+        response = declared
+        if isinstance(declared, Mapping) and isinstance(declared.get("$ref"), str):
+            response = collector.resolve(declared["$ref"])
+        if not isinstance(response, Mapping):
+            continue
+        for media in (response.get("content") or {}).values():
+            if isinstance(media, Mapping):
+                collector.schema(media.get("schema"))
+    return {name: frozenset(values) for name, values in collector.found.items() if values}

@@ -1,0 +1,198 @@
+"""What a scenario is and what it gets to work with.
+
+A scenario is a named multi-step flow over the HTTP API, written the way a client would write it:
+create something, use the id the server returned, read it back, delete it. Every exchange goes
+through :meth:`ScenarioContext.call`, which hands it to the context's hook (the recorder) and
+nothing else: no global patching of httpx, so recording is explicit and testable.
+
+Scenarios do not judge answers (replay does); they only insist on what the next step needs,
+and a missing prerequisite is a :class:`ScenarioError` (the flow cannot go on), not a finding.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from conformance.core.client import TargetClient
+from conformance.core.errors import HarnessError
+from conformance.core.profiles import PROFILES
+from conformance.core.sse import SSELimits, SSEStream, read_sse
+
+__all__ = [
+    "AGENT_PROFILES",
+    "ALL_PROFILES",
+    "Exchange",
+    "ExchangeHook",
+    "Models",
+    "Scenario",
+    "ScenarioContext",
+    "ScenarioError",
+    "scenario",
+]
+
+ALL_PROFILES = frozenset(PROFILES)
+AGENT_PROFILES = frozenset(p.id for p in PROFILES.values() if p.has_agents)
+
+MULTIPART_BOUNDARY = "conformance-boundary-7d1f0c"
+"""Fixed so that recorded upload bodies do not change on every recording."""
+
+
+class ScenarioError(HarnessError):
+    """A step did not return what the next step needs, so the flow cannot be completed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """One request and its answer, as the scenario saw it."""
+
+    step: str
+    request: httpx.Request
+    response: httpx.Response
+    text: str
+    """The body exactly as received (the raw event text for a stream)."""
+    stream: SSEStream | None = None
+
+    @property
+    def status(self) -> int:
+        return self.response.status_code
+
+    def json(self) -> Any:
+        """The decoded body, or ``None`` when it is not JSON (or is a stream)."""
+        if self.stream is not None:
+            return None
+        try:
+            return json.loads(self.text)
+        except ValueError:
+            return None
+
+    def events(self) -> list[Any]:
+        """Decoded payloads of a stream (``[DONE]`` and undecodable events left out)."""
+        return self.stream.json_events() if self.stream else []
+
+
+ExchangeHook = Callable[[Exchange], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Models:
+    """The model ids a scenario uses, discovered from the server before any scenario runs."""
+
+    chat: str
+    embedding: str | None = None
+
+    def as_dict(self) -> dict[str, str]:
+        return {k: v for k, v in (("chat", self.chat), ("embedding", self.embedding)) if v}
+
+
+def _dig(value: Any, path: tuple[str | int, ...]) -> Any:
+    for part in path:
+        if isinstance(part, int) and isinstance(value, list) and -len(value) <= part < len(value):
+            value = value[part]
+        elif isinstance(part, str) and isinstance(value, Mapping):
+            value = value.get(part)
+        else:
+            return None
+    return value
+
+
+class ScenarioContext:
+    """The client, the models and the recording hook one scenario runs with."""
+
+    def __init__(
+        self,
+        client: TargetClient,
+        models: Models,
+        *,
+        scenario_id: str = "",
+        hook: ExchangeHook | None = None,
+        limits: SSELimits | None = None,
+    ) -> None:
+        self.client = client
+        self.models = models
+        self.scenario_id = scenario_id
+        self.hook = hook
+        self.limits = limits
+        self.steps: list[str] = []
+
+    def call(
+        self,
+        step: str,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, str | int] | None = None,
+        files: Mapping[str, tuple[str, bytes, str]] | None = None,
+        data: Mapping[str, str] | None = None,
+        stream: bool = False,
+    ) -> Exchange:
+        """Send one request, read the whole answer (incrementally for a stream) and record it."""
+        if step in self.steps:
+            raise ValueError(f"scenario {self.scenario_id}: step name {step!r} is used twice")
+        self.steps.append(step)
+        headers = {"Content-Type": f"multipart/form-data; boundary={MULTIPART_BOUNDARY}"} if files else None
+        request = self.client.build(method, path, json=json, params=params, files=files, data=data, headers=headers)
+        request.read()  # a multipart body is a stream until read; the recorder needs its bytes
+        if stream:
+            with self.client.stream(request) as response:
+                sse = read_sse(response, self.limits)
+            exchange = Exchange(step, request, response, sse.raw, sse)
+        else:
+            response = self.client.send(request)
+            exchange = Exchange(step, request, response, response.text)
+        if self.hook is not None:
+            self.hook(exchange)
+        return exchange
+
+    def require(self, source: Exchange | Any, *path: str | int) -> Any:
+        """The value at ``path`` in an exchange's JSON answer (or in a plain value), else a :class:`ScenarioError`."""
+        value = _dig(source.json() if isinstance(source, Exchange) else source, path)
+        if value is None:
+            shown = "/".join(str(p) for p in path)
+            step = self.steps[-1] if self.steps else "-"
+            answered = f" ({source.request.method} {source.request.url.path} answered {source.status})"
+            raise ScenarioError(
+                f"scenario {self.scenario_id}, step {step}: no {shown!r} in the answer"
+                f"{answered if isinstance(source, Exchange) else ''}; the flow cannot go on"
+            )
+        return value
+
+    def find_event(self, exchange: Exchange, predicate: Callable[[Any], bool]) -> Any:
+        """The first stream payload matching ``predicate``, or a :class:`ScenarioError`."""
+        found = next((e for e in exchange.events() if predicate(e)), None)
+        if found is None:
+            raise ScenarioError(
+                f"scenario {self.scenario_id}, step {exchange.step}: the stream has no event the next step needs"
+            )
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    """One registered flow: a stable id (the cassette's file name), the profiles it applies to."""
+
+    id: str
+    title: str
+    api: str
+    profiles: frozenset[str]
+    run: Callable[[ScenarioContext], None] = field(repr=False)
+
+    def applies_to(self, profile_id: str) -> bool:
+        return profile_id in self.profiles
+
+
+def scenario(
+    bucket: list[Scenario], scenario_id: str, title: str, *, api: str, profiles: frozenset[str] = ALL_PROFILES
+) -> Callable[[Callable[[ScenarioContext], None]], Callable[[ScenarioContext], None]]:
+    """Decorator: define a scenario and append it to its module's ``bucket`` (the registry reads those)."""
+
+    def define(run: Callable[[ScenarioContext], None]) -> Callable[[ScenarioContext], None]:
+        bucket.append(Scenario(scenario_id, title, api, profiles, run))
+        return run
+
+    return define
