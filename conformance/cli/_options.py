@@ -12,7 +12,7 @@ from conformance.core.client import ClientSettings, parse_header, validate_base_
 from conformance.core.profiles import PROFILES
 from conformance.core.results import Severity
 
-__all__ = ["client_settings", "report_options", "target_options"]
+__all__ = ["client_settings", "property_options", "report_options", "suite_settings", "target_options"]
 
 
 def target_options[F: Callable[..., Any]](*, base_url_required: bool) -> Callable[[F], F]:
@@ -117,3 +117,99 @@ def client_settings(base_url: str, api_key: str | None, headers: tuple[str, ...]
         headers=dict(parse_header(h) for h in headers),
         read_timeout=timeout,
     )
+
+
+def _shard(value: str | None) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    index, sep, count = value.partition("/")
+    if not sep or not index.isdigit() or not count.isdigit() or not 1 <= int(index) <= int(count):
+        raise click.BadParameter(f"{value!r} must look like i/n with 1 <= i <= n, e.g. 2/4", param_hint="--shard")
+    return int(index), int(count)
+
+
+def property_options[F: Callable[..., Any]](func: F) -> F:
+    """Depth and shape of the Schemathesis run: --max-examples, --seed, --workers, --shard, --phase, ..."""
+    options = [
+        click.option(
+            "--max-examples",
+            type=click.IntRange(min=1),
+            default=3,
+            show_default=True,
+            help="Examples generated per operation and phase; raise it for depth.",
+        ),
+        click.option(
+            "--seed",
+            type=int,
+            default=0,
+            show_default=True,
+            help="Generation seed: the same seed against the same server gives the same findings.",
+        ),
+        click.option(
+            "--workers",
+            type=click.IntRange(1, 16),
+            default=2,
+            show_default=True,
+            help="Concurrent Schemathesis workers.",
+        ),
+        click.option(
+            "--shard",
+            default=None,
+            metavar="i/n",
+            help="Test only the i-th of n slices of the operations (the other suites run on shard 1).",
+        ),
+        click.option(
+            "--phase",
+            "phases",
+            multiple=True,
+            type=click.Choice(["examples", "coverage", "fuzzing", "stateful"]),
+            help="Schemathesis phases to run (repeatable; default: all four).",
+        ),
+        click.option(
+            "--disable-check",
+            "disabled_checks",
+            multiple=True,
+            metavar="NAME",
+            help="Turn off a Schemathesis check by name, e.g. unsupported_method (repeatable).",
+        ),
+        click.option(
+            "--max-time",
+            type=click.FloatRange(min=1),
+            default=None,
+            metavar="SECONDS",
+            help="Stop generating after this long (the run still reports what it found).",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def suite_settings(
+    *,
+    max_examples: int,
+    seed: int,
+    workers: int,
+    shard: str | None,
+    phases: tuple[str, ...],
+    disabled_checks: tuple[str, ...],
+    max_time: float | None,
+    timeout: float,
+) -> Any:
+    """The runner's SuiteSettings from the options (imported lazily: the runner is heavy)."""
+    from conformance.runner.property import PHASES, PropertySettings
+    from conformance.runner.suites import SuiteSettings
+
+    parsed = _shard(shard)
+    prop = PropertySettings(
+        max_examples=max_examples,
+        seed=seed,
+        workers=workers,
+        phases=phases or PHASES,
+        disabled_checks=frozenset(disabled_checks),
+        max_time_s=max_time,
+        request_timeout_s=timeout,
+        shard=parsed,
+    )
+    prop.validate()
+    return SuiteSettings(property=prop, run_once_per_shard_group=parsed is None or parsed[0] == 1)

@@ -1,7 +1,69 @@
-"""`conformance check`."""
+"""`conformance check`: the property-based conformance checks, the command to put in CI."""
 
 from __future__ import annotations
 
-from conformance.cli._pending import pending_command
+from pathlib import Path
+from typing import Any
 
-command = pending_command("check", "Run the property-based conformance checks against a server.", 4)
+import click
+
+from conformance.cli._judge import judge
+from conformance.cli._options import (
+    client_settings,
+    property_options,
+    report_options,
+    suite_settings,
+    target_options,
+)
+from conformance.core.results import Severity
+
+
+@click.command("check")
+@target_options(base_url_required=True)
+@property_options
+@report_options
+@click.pass_context
+def command(
+    ctx: click.Context,
+    /,
+    *,
+    base_url: str,
+    profile: str | None,
+    api_key: str | None,
+    headers: tuple[str, ...],
+    timeout: float,
+    report_dir: Path,
+    baseline: Path | None,
+    write_baseline: Path | None,
+    allow_stale: bool,
+    fail_on: str,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    **property_args: Any,
+) -> None:
+    """Run the property-based checks against a server: Schemathesis on every operation of the
+    profile's spec, the streaming event rules and the error contract.
+
+    \b
+    Exit codes: 0 conformant (or only baselined findings), 1 unexpected findings or a stale
+    baseline entry, 2 usage or configuration error, 3 the server is unreachable or hangs.
+    """
+    from conformance.runner.base import RunOptions
+    from conformance.runner.suites import CHECK_SUITES
+
+    options = RunOptions(fail_on=Severity(fail_on.upper()), include=include, exclude=exclude)
+    settings = suite_settings(timeout=timeout, **property_args)
+    client = client_settings(base_url, api_key=api_key, headers=headers, timeout=timeout)
+    result = judge(
+        client,
+        profile=profile,
+        release=None,
+        suites=CHECK_SUITES,
+        suite_settings=settings,
+        options=options,
+        baseline=baseline,
+        write_baseline=write_baseline,
+        allow_stale=allow_stale,
+        report_dir=report_dir,
+    )
+    ctx.exit(int(result.exit_code))

@@ -68,11 +68,15 @@ class PropertySettings:
     request_timeout_s: float = 30.0
     spec_path: Path | None = None
     """Overrides the profile's committed spec (tests, custom specs)."""
+    shard: tuple[int, int] | None = None
+    """``(i, n)``: test only the i-th of n interleaved slices of the sorted operations (1-based)."""
 
     def validate(self) -> None:
         unknown = sorted(set(self.disabled_checks) - set(SCHEMATHESIS_CHECKS))
         if unknown:
             raise UsageError(f"unknown check {unknown[0]!r} (known: {', '.join(SCHEMATHESIS_CHECKS)})")
+        if self.shard is not None and not 1 <= self.shard[0] <= self.shard[1]:
+            raise UsageError(f"--shard {self.shard[0]}/{self.shard[1]} must be i/n with 1 <= i <= n")
         bad = sorted(set(self.phases) - set(PHASES))
         if bad:
             raise UsageError(f"unknown phase {bad[0]!r} (known: {', '.join(PHASES)})")
@@ -156,6 +160,17 @@ class _Collector:
         self.errors.setdefault(label, text[0][:300] if text else type(value).__name__)
 
 
+def _is_ok(result: Any) -> bool:
+    """Schemathesis yields Ok/Err results per operation; an Err is an operation it cannot test."""
+    from schemathesis.core.result import Ok
+
+    return isinstance(result, Ok)
+
+
+def _label(result: Any) -> str:
+    return str(result.ok().label)
+
+
 class PropertySuite:
     """Implements :class:`conformance.runner.base.Suite`."""
 
@@ -178,8 +193,13 @@ class PropertySuite:
             schema = schemathesis.openapi.from_path(path, config=config)
         except LoaderError as exc:
             raise UsageError(f"{path}: cannot load the spec: {str(exc).strip().splitlines()[0]}") from None
-        labels = [op.ok().label for op in schema.get_all_operations() if op.ok() is not None]
-        wanted = [label for label in labels if ctx.wants(f"{SUITE}/{label}", label)]
+        labels = sorted(_label(result) for result in schema.get_all_operations() if _is_ok(result))
+        if self.settings.shard is not None:
+            index, count = self.settings.shard
+            labels_in_shard = labels[index - 1 :: count]
+        else:
+            labels_in_shard = labels
+        wanted = [label for label in labels_in_shard if ctx.wants(f"{SUITE}/{label}", label)]
         return schema.include(name=wanted) if len(wanted) != len(labels) else schema, wanted
 
     def run(self, ctx: RunContext) -> Iterator[CaseResult]:

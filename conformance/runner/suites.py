@@ -1,38 +1,75 @@
-"""The suite table: every suite `conformance run` can execute, by stable name, in run order."""
+"""The suite table: every suite the runner can execute, by stable name, in run order."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from conformance.core.errors import UsageError
 from conformance.core.profiles import Profile
 from conformance.runner.base import Suite
+from conformance.runner.errors import ErrorsSuite
+from conformance.runner.property import PropertySettings, PropertySuite
 from conformance.runner.smoke import SmokeSuite
+from conformance.runner.streaming import StreamingSuite
 
-__all__ = ["SUITES", "SuiteInfo", "select_suites"]
+__all__ = ["CHECK_SUITES", "SUITES", "SuiteInfo", "SuiteSettings", "select_suites"]
+
+
+@dataclass(frozen=True, slots=True)
+class SuiteSettings:
+    """Per-suite settings that commands collect from their options."""
+
+    property: PropertySettings = field(default_factory=PropertySettings)
+    run_once_per_shard_group: bool = True
+    """False on shards other than the first: suites that are not sharded run on shard 1 only."""
 
 
 @dataclass(frozen=True, slots=True)
 class SuiteInfo:
     name: str
     description: str
-    factory: Callable[[Profile], Suite]
+    factory: Callable[[Profile, SuiteSettings], Suite]
+    sharded: bool = False
+    """Whether the suite splits its work by ``--shard``; the others run on the first shard only."""
 
 
 SUITES: dict[str, SuiteInfo] = {
     s.name: s
     for s in (
         SuiteInfo(
-            "smoke", "health, models, chat completion (plain and streaming), response create", lambda _p: SmokeSuite()
+            "smoke",
+            "health, version, models, chat completion (plain and streaming), response create; schema-validated",
+            lambda _p, _s: SmokeSuite(),
+        ),
+        SuiteInfo(
+            "property",
+            "Schemathesis on every operation of the profile's spec (examples, coverage, fuzzing, stateful)",
+            lambda _p, s: PropertySuite(s.property),
+            sharded=True,
+        ),
+        SuiteInfo(
+            "streaming",
+            "SSE lifecycle rules for responses, chat completions and agent turns",
+            lambda _p, _s: StreamingSuite(),
+        ),
+        SuiteInfo(
+            "errors",
+            "the error contract: unknown ids give 404, invalid bodies 400/422 with JSON",
+            lambda _p, _s: ErrorsSuite(),
         ),
     )
 }
 
+CHECK_SUITES = ("property", "streaming", "errors")
+"""What `conformance check` runs; `conformance run` runs every suite."""
 
-def select_suites(names: tuple[str, ...], profile: Profile) -> list[Suite]:
+
+def select_suites(names: tuple[str, ...], profile: Profile, settings: SuiteSettings | None = None) -> list[Suite]:
     """Suites in table order; all of them when ``names`` is empty."""
+    settings = settings or SuiteSettings()
     unknown = [n for n in names if n not in SUITES]
     if unknown:
         raise UsageError(f"unknown suite {unknown[0]!r} (known: {', '.join(SUITES)})")
-    return [info.factory(profile) for name, info in SUITES.items() if not names or name in names]
+    chosen = [info for name, info in SUITES.items() if not names or name in names]
+    return [info.factory(profile, settings) for info in chosen if info.sharded or settings.run_once_per_shard_group]

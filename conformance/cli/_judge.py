@@ -1,0 +1,76 @@
+"""The flow `run` and `check` share: probe the target, execute suites, write reports, summarise."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from conformance.cli._console import err_console, out_console
+from conformance.core.client import ClientSettings, TargetClient
+from conformance.core.profiles import profile_for_release
+from conformance.core.results import CaseResult, RunResult, Status
+from conformance.servers.reference.releases import get_release
+
+if TYPE_CHECKING:
+    from conformance.runner.base import RunOptions
+    from conformance.runner.suites import SuiteSettings
+
+__all__ = ["judge"]
+
+_STATUS_STYLE = {
+    Status.PASS: "green",
+    Status.FAIL: "red",
+    Status.ERROR: "magenta",
+    Status.SKIP: "yellow",
+    Status.DISABLED: "dim",
+}
+
+
+def _print_case(case: CaseResult) -> None:
+    style = _STATUS_STYLE[case.status]
+    line = f"[{style}]{case.status.value:>5}[/] {case.id}"
+    if case.status in (Status.FAIL, Status.ERROR):
+        detail = case.error or (case.findings[0].message if case.findings else "")
+        line += f"  [dim]{detail[:140]}[/]"
+    err_console.print(line, markup=True)
+
+
+def judge(
+    settings: ClientSettings,
+    *,
+    profile: str | None,
+    release: str | None,
+    suites: tuple[str, ...],
+    suite_settings: SuiteSettings,
+    options: RunOptions,
+    baseline: Path | None,
+    write_baseline: Path | None,
+    allow_stale: bool,
+    report_dir: Path,
+) -> RunResult:
+    """Probe the target, execute the suites, write the reports and print the terminal summary.
+
+    ``release`` is set when the target is an embedded reference started by this process.
+    """
+    from conformance.reports import render_terminal_summary, write_reports
+    from conformance.runner.base import RunContext, execute
+    from conformance.runner.baseline import load_baseline
+    from conformance.runner.baseline import write_baseline as save_baseline
+    from conformance.runner.suites import select_suites
+    from conformance.runner.target import probe_target
+
+    known = load_baseline(baseline).keys if baseline else ()
+    server = get_release(release).server if release else None
+    embedded_profile = profile_for_release(release) if release else None
+    profile_id = profile or (embedded_profile.id if embedded_profile else None)
+    with TargetClient(settings) as client:
+        target, resolved = probe_target(client, profile_id=profile_id, server=server, embedded=release is not None)
+        err_console.print(f"judging {target.label} against profile {resolved.id}")
+        chosen = select_suites(suites, resolved, suite_settings)
+        ctx = RunContext(client=client, profile=resolved, target=target, options=options)
+        result = execute(chosen, ctx, baseline=known, allow_stale=allow_stale, on_case=_print_case)
+    write_reports(result, report_dir)
+    if write_baseline:
+        save_baseline(result, write_baseline)
+    out_console.print(render_terminal_summary(result, report_dir))
+    return result
