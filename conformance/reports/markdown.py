@@ -1,0 +1,80 @@
+"""``summary.md``: short enough for a CI step summary (``$GITHUB_STEP_SUMMARY``, a GitLab MR note).
+
+A verdict line naming the target, a counts table, then only what needs attention: unexpected
+findings, stale baseline entries and harness errors, each table capped with a "... and N more" line.
+Everything else is in ``report.html``.
+"""
+
+from __future__ import annotations
+
+from conformance.core.results import RunResult
+from conformance.reports.model import CaseLabel, summarize
+
+__all__ = ["MAX_ROWS", "render_markdown"]
+
+MAX_ROWS = 20
+
+_VERDICT = {
+    "conformant": "✅ Conformant",
+    "failures": "❌ Not conformant",
+    "harness-error": "⚠️ Could not judge (harness error)",
+}
+
+
+def _cell(text: str, limit: int = 200) -> str:
+    """One table cell: one line, pipes escaped, HTML neutralised, long text cut."""
+    flat = " ".join(text.split())
+    if len(flat) > limit:
+        flat = f"{flat[: limit - 1]}…"
+    return flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
+
+
+def _code(text: str) -> str:
+    return f"`{_cell(text)}`" if "`" not in text else _cell(text)
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows[:MAX_ROWS]]
+    if len(rows) > MAX_ROWS:
+        lines += ["", f"... and {len(rows) - MAX_ROWS} more"]
+    return [*lines, ""]
+
+
+def render_markdown(result: RunResult) -> str:
+    summary = summarize(result)
+    target = result.target
+    server = " ".join(p for p in (target.server, target.version) if p) or "unknown server"
+    lines = [
+        f"## {_VERDICT[summary.verdict]}: {_cell(server)} (profile `{target.profile}`)",
+        "",
+        f"Target {_cell(target.base_url)} · suite {result.suite_version} · fail on {result.fail_on} and above"
+        f" · exit code {summary.exit_code}",
+        "",
+    ]
+    labels = [label for label in CaseLabel if summary.labels.get(label)]
+    lines += _table(
+        [*(str(label) for label in labels), "total"], [[*(str(summary.labels[x]) for x in labels), str(summary.total)]]
+    )
+    if summary.unexpected_findings:
+        lines += [f"### Unexpected findings ({len(summary.unexpected_findings)})", ""]
+        rows = [
+            [_code(f.check_id), str(f.severity), _code(f.operation), _cell(f.message)]
+            for f in summary.unexpected_findings
+        ]
+        lines += _table(["Check", "Severity", "Operation", "Message"], rows)
+    if summary.stale:
+        lines += [f"### Stale baseline entries ({len(summary.stale)})", ""]
+        lines += ["These baselined findings no longer occur; remove them from the baseline.", ""]
+        lines += _table(["Check", "Operation"], [[_code(k.check), _code(k.operation)] for k in summary.stale])
+    if summary.harness_errors:
+        lines += [f"### Harness errors ({len(summary.harness_errors)})", ""]
+        rows = [[_code(e.case), _cell(e.message)] for e in summary.harness_errors]
+        lines += _table(["Case", "Error"], rows)
+    if summary.baselined_findings or summary.warnings:
+        lines += [
+            f"{summary.baselined_findings} baselined finding(s) and {summary.warnings} finding(s) below"
+            f" {result.fail_on} are listed in report.html.",
+            "",
+        ]
+    return "\n".join(lines).rstrip("\n") + "\n"

@@ -1,0 +1,137 @@
+"""What every report shows, computed once from a :class:`RunResult`: the summary and case labels.
+
+All four reports read these, so the JSON, the JUnit file, the Markdown summary and the HTML page can
+never disagree about a verdict or a count.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from conformance.core.errors import ExitCode
+from conformance.core.results import CaseResult, Finding, RunResult, Status
+
+__all__ = [
+    "BaselineKey",
+    "CaseLabel",
+    "HarnessErrorEntry",
+    "Report",
+    "ReportSummary",
+    "build_report",
+    "case_label",
+    "column_of",
+    "summarize",
+    "verdict_of",
+]
+
+Verdict = Literal["conformant", "failures", "harness-error"]
+
+
+class CaseLabel(StrEnum):
+    """How reports show a case: its status, refined by what the baseline and severities say.
+
+    ``known`` is a failed case whose gating findings the baseline expected; ``warn`` is a passed
+    case with findings below ``fail_on``.
+    """
+
+    ERROR = "error"
+    FAIL = "fail"
+    KNOWN = "known"
+    WARN = "warn"
+    PASS = "pass"
+    SKIP = "skip"
+    DISABLED = "disabled"
+
+    @property
+    def rank(self) -> int:
+        """Worst first: used to pick a matrix cell's label from several cases."""
+        return list(CaseLabel).index(self)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class BaselineKey(_Model):
+    check: str
+    operation: str
+
+
+class HarnessErrorEntry(_Model):
+    case: str
+    suite: str
+    message: str
+
+
+class ReportSummary(_Model):
+    """Computed from the run; everything here can be recomputed from the other fields of the report."""
+
+    verdict: Verdict = Field(description="'conformant' (exit 0), 'failures' (exit 1) or 'harness-error' (exit 3).")
+    exit_code: int = Field(description="The process exit code this run maps to.")
+    total: int = Field(description="Number of cases.")
+    counts: dict[Status, int] = Field(description="Cases per status (every status present, zero included).")
+    labels: dict[CaseLabel, int] = Field(description="Cases per report label (status refined by baseline/severity).")
+    unexpected_findings: list[Finding] = Field(description="Gating findings the baseline did not expect.")
+    baselined_findings: int = Field(description="Gating findings the baseline expected.")
+    warnings: int = Field(description="Findings below fail_on (reported, never failing).")
+    stale: list[BaselineKey] = Field(description="Baseline entries that no longer occur.")
+    harness_errors: list[HarnessErrorEntry] = Field(description="Cases the harness could not judge.")
+
+
+class Report(RunResult):
+    """``report.json``: the run result with its computed summary."""
+
+    summary: ReportSummary
+
+
+def verdict_of(result: RunResult) -> Verdict:
+    return {ExitCode.OK: "conformant", ExitCode.FAILURES: "failures"}.get(result.exit_code, "harness-error")  # type: ignore[return-value]
+
+
+def case_label(result: RunResult, case: CaseResult) -> CaseLabel:
+    if case.status is Status.FAIL:
+        expected = set(result.baselined)
+        gating = [f for f in case.findings if result.gates(f)]
+        if gating and all(f.key in expected for f in gating):
+            return CaseLabel.KNOWN
+        return CaseLabel.FAIL
+    if case.status is Status.PASS and case.findings:
+        return CaseLabel.WARN
+    return CaseLabel(case.status.value)
+
+
+def column_of(case: CaseResult) -> str:
+    """The matrix column of a case: the check it judges (``details['check_id']``), else its suite."""
+    check_id = case.details.get("check_id")
+    return check_id if isinstance(check_id, str) and check_id else case.suite
+
+
+def summarize(result: RunResult) -> ReportSummary:
+    expected = set(result.baselined)
+    gating = [f for f in result.findings if result.gates(f)]
+    labels = Counter(case_label(result, case) for case in result.cases)
+    return ReportSummary(
+        verdict=verdict_of(result),
+        exit_code=int(result.exit_code),
+        total=len(result.cases),
+        counts=result.counts(),
+        labels={label: labels[label] for label in CaseLabel},
+        unexpected_findings=result.unexpected_findings,
+        baselined_findings=sum(1 for f in gating if f.key in expected),
+        warnings=len(result.findings) - len(gating),
+        stale=[BaselineKey(check=c, operation=o) for c, o in result.stale],
+        harness_errors=[
+            HarnessErrorEntry(case=c.id, suite=c.suite, message=c.error or "")
+            for c in result.cases
+            if c.status is Status.ERROR
+        ],
+    )
+
+
+def build_report(result: RunResult) -> Report:
+    fields = {name: getattr(result, name) for name in RunResult.model_fields}
+    return Report(**fields, summary=summarize(result))
