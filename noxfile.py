@@ -35,3 +35,10 @@ def typecheck(session: nox.Session) -> None:
     """mypy --strict on the package."""
     session.install("-e", ".[dev]")
     session.run("mypy")
+
+
+@nox.session(python=PYTHON)
+def export(session: nox.Session) -> None:
+    """Re-export every profile's spec into openapi/ (``-- --check`` only compares)."""
+    session.install("-e", ".")
+    session.run("conformance", "export", "--all", *session.posargs)

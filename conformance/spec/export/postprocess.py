@@ -125,8 +125,8 @@ def _stream_repair(source: ExportSource, streaming: list[str]) -> Repair:
             "is how Schemathesis reads it; upstream's payload schema there would reject every real event",
         )
     return Repair(
-        f"streaming operations ({', '.join(streaming)}) declare text/event-stream events whose data is "
-        "the method's AsyncIterator item type",
+        f"{len(streaming)} streaming operations declare text/event-stream events (data: the method's "
+        "AsyncIterator item type) next to their JSON response",
         "the served spec has no stream schemas; the event types come from the protocol's return annotations",
     )
 

@@ -21,6 +21,8 @@ from conformance.servers.environments import EnvSpec
 __all__ = ["SOURCES", "TOOLCHAIN", "ExportSource", "get_source"]
 
 TOOLCHAIN = ("fastapi==0.165.0", "pydantic==2.14.3", "starlette==1.10.0", "openai==3.54.0")
+_FORMS = ("python-multipart==0.0.34",)
+"""FastAPI refuses to build routes with form or file parameters without python-multipart."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +39,8 @@ class ExportSource:
     """API names; ``api=package`` where the package under ``module`` is named differently."""
     envelope: Literal["llama-stack-0.3", "openai"]
     """Which error envelope the release's exception handlers produce (see ``errors.py``)."""
+    extra_requirements: tuple[str, ...] = ()
+    """What the package imports without declaring it (or FastAPI needs for its form routes)."""
 
     @property
     def requirement(self) -> str:
@@ -44,7 +48,8 @@ class ExportSource:
 
     @property
     def env_spec(self) -> EnvSpec:
-        return EnvSpec(name=f"spec-{self.dist}-{self.version}", requirements=(self.requirement, *TOOLCHAIN))
+        requirements = (self.requirement, *TOOLCHAIN, *self.extra_requirements)
+        return EnvSpec(name=f"spec-{self.dist}-{self.version}", requirements=requirements)
 
     @property
     def api_names(self) -> tuple[str, ...]:
@@ -103,6 +108,8 @@ SOURCES: dict[str, ExportSource] = {
                 "vector_io",
             ),
             envelope="openai",
+            # llama_stack_api.common.errors imports httpx without declaring it.
+            extra_requirements=(*_FORMS, "httpx==0.28.1"),
         ),
         ExportSource(
             profile="ogx-1.5",
@@ -124,6 +131,7 @@ SOURCES: dict[str, ExportSource] = {
                 "vector_io",
             ),
             envelope="openai",
+            extra_requirements=_FORMS,
         ),
     )
 }

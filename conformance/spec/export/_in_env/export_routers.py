@@ -19,8 +19,10 @@ from __future__ import annotations
 import argparse
 import importlib
 import importlib.metadata
+import inspect
 import json
 import pkgutil
+import re
 import sys
 from types import ModuleType
 from typing import Any, Literal
@@ -57,13 +59,23 @@ def _modules(package: ModuleType) -> list[ModuleType]:
     return modules
 
 
+def _assigns(module: ModuleType, name: str) -> bool:
+    """Whether the module's source binds ``name`` at the top level (``Name = ...`` or ``Name: ... = ...``)."""
+    try:
+        source = inspect.getsource(module)
+    except (OSError, TypeError):
+        return False
+    return re.search(rf"^{re.escape(name)}\s*(:[^=\n]*)?=", source, re.MULTILINE) is not None
+
+
 def _find(modules: list[ModuleType], name: str) -> tuple[str, object]:
-    """Where ``name`` is defined: the module that owns the class, else the first that binds it."""
-    bound = [(m.__name__, getattr(m, name)) for m in modules if hasattr(m, name)]
+    """Where ``name`` is defined: the module that owns the class or assigns the alias, else the first that binds it."""
+    bound = [(m, getattr(m, name)) for m in modules if hasattr(m, name)]
     if not bound:
         raise SystemExit(f"no type named {name!r} in the package: cannot derive its schema")
-    owners = [(mod, obj) for mod, obj in bound if getattr(obj, "__module__", None) == mod]
-    return (owners or bound)[0]
+    owners = [(m, obj) for m, obj in bound if getattr(obj, "__module__", None) == m.__name__ or _assigns(m, name)]
+    module, obj = (owners or bound)[0]
+    return module.__name__, obj
 
 
 def _derive(modules: list[ModuleType], names: list[str]) -> dict[str, Any]:

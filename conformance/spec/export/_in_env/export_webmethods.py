@@ -78,6 +78,11 @@ def main(argv: list[str]) -> None:
         stream_overrides={"openai_completion": inference.OpenAICompletion},
         raw_media_type="application/octet-stream",
         tags={api: protocols[0].__name__ for api, protocols in apis.items()},
+        parameter_locations={
+            # The server's ConversationServiceImpl.list takes these untyped (openai-client style
+            # NOT_GIVEN defaults), so FastAPI reads them all from the query string.
+            "list.include": ("Query", "ConversationServiceImpl.list declares it untyped: FastAPI reads the query"),
+        },
     )
     result = walker.walk(apis, options)
     document: dict[str, Any] = {

@@ -17,7 +17,9 @@ How a parameter is read (the rules of FastAPI as the llama-stack server drives i
 * an ``Annotated`` parameter with FastAPI metadata keeps it: ``File``/``Form`` become multipart or
   form fields, ``Body`` the body, ``Query`` a query parameter;
 * on POST every other parameter becomes a property of a JSON body object (``Body(embed=True)``);
-* on GET/DELETE scalars and sequences of scalars are query parameters, anything else is the body.
+* on GET/DELETE scalars are query parameters; sequences, models and mappings are the body (FastAPI
+  reads a list from the query string only when told to with ``Query``);
+* ``WalkOptions.parameter_locations`` overrides this for named parameters (each override is noted).
 """
 
 from __future__ import annotations
@@ -68,6 +70,9 @@ class WalkOptions:
     """Media type of methods that return a raw ``Response`` object."""
     tags: Mapping[str, str] = field(default_factory=dict)
     """``api -> tag`` (default: the API name)."""
+    parameter_locations: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    """``"method.param" -> (FastAPI kind, why)``: where the server really reads a parameter, when its
+    implementation's signature differs from the protocol's (``"Query"``, ``"Body"``)."""
 
 
 @dataclass
@@ -157,19 +162,6 @@ def _is_scalar(tp: Any) -> bool:
     if not isinstance(tp, type):
         return False
     return issubclass(tp, (*_SCALARS, enum.Enum)) or tp.__module__ in ("datetime", "uuid")
-
-
-def _is_query_compatible(tp: Any) -> bool:
-    """Scalars and sequences of scalars: what FastAPI reads from the query string by default."""
-    tp = _unwrap(tp)
-    if _is_scalar(tp):
-        return True
-    if _is_union(tp):
-        return all(_is_query_compatible(a) for a in typing.get_args(tp))
-    origin = typing.get_origin(tp)
-    if origin in (list, set, tuple, frozenset, Sequence):
-        return all(_is_scalar(a) for a in typing.get_args(tp) if a is not Ellipsis)
-    return False
 
 
 def _split_return(annotation: Any) -> tuple[Any, Any]:
@@ -382,35 +374,39 @@ class _Walker:
         parameters: list[dict[str, Any]] = []
         body_fields: list[tuple[str, Any, inspect.Parameter, str]] = []  # name, type, param, kind
         embed = False
+        omitted: list[str] = []
         for name, param in method.signature.parameters.items():
             if name == "self" or param.kind in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD):
                 continue
             annotation = _without_omitted(method.hints.get(name, Any))
             if annotation is not method.hints.get(name, Any):
-                self._note_omitted(method.name, name)
+                omitted.append(name)
             stripped, kind, marker = _strip_fastapi(annotation)
             if name in path_names:
                 kind = "Path"
             elif kind is None and http == "POST" and typing.get_origin(annotation) is not typing.Annotated:
                 kind, embed = "Body", True
             elif kind is None:
-                kind = "Query" if _is_query_compatible(stripped) else "Body"
+                kind = "Query" if _is_scalar(stripped) else "Body"
+            override = self.options.parameter_locations.get(f"{method.name}.{name}")
+            if override is not None and override[0] != kind:
+                self.notes.append(Note(f"{method.name}({name}) is read from {override[0].lower()}", override[1]))
+                kind = override[0]
             if kind in ("Path", "Query", "Header", "Cookie"):
                 parameters.append(self._parameter(name, stripped, param, kind.lower(), docs.get(name, "")))
             else:
                 embed = embed or bool(getattr(marker, "embed", False))
                 body_fields.append((name, stripped, param, kind))
+        if omitted:
+            self.notes.append(
+                Note(
+                    what=f"{method.name}({', '.join(omitted)}): openai NotGiven/Omit left out of the parameter types",
+                    why="they are 'not given' sentinels of the Python client, never a value on the wire",
+                )
+            )
         if not body_fields:
             return parameters, None
         return parameters, self._body(method, body_fields, embed, docs)
-
-    def _note_omitted(self, method: str, param: str) -> None:
-        self.notes.append(
-            Note(
-                what=f"{method}({param}): openai NotGiven/Omit left out of the parameter type",
-                why="they are 'not given' sentinels of the Python client, never a value on the wire",
-            )
-        )
 
     def _parameter(self, name: str, tp: Any, param: inspect.Parameter, where: str, doc: str) -> dict[str, Any]:
         schema = self.book.slot(tp, "validation")
