@@ -87,7 +87,7 @@ class Bindings:
             if value not in wanted or value in self.mapping or value in learned:
                 continue
             found = _get(target, path)
-            if isinstance(found, str) and found:
+            if isinstance(found, str) and found and found != value:
                 learned[value] = found
         self.mapping.update(learned)
         return learned

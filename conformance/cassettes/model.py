@@ -96,6 +96,8 @@ class CassetteMeta:
     suite_version: str = ""
     models: Mapping[str, str] = field(default_factory=dict)
     """Model ids the scenario used, by role (``chat``, ``embedding``); replay maps them to the target's."""
+    pauses: Mapping[str, float] = field(default_factory=dict)
+    """Step -> seconds the scenario waited before it; replay waits as long."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -94,6 +94,7 @@ class _RawMeta(_Raw):
     recorded_at: str | dt.date = ""
     suite_version: str = ""
     models: dict[str, str] = {}
+    pauses: dict[str, float] = {}
     steps: list[str] = []
 
 
@@ -192,6 +193,7 @@ def parse_cassette(text: str, *, source: str = "<cassette>", path: Path | None =
             recorded_at=recorded_at,
             suite_version=meta.suite_version,
             models=dict(meta.models),
+            pauses=dict(meta.pauses),
         ),
         interactions=interactions,
         path=path,
@@ -258,6 +260,7 @@ def cassette_to_data(cassette: Cassette) -> dict[str, Any]:
             "suite_version": meta.suite_version,
             "models": dict(sorted(meta.models.items())),
             "steps": [i.step for i in cassette.interactions],
+            **({"pauses": dict(meta.pauses)} if meta.pauses else {}),
         },
         "interactions": [
             {

@@ -54,10 +54,14 @@ class Comparison:
         """deepdiff levels of one report type, in path order (stable output)."""
         return sorted(self.tree.get(report_type, ()), key=lambda level: str(level.path()))
 
-    def allowed(self, key: str) -> frozenset[str] | None:
-        """Values a client knows for ``key``: the spec's enum, else the recording's; ``None`` if not enum-like."""
+    def allowed(self, key: str, recorded: Any) -> frozenset[str] | None:
+        """Values a client knows for ``key``: the spec's enum, else the recording's; ``None`` if not enum-like.
+
+        Enums are indexed by property name, so a spec enum only counts where the recorded value is
+        one of its members: an error's free-text ``detail`` is not the image ``detail`` enum.
+        """
         if key in self.enums:
-            return self.enums[key]
+            return self.enums[key] if recorded in self.enums[key] else None
         if key in DEFAULT_ENUM_KEYS:
             return self.known.get(key, frozenset())
         return None
@@ -139,7 +143,8 @@ def compare(
         common = set(stream.recorded) & set(stream.target)
         left = {"events": {k: v for k, v in left["events"].items() if k in common}}
         right = {"events": {k: v for k, v in right["events"].items() if k in common}}
-    tree = DeepDiff(left, right, view="tree", verbose_level=2)
+    # threshold_to_diff_deeper=0: always report field by field, never "the whole object changed".
+    tree = DeepDiff(left, right, view="tree", verbose_level=2, threshold_to_diff_deeper=0)
     return Comparison(
         recorded,
         target,

@@ -10,8 +10,9 @@
   that is not an id or a timestamp must come back identical.
 
 A normalized document is ``{"body": ...}``, ``{"text": ...}`` or, for a stream,
-``{"events": {type: {"first": ..., "last": ...}}}``: the first and last payload of each event type
-(a different number of delta events is a free value; the first and last carry the shape).
+``{"events": {type: {"first": ..., "last": ...}}}``: the first and (when it occurs more than once)
+the last payload of each event type; how many delta events arrive is a free value, the first and
+last carry the shape.
 """
 
 from __future__ import annotations
@@ -52,6 +53,11 @@ _ID_VALUE = re.compile(
     r"|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
     r"|[0-9a-fA-F]{16,})$"
 )
+_EMBEDDED_ID = re.compile(
+    r"\b(?:[A-Za-z]+[_-](?=[A-Za-z0-9_-]*\d)[A-Za-z0-9_-]{8,}"
+    r"|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\b"
+)
+"""Ids inside free text (``"Response 'resp_1a2b...' not found"``): masked where they appear."""
 _TIMESTAMP_KEY = re.compile(r"^(created|timestamp)$|_at$")
 _ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 
@@ -100,6 +106,7 @@ class _Masker:
                 return TIMESTAMP_MASK
             if (is_id_key(key) and key not in self.enum_keys) or _ID_VALUE.match(value):
                 return ID_MASK
+            value = _EMBEDDED_ID.sub(ID_MASK, value)
         if self.schema and key not in self.enum_keys:
             return _mask_free(value)
         return value
@@ -118,8 +125,10 @@ def normalize(observed: Observed, strictness: Strictness, enum_keys: frozenset[s
         grouped: dict[str, dict[str, Any]] = {}
         for event in observed.events:
             data = masker.walk(event.data)
-            slot = grouped.setdefault(event.type, {"first": data})
-            slot["last"] = data
+            if event.type in grouped:
+                grouped[event.type]["last"] = data
+            else:
+                grouped[event.type] = {"first": data}
         return {"events": grouped}
     if observed.is_json:
         return {"body": masker.walk(observed.body)}

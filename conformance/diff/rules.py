@@ -22,6 +22,7 @@ from enum import StrEnum
 from typing import Any
 
 from conformance.diff.compare import Comparison
+from conformance.diff.normalize import Strictness
 
 __all__ = ["RULES", "DiffRule", "Difference", "Level", "classify", "format_path", "get_rule"]
 
@@ -144,7 +145,7 @@ def _type_changed(c: Comparison) -> Iterator[Hit]:
 
 def _enum_changes(c: Comparison, *, known: bool) -> Iterator[Hit]:
     for level in c.levels("values_changed"):
-        allowed = c.allowed(_key(level))
+        allowed = c.allowed(_key(level), level.t1)
         if allowed is None or not isinstance(level.t2, str):
             continue
         if (level.t2 in allowed) is known:
@@ -189,7 +190,9 @@ def _stream_added(c: Comparison) -> Iterator[Hit]:
 
 def _value_changed(c: Comparison) -> Iterator[Hit]:
     for level in c.levels("values_changed"):
-        if c.allowed(_key(level)) is None or not isinstance(level.t2, str):
+        if c.allowed(_key(level), level.t1) is not None and isinstance(level.t2, str):
+            continue  # an enum-like value: the enum rules judge it
+        if c.strictness is Strictness.VALUES or not isinstance(level.t1, str):
             yield _at(level), level.t1, level.t2, f"{_at(level)} {_short(level.t1)} -> {_short(level.t2)}"
     for level in c.levels("type_changes"):
         if _is_number_change(level) and level.t1 != level.t2:

@@ -64,7 +64,8 @@ def record_scenario(
             )
         )
 
-    scenario.run(ScenarioContext(client, models, scenario_id=scenario.id, hook=hook, limits=limits))
+    context = ScenarioContext(client, models, scenario_id=scenario.id, hook=hook, limits=limits)
+    scenario.run(context)
     meta = CassetteMeta(
         profile=profile.id,
         scenario=scenario.id,
@@ -74,6 +75,7 @@ def record_scenario(
         recorded_at=(today or dt.datetime.now(dt.UTC).date()).isoformat(),
         suite_version=__version__,
         models=models.as_dict(),
+        pauses=dict(context.pauses),
     )
     return Cassette(meta=meta, interactions=tuple(interactions))
 

@@ -12,6 +12,7 @@ and a missing prerequisite is a :class:`ScenarioError` (the flow cannot go on), 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -118,6 +119,9 @@ class ScenarioContext:
         self.hook = hook
         self.limits = limits
         self.steps: list[str] = []
+        self.pauses: dict[str, float] = {}
+        """Step -> seconds waited before it; recorded so that a replay waits there too."""
+        self._pending_pause = 0.0
 
     def call(
         self,
@@ -135,6 +139,8 @@ class ScenarioContext:
         if step in self.steps:
             raise ValueError(f"scenario {self.scenario_id}: step name {step!r} is used twice")
         self.steps.append(step)
+        if self._pending_pause:
+            self.pauses[step], self._pending_pause = self._pending_pause, 0.0
         headers = {"Content-Type": f"multipart/form-data; boundary={MULTIPART_BOUNDARY}"} if files else None
         request = self.client.build(method, path, json=json, params=params, files=files, data=data, headers=headers)
         request.read()  # a multipart body is a stream until read; the recorder needs its bytes
@@ -148,6 +154,14 @@ class ScenarioContext:
         if self.hook is not None:
             self.hook(exchange)
         return exchange
+
+    def pause(self, seconds: float) -> None:
+        """Wait before the next step (e.g. so two objects do not share a created_at second).
+
+        The wait is part of the flow: it is written to the cassette and a replay waits too.
+        """
+        time.sleep(seconds)
+        self._pending_pause += seconds
 
     def require(self, source: Exchange | Any, *path: str | int) -> Any:
         """The value at ``path`` in an exchange's JSON answer (or in a plain value), else a :class:`ScenarioError`."""

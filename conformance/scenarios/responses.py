@@ -120,7 +120,13 @@ def structured_output(ctx: ScenarioContext) -> None:
 
 @scenario(SCENARIOS, "responses-list", "List responses with pagination (limit, after)", api=API)
 def list_paginated(ctx: ScenarioContext) -> None:
-    ids = [_create(ctx, f"create-{n}", input=f"List entry number {n}.") for n in (1, 2, 3)]
+    # Lists sort by created_at (seconds); servers order ties arbitrarily, so the entries are
+    # created a second apart, or a page after a cursor would hold a different entry every run.
+    ids = []
+    for n in (1, 2, 3):
+        if n > 1:
+            ctx.pause(1.05)
+        ids.append(_create(ctx, f"create-{n}", input=f"List entry number {n}."))
     page = ctx.call("list-page-1", "GET", "/v1/responses", params={"limit": 2})
     last = ctx.require(page, "data", -1, "id")
     ctx.call("list-page-2", "GET", "/v1/responses", params={"limit": 2, "after": last})

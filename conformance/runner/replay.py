@@ -1,0 +1,288 @@
+"""Replay: send a recording's requests to another server and classify what changed.
+
+For each cassette, in order: rewrite the request with the ids the target handed out so far
+(``cassettes.bindings``), send it (streams read incrementally within limits), learn new bindings
+from the answer, diff it against the recorded answer (``diff``) and turn every difference into a
+finding. One case per interaction (``replay/<scenario>/<nn>-<step>``) and one verdict per scenario
+(``replay/<scenario>``); breaking differences fail, additive and value-only ones are reported at
+MAY so they never fail a run at the default ``--fail-on``.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from conformance.cassettes import Bindings, Cassette, Interaction, load_profile_cassettes, recordings_dir, reused_values
+from conformance.core.errors import UsageError
+from conformance.core.exchange import evidence, to_curl
+from conformance.core.profiles import Profile
+from conformance.core.redact import REDACTED, Redactor
+from conformance.core.results import CaseResult, Evidence, Finding, Severity, Status
+from conformance.core.sse import SSELimits, read_sse
+from conformance.diff import (
+    Difference,
+    Level,
+    Observed,
+    Strictness,
+    classify,
+    closest_recorded,
+    compare,
+    enum_index,
+    known_enum_values,
+    observe,
+    tally,
+    unified_diff,
+)
+from conformance.runner.base import CaseRecorder, RunContext
+from conformance.scenarios import SCENARIOS, models_from_listing
+from conformance.spec import load_spec
+
+__all__ = ["SUITE", "ReplaySuite", "operation_template"]
+
+SUITE = "replay"
+SEVERITY = {Level.BREAKING: Severity.MUST, Level.ADDITIVE: Severity.MAY, Level.VALUE_ONLY: Severity.MAY}
+_NOT_REPLAYED_HEADERS = frozenset({"host", "content-length", "accept-encoding", "connection", "user-agent"})
+_ID_SEGMENT = re.compile(r"^(?=.*\d)[A-Za-z0-9_.:-]{8,}$")
+
+
+def operation_template(method: str, path: str) -> str:
+    """``GET /v1/responses/resp_1a2b3c4d`` -> ``GET /v1/responses/{id}`` (stable across recordings)."""
+    segments = ["{id}" if _ID_SEGMENT.match(s) else s for s in path.split("?", 1)[0].split("/")]
+    return f"{method} {'/'.join(segments)}"
+
+
+def _recorded_observed(interaction: Interaction) -> Observed:
+    response = interaction.response
+    return observe(response.status, response.content_type, response.body)
+
+
+@dataclass
+class _Corpus:
+    """Everything known about the loaded recordings, computed once per suite run."""
+
+    cassettes: Sequence[Cassette]
+    observed: dict[tuple[str, int], Observed] = field(default_factory=dict)
+    known: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for cassette in self.cassettes:
+            for index, interaction in enumerate(cassette.interactions):
+                self.observed[(cassette.name, index)] = _recorded_observed(interaction)
+        self.known = known_enum_values([o.document() for o in self.observed.values()])
+
+    def candidates(self, exclude: tuple[str, int]) -> Iterator[tuple[str, Observed]]:
+        for cassette in self.cassettes:
+            for index, interaction in enumerate(cassette.interactions):
+                if (cassette.name, index) != exclude:
+                    yield f"{cassette.name}/{interaction.step}", self.observed[(cassette.name, index)]
+
+
+class ReplaySuite:
+    """Implements :class:`conformance.runner.base.Suite`: replays a profile's recordings.
+
+    ``cassettes`` replaces loading from ``recordings`` (tests, or a caller that loaded them first
+    so that a malformed cassette is a usage error before anything is sent).
+    """
+
+    name = SUITE
+
+    def __init__(
+        self,
+        profile: Profile,
+        *,
+        recordings: Path | None = None,
+        strictness: Strictness = Strictness.SCHEMA,
+        scenarios: tuple[str, ...] = (),
+        cassettes: Sequence[Cassette] | None = None,
+        limits: SSELimits | None = None,
+    ) -> None:
+        self.profile = profile
+        self.recordings = recordings or recordings_dir()
+        self.strictness = strictness
+        self.scenarios = scenarios
+        self.limits = limits
+        self._cassettes = list(cassettes) if cassettes is not None else None
+
+    def cassettes(self) -> list[Cassette]:
+        """The recordings to replay, in the scenario registry's order (the order they were recorded in)."""
+        if self._cassettes is None:
+            self._cassettes = load_profile_cassettes(self.recordings, self.profile.id, self.scenarios)
+        order = {scenario_id: n for n, scenario_id in enumerate(SCENARIOS)}
+        return sorted(self._cassettes, key=lambda c: (order.get(c.name, len(order)), c.name))
+
+    def run(self, ctx: RunContext) -> Iterator[CaseResult]:
+        cassettes = self.cassettes()
+        corpus = _Corpus(cassettes)
+        spec = _spec(self.profile.id)
+        target_models = _target_models(ctx)
+        for cassette in cassettes:
+            yield from _CassetteReplay(self, ctx, cassette, corpus, spec, target_models).run()
+
+
+def _spec(profile_id: str) -> dict[str, Any]:
+    try:
+        return load_spec(profile_id)
+    except UsageError:
+        return {}  # no spec: enum-like keys fall back to the values the recording used
+
+
+def _target_models(ctx: RunContext) -> dict[str, str]:
+    """The target's own chat and embedding models (not part of any diff)."""
+    response = ctx.client.request("GET", "/v1/models")
+    try:
+        models = models_from_listing(response.json())
+    except ValueError:
+        models = None
+    return models.as_dict() if models else {}
+
+
+class _CassetteReplay:
+    def __init__(
+        self,
+        suite: ReplaySuite,
+        ctx: RunContext,
+        cassette: Cassette,
+        corpus: _Corpus,
+        spec: dict[str, Any],
+        target_models: dict[str, str],
+    ) -> None:
+        self.suite, self.ctx, self.cassette, self.corpus, self.spec = suite, ctx, cassette, corpus, spec
+        initial = {model: target_models[role] for role, model in cassette.meta.models.items() if role in target_models}
+        self.bindings = Bindings(initial)
+        documents = [corpus.observed[(cassette.name, i)].document() for i in range(len(cassette.interactions))]
+        texts = [f"{i.request.target}\n{i.request.body or ''}" for i in cassette.interactions]
+        self.wanted = reused_values(documents, texts)
+        self.redactor: Redactor = ctx.client.redactor
+
+    def run(self) -> Iterator[CaseResult]:
+        cases = []
+        for index, interaction in enumerate(self.cassette.interactions):
+            case = self._replay(index, interaction)
+            cases.append(case)
+            yield case
+        yield self._verdict(cases)
+
+    def _request(self, interaction: Interaction) -> httpx.Request:
+        recorded = interaction.request
+        sensitive = self.redactor.header_names
+        headers = {
+            name: value
+            for name, value in recorded.headers.items()
+            if name.lower() not in _NOT_REPLAYED_HEADERS and name.lower() not in sensitive and REDACTED not in value
+        }
+        body = self.bindings.apply(recorded.body).encode() if recorded.body is not None else None
+        return self.ctx.client.build(
+            recorded.method, self.bindings.apply(recorded.target), content=body, headers=headers
+        )
+
+    def _send(self, request: httpx.Request, stream: bool) -> tuple[httpx.Response, str]:
+        if stream:
+            with self.ctx.client.stream(request) as response:
+                return response, read_sse(response, self.suite.limits).raw
+        response = self.ctx.client.send(request)
+        return response, response.text
+
+    def _replay(self, index: int, interaction: Interaction) -> CaseResult:
+        name = self.cassette.name
+        case_id = f"{SUITE}/{name}/{index + 1:02d}-{interaction.step}"
+        operation = operation_template(interaction.request.method, interaction.request.path)
+        with CaseRecorder(case_id, suite=SUITE, operation=operation) as case:
+            if not self.ctx.wants(case_id, operation):
+                case.skip("excluded by --include/--exclude")
+                return case.result(self.ctx.options.fail_on)
+            if pause := self.cassette.meta.pauses.get(interaction.step):
+                time.sleep(pause)
+            request = self._request(interaction)
+            response, text = self._send(request, interaction.response.is_stream)
+            recorded = self.corpus.observed[(name, index)]
+            target = observe(response.status_code, response.headers.get("content-type", ""), text)
+            self.bindings.learn(recorded.document(), target.document(), self.wanted[index])
+            comparison = compare(
+                recorded,
+                target,
+                strictness=self.suite.strictness,
+                enums=enum_index(self.spec, interaction.request.method, interaction.request.path),
+                known=self.corpus.known,
+            )
+            differences = classify(comparison)
+            diff_text = unified_diff(comparison)
+            closest = None
+            if not comparison.bodies_compared and any(d.level is Level.BREAKING for d in differences):
+                closest = closest_recorded(target, self.corpus.candidates((name, index)))
+            base = evidence(request, response, self.redactor, body_text=text)
+            curl = to_curl(request, self.redactor)
+            extra = ""
+            if closest is not None:
+                extra = f"\n\nclosest recorded answer: {closest.label} ({tally(closest.differences)})\n"
+                extra += unified_diff(closest.comparison)
+            for n, difference in enumerate(differences):
+                case.add(self._finding(f"{name}/{interaction.step}", difference, base, curl, diff_text + extra, n))
+            case.details.update(
+                {
+                    "scenario": name,
+                    "step": interaction.step,
+                    "verdict": _verdict_word(differences),
+                    "differences": [
+                        {"rule": d.rule, "level": d.level.value, "path": d.path, "message": d.message}
+                        for d in differences
+                    ],
+                    "diff": self.redactor.text(diff_text),
+                }
+            )
+            if closest is not None:
+                case.details["closest"] = {
+                    "interaction": closest.label,
+                    "differences": tally(closest.differences),
+                    "diff": self.redactor.text(unified_diff(closest.comparison)),
+                }
+        return case.result(self.ctx.options.fail_on)
+
+    def _finding(
+        self, operation: str, difference: Difference, base: Evidence, curl: str, diff_text: str, n: int
+    ) -> Finding:
+        detail = f"{difference.level.value} ({difference.rule}) at {difference.path}"
+        if n == 0 and diff_text:
+            detail += f"\n\n{diff_text}"
+        return Finding(
+            check_id=difference.rule,
+            severity=SEVERITY[difference.level],
+            operation=operation,
+            message=f"{difference.level.value}: {difference.message}",
+            reproduction=curl,
+            evidence=Evidence(request=base.request, response=self.redactor.text(f"{base.response}\n\n{detail}")),
+        )
+
+    def _verdict(self, cases: list[CaseResult]) -> CaseResult:
+        levels = [d["level"] for c in cases for d in c.details.get("differences", [])]
+        counts = {level.value: levels.count(level.value) for level in Level}
+        failed = [c.details.get("step", c.id) for c in cases if c.status is Status.FAIL]
+        errors = [c for c in cases if c.status is Status.ERROR]
+        status = Status.worst([c.status for c in cases]) if cases else Status.SKIP
+        if status is Status.DISABLED:
+            status = Status.SKIP
+        summary = f"{len(cases)} interactions: " + ", ".join(f"{v} {k}" for k, v in counts.items())
+        if failed:
+            summary += f"; failing steps: {', '.join(str(s) for s in failed)}"
+        return CaseResult(
+            id=f"{SUITE}/{self.cassette.name}",
+            suite=SUITE,
+            operation=None,
+            status=status,
+            duration_s=round(sum(c.duration_s for c in cases), 4),
+            error=errors[0].error if errors else None,
+            details={"scenario": self.cassette.name, "verdict": summary, "counts": counts},
+        )
+
+
+def _verdict_word(differences: list[Difference]) -> str:
+    for level in Level:
+        if any(d.level is level for d in differences):
+            return level.value
+    return "identical"
