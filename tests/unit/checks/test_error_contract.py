@@ -1,0 +1,49 @@
+"""conformance/checks/error_contract.py: how errors are answered."""
+
+from __future__ import annotations
+
+import pytest
+
+from conformance.checks import ErrorProbeContext, NotApplicable, all_checks, error_contract
+from tests.fakes.contexts import exchange
+from tests.fakes.expect import assert_fires_alone, assert_quiet
+
+CHECKS = [c.id for c in all_checks() if c.func.__module__ == error_contract.__name__]
+
+
+@pytest.mark.parametrize("check_id", CHECKS)
+def test_fires_when_the_fake_breaks_it(check_id: str) -> None:
+    assert_fires_alone(check_id)
+
+
+@pytest.mark.parametrize("check_id", CHECKS)
+def test_quiet_on_the_conformant_fake(check_id: str) -> None:
+    assert_quiet(check_id)
+
+
+def test_a_success_is_judged_only_by_not_success() -> None:
+    ctx = ErrorProbeContext(exchange=exchange(200, {"id": "x"}), expect="not-found")
+    assert list(error_contract.not_success(ctx)) == ["a request that must fail (not-found) was answered HTTP 200"]
+    for check in (error_contract.unknown_id_404, error_contract.json_body):
+        with pytest.raises(NotApplicable, match="see error-not-success"):
+            list(check(ctx))
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body", "expected"),
+    [
+        ("application/problem+json", '{"detail": "x"}', []),
+        ("application/json", "not json", ["the HTTP 404 error body is not valid JSON: 'not json'"]),
+        ("application/json", "[1]", ["the HTTP 404 error body is JSON but not an object: '[1]'"]),
+        ("text/html", "<h1>404</h1>", ["the HTTP 404 error has content-type 'text/html', expected JSON"]),
+    ],
+)
+def test_json_body(content_type: str, body: str, expected: list[str]) -> None:
+    ctx = ErrorProbeContext(exchange=exchange(404, body, content_type=content_type), expect="not-found")
+    assert list(error_contract.json_body(ctx)) == expected
+
+
+@pytest.mark.parametrize(("status", "fires"), [(400, False), (422, False), (404, True), (500, True)])
+def test_invalid_body_status(status: int, fires: bool) -> None:
+    ctx = ErrorProbeContext(exchange=exchange(status, {"detail": "x"}), expect="invalid-body")
+    assert bool(list(error_contract.invalid_body_status(ctx))) is fires

@@ -1,0 +1,45 @@
+"""conformance/checks/sse.py: rules every stream follows."""
+
+from __future__ import annotations
+
+import pytest
+
+from conformance.checks import all_checks, sse
+from conformance.checks.context import StreamContext
+from conformance.core.results import Status
+from tests.fakes.contexts import stream_of
+from tests.fakes.expect import assert_fires_alone, assert_quiet, cases_of
+
+CHECKS = [c.id for c in all_checks() if c.func.__module__ == sse.__name__]
+
+
+@pytest.mark.parametrize("check_id", CHECKS)
+def test_fires_when_the_fake_breaks_it(check_id: str) -> None:
+    assert_fires_alone(check_id)
+
+
+@pytest.mark.parametrize("check_id", CHECKS)
+def test_quiet_on_the_conformant_fake(check_id: str) -> None:
+    assert_quiet(check_id)
+
+
+def test_a_failed_streaming_request_skips_every_other_rule_of_that_stream() -> None:
+    cases = assert_fires_alone("sse-http-status")
+    others = [c for c in cases if c.id.startswith("streaming/responses/text/") and not c.id.endswith("/http-status")]
+    assert others
+    assert {c.status for c in others} == {Status.SKIP}
+    assert all("HTTP 500" in (c.reason or "") for c in others)
+
+
+def test_a_cut_off_stream_skips_the_rules_about_its_end() -> None:
+    cases = assert_fires_alone("sse-stream-ends")
+    terminal = cases_of(cases, "responses-stream-terminal-event")
+    assert terminal
+    assert all(c.status is Status.SKIP and "cut off" in (c.reason or "") for c in terminal)
+
+
+def test_json_data_names_the_event_that_is_not_an_object() -> None:
+    exchange, stream = stream_of({"ok": 1}, "[DONE]", "[1, 2]")
+    assert list(sse.json_data(StreamContext(exchange=exchange, stream=stream))) == [
+        "event 2 is JSON but not an object: '[1, 2]'"
+    ]

@@ -1,0 +1,96 @@
+"""conformance/runner/baseline.py: known findings in YAML."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from conformance.core.errors import UsageError
+from conformance.core.profiles import get_profile
+from conformance.core.results import CaseResult, Finding, RunResult, Severity, Status, Target
+from conformance.runner.base import RunContext, execute
+from conformance.runner.baseline import Baseline, load_baseline, write_baseline
+from conformance.runner.errors import ErrorsSuite
+from tests.fakes import fake_client
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+TARGET = Target(base_url="http://x", profile="ogx-1.5", server="ogx", version="1.5.0")
+
+
+def _finding(check: str, operation: str, severity: Severity = Severity.MUST) -> Finding:
+    return Finding(check_id=check, severity=severity, operation=operation, message="m")
+
+
+def _result(*findings: Finding) -> RunResult:
+    case = CaseResult(id="s/c", suite="s", status=Status.FAIL, findings=findings)
+    return RunResult(suite_version="0", target=TARGET, started_at=NOW, finished_at=NOW, cases=(case,))
+
+
+def test_write_then_load_round_trips_sorted_and_keeps_reasons(tmp_path: Path) -> None:
+    path = tmp_path / "known.yaml"
+    path.write_text(
+        "version: 1\nentries:\n  - check: b-check\n    operation: GET /b\n    reason: upstream bug 7\n"
+        "  - check: gone\n    operation: GET /gone\n    reason: fixed since\n"
+    )
+    result = _result(
+        _finding("b-check", "GET /b"), _finding("a-check", "GET /a"), _finding("low", "GET /c", Severity.MAY)
+    )
+    written = write_baseline(result, path)
+    loaded = load_baseline(path)
+    assert loaded == written
+    assert loaded.keys == (("a-check", "GET /a"), ("b-check", "GET /b"))
+    assert [e.reason for e in loaded.entries] == ["", "upstream bug 7"]
+    assert (loaded.profile, loaded.server) == ("ogx-1.5", "ogx==1.5.0")
+    assert path.read_text().startswith("# Known findings")
+    assert write_baseline(result, path) == written  # rewriting keeps the reasons it just wrote
+
+
+def test_the_written_file_is_stable(tmp_path: Path) -> None:
+    result = _result(_finding("x", "GET /x"), _finding("y", "GET /y"))
+    write_baseline(result, tmp_path / "one.yaml")
+    write_baseline(result, tmp_path / "two.yaml")
+    assert (tmp_path / "one.yaml").read_text() == (tmp_path / "two.yaml").read_text()
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("version: 1\nentries:\n  - check: [unclosed\n", r"line 4, column 1: not valid YAML"),
+        ("- just\n- a list\n", r"line 1: expected a mapping"),
+        ("version: 2\nentries: []\n", r"line 1: version: Input should be 1"),
+        (
+            "version: 1\nentries:\n  - check: a\n    operation: GET /a\n  - check: b\n    operaton: GET /b\n",
+            r"line 5: entries\.1\.operation: Field required",
+        ),
+        ("version: 1\nentries:\n  - check: a\n    operation: GET /a\n  - check: a\n    operation: GET /a\n", "line 5"),
+    ],
+)
+def test_malformed_files_name_the_file_and_the_line(tmp_path: Path, text: str, where: str) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    with pytest.raises(UsageError, match=rf"baseline {re.escape(str(path))}, {where}"):
+        load_baseline(path)
+
+
+def test_a_missing_file_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="cannot read it"):
+        load_baseline(tmp_path / "missing.yaml")
+
+
+def test_execute_splits_baselined_and_stale_keys() -> None:
+    known = Baseline.model_validate(
+        {
+            "entries": [
+                {"check": "error-json-body", "operation": "GET /v1/files/{file_id}"},
+                {"check": "error-json-body", "operation": "GET /nowhere"},
+            ]
+        }
+    )
+    with fake_client(["error-json-body"]) as client:
+        ctx = RunContext(client=client, profile=get_profile("ogx-1.5"), target=TARGET)
+        result = execute([ErrorsSuite()], ctx, baseline=known.keys)
+    assert result.baselined == (("error-json-body", "GET /v1/files/{file_id}"),)
+    assert result.stale == (("error-json-body", "GET /nowhere"),)

@@ -1,0 +1,144 @@
+"""conformance/runner/streaming.py: the streaming suite against the in-memory fake."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from conformance.checks import all_checks, checks_for
+from conformance.core.client import ClientSettings, TargetClient
+from conformance.core.errors import HarnessError
+from conformance.core.results import Status
+from conformance.runner.base import RunOptions
+from conformance.runner.streaming import SCENARIOS, StreamingSuite, pick_model
+from tests.fakes import CHAT_MODEL, SyncASGITransport, make_app, run_suite
+from tests.fakes.harness import BASE_URL
+
+
+class Recording(httpx.BaseTransport):
+    """Forwards to the fake and remembers every request line."""
+
+    def __init__(self, breaks: tuple[str, ...] = ()) -> None:
+        self.inner = SyncASGITransport(make_app(breaks))
+        self.seen: list[str] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.seen.append(f"{request.method} {request.url.path}")
+        return self.inner.handle_request(request)
+
+
+def _client(transport: httpx.BaseTransport) -> TargetClient:
+    return TargetClient(ClientSettings(base_url=BASE_URL), transport=transport)
+
+
+def _models(payload: object) -> TargetClient:
+    return _client(httpx.MockTransport(lambda request: httpx.Response(200, json=payload)))
+
+
+def test_every_scenario_yields_one_case_per_applicable_check() -> None:
+    cases = run_suite(StreamingSuite())
+    expected = [(s.name, c.id) for s in SCENARIOS for c in checks_for(s.kinds)]
+    assert [(c.id.rsplit("/", 1)[0].removeprefix("streaming/"), c.details["check_id"]) for c in cases] == expected
+    assert all(c.suite == "streaming" and c.operation for c in cases)
+    assert {c.status for c in cases} == {Status.PASS, Status.SKIP}
+
+
+def test_the_agents_scenario_is_disabled_without_the_agents_api_and_sends_nothing() -> None:
+    transport = Recording()
+    cases = run_suite(StreamingSuite(), profile="ogx-1.5", client=_client(transport))
+    agents = [c for c in cases if c.id.startswith("streaming/agents/")]
+    assert agents
+    assert {c.status for c in agents} == {Status.DISABLED}
+    assert all(c.reason == "profile ogx-1.5 has no Agents API" for c in agents)
+    assert not [line for line in transport.seen if "agents" in line]
+
+
+def test_unselected_scenarios_send_nothing() -> None:
+    transport = Recording()
+    options = RunOptions(include=("streaming/chat-completions/*",))
+    cases = run_suite(StreamingSuite(), options=options, client=_client(transport))
+    assert {c.id.split("/")[1] for c in cases} == {"chat-completions"}
+    assert transport.seen == ["GET /v1/models", "POST /v1/chat/completions"]
+
+
+def test_the_responses_stream_is_read_back_and_cleaned_up() -> None:
+    transport = Recording()
+    run_suite(StreamingSuite(), options=RunOptions(include=("streaming/responses/text/*",)), client=_client(transport))
+    assert transport.seen[1] == "POST /v1/responses"
+    assert transport.seen[2].startswith("GET /v1/responses/resp_")
+    assert transport.seen[3].startswith("DELETE /v1/responses/resp_")
+
+
+def test_a_refused_agent_setup_makes_that_scenario_an_error() -> None:
+    def refuse_agents(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v1alpha/agents":
+            return httpx.Response(503, json={"detail": "agents are down"})
+        return fake.handle_request(request)
+
+    fake = SyncASGITransport(make_app())
+    cases = run_suite(StreamingSuite(), client=_client(httpx.MockTransport(refuse_agents)))
+    agents = [c for c in cases if c.id.startswith("streaming/agents/")]
+    assert {c.status for c in agents} == {Status.ERROR}
+    assert all("setup POST /v1alpha/agents answered HTTP 503" in (c.error or "") for c in agents)
+    assert {c.status for c in cases if not c.id.startswith("streaming/agents/")} <= {Status.PASS, Status.SKIP}
+
+
+def test_a_connection_lost_mid_stream_is_a_harness_error() -> None:
+    class Broken(httpx.SyncByteStream):
+        def __iter__(self):  # type: ignore[no-untyped-def]
+            yield b'data: {"type": "response.created"}\n\n'
+            raise httpx.RemoteProtocolError("peer closed connection")
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v1/responses":
+            return httpx.Response(200, headers={"content-type": "text/event-stream"}, stream=Broken())
+        return fake.handle_request(request)
+
+    fake = SyncASGITransport(make_app())
+    options = RunOptions(include=("streaming/responses/text/*",))
+    cases = run_suite(StreamingSuite(), options=options, client=_client(httpx.MockTransport(handler)))
+    assert {c.status for c in cases} == {Status.ERROR}
+    assert "the stream broke: RemoteProtocolError" in (cases[0].error or "")
+
+
+def test_pick_model_prefers_the_conformance_chat_model() -> None:
+    listing = {
+        "data": [{"identifier": "p/other", "model_type": "llm"}, {"identifier": CHAT_MODEL, "model_type": "llm"}]
+    }
+    assert pick_model(_models(listing)) == CHAT_MODEL
+
+
+def test_pick_model_understands_the_openai_listing_and_skips_embeddings() -> None:
+    listing = {
+        "object": "list",
+        "data": [
+            {"id": "p/embed", "custom_metadata": {"model_type": "embedding"}},
+            {"id": "p/llm", "custom_metadata": {"model_type": "llm"}},
+        ],
+    }
+    assert pick_model(_models(listing)) == "p/llm"
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        ({"data": [{"identifier": "p/embed", "model_type": "embedding"}]}, "lists no LLM model"),
+        ({"detail": "nope"}, "without a model list"),
+    ],
+)
+def test_pick_model_without_a_usable_model_is_a_harness_error(payload: object, message: str) -> None:
+    with pytest.raises(HarnessError, match=message):
+        pick_model(_models(payload))
+
+
+def test_no_model_makes_every_case_an_error_with_the_reason() -> None:
+    client = _models({"data": []})
+    cases = run_suite(StreamingSuite(), client=client)
+    assert {c.status for c in cases} == {Status.ERROR}
+    assert len(cases) == sum(len(checks_for(s.kinds)) for s in SCENARIOS)
+    assert all("lists no LLM model" in (c.error or "") for c in cases)
+
+
+def test_checks_cover_the_registry_between_the_two_suites() -> None:
+    kinds = {k for s in SCENARIOS for k in s.kinds} | {"error", "error-not-found", "error-invalid-body"}
+    assert {c.kind for c in all_checks()} == kinds
