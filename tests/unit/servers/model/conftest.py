@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from model_server_support import Api
+from tests.unit.servers.model.model_server_support import Api
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from model_server_support import Api, sse_chunks, user
+from tests.unit.servers.model.model_server_support import Api, sse_chunks, user
 
 from conformance.servers.model import CHAT_MODEL, EMBEDDING_MODEL
 from conformance.servers.model.settings import CREATED

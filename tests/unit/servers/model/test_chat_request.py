@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from model_server_support import Api, user
+from tests.unit.servers.model.model_server_support import Api, user
 
 from conformance.servers.model import CHAT_MODEL, EMBEDDING_MODEL
 

@@ -8,7 +8,7 @@ import struct
 from typing import Any
 
 import pytest
-from model_server_support import Api
+from tests.unit.servers.model.model_server_support import Api
 
 from conformance.servers.model import CHAT_MODEL, EMBEDDING_MODEL, ModelServerConfig
 from conformance.servers.model.embedding_vectors import embedding_vector

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 
 import httpx
 import pytest
-from model_server_support import sse_chunks
+from tests.unit.servers.model.model_server_support import sse_chunks
 
 from conformance.core.errors import UsageError
 from conformance.servers.model import CHAT_MODEL, EMBEDDING_MODEL, ModelServerConfig

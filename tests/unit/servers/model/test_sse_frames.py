@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import pytest
-from model_server_support import Api, sse_chunks, sse_payloads, user
+from tests.unit.servers.model.model_server_support import Api, sse_chunks, sse_payloads, user
 
 from conformance.servers.model import CHAT_MODEL
 from conformance.servers.model.settings import CREATED

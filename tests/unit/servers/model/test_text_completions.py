@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from model_server_support import Api, sse_chunks
+from tests.unit.servers.model.model_server_support import Api, sse_chunks
 
 from conformance.servers.model import CHAT_MODEL, EMBEDDING_MODEL
 from conformance.servers.model.settings import CREATED
