@@ -25,9 +25,11 @@ def crud(ctx: ScenarioContext) -> None:
     base = f"/v1/conversations/{conversation_id}"
     ctx.call("get", "GET", base)
     ctx.call("update", "POST", base, json={"metadata": {"topic": "replay", "stage": "updated"}})
-    added = ctx.call(
-        "add-items", "POST", f"{base}/items", json={"items": [_message("assistant", "Hi! How can I help?")]}
-    )
+    # Items are listed by created_at in whole seconds and ties come back in any order: a second
+    # between the two batches keeps the listing reproducible.
+    ctx.pause(1.05)
+    reply = _message("assistant", "Hi! How can I help?")
+    added = ctx.call("add-items", "POST", f"{base}/items", json={"items": [reply]})
     item_id = ctx.require(added, "data", 0, "id")
     ctx.call("list-items", "GET", f"{base}/items")
     ctx.call("get-item", "GET", f"{base}/items/{item_id}")
