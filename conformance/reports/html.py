@@ -9,6 +9,7 @@ grouped by suite; stale baseline entries. Every piece of run data goes through :
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from html import escape
 
@@ -34,8 +35,12 @@ _DESCRIBE = {
 }
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _e(value: object) -> str:
-    return escape(str(value), quote=True)
+    """Escaped for HTML text and attributes; control characters (never valid HTML) become U+FFFD."""
+    return escape(_CONTROL.sub("\ufffd", str(value)), quote=True)
 
 
 class _Page:

@@ -1,5 +1,12 @@
 (function () {
-  var hidden = new Set();
+  // "#hide=pass,skip" in the address hides those labels: filtered views can be linked to.
+  var match = /^#hide=([a-z,]*)$/.exec(window.location.hash);
+  var hidden = new Set(match ? match[1].split(',').filter(Boolean) : []);
+  function remember() {
+    if (window.history && window.history.replaceState) {
+      window.history.replaceState(null, '', hidden.size ? '#hide=' + Array.from(hidden).join(',') : '#');
+    }
+  }
   function apply() {
     document.querySelectorAll('[data-label]').forEach(function (el) {
       var off = hidden.has(el.getAttribute('data-label'));
@@ -19,14 +26,14 @@
     chip.addEventListener('click', function () {
       var label = chip.getAttribute('data-filter');
       if (hidden.has(label)) { hidden.delete(label); } else { hidden.add(label); }
-      apply();
+      apply(); remember();
     });
   });
   var all = document.getElementById('show-all');
-  if (all) { all.addEventListener('click', function () { hidden.clear(); apply(); }); }
+  if (all) { all.addEventListener('click', function () { hidden.clear(); apply(); remember(); }); }
   var problems = document.getElementById('only-problems');
   if (problems) { problems.addEventListener('click', function () {
-    hidden = new Set(['pass', 'skip', 'disabled']); apply(); }); }
+    hidden = new Set(['pass', 'skip', 'disabled']); apply(); remember(); }); }
   document.querySelectorAll('button.copy').forEach(function (button) {
     button.addEventListener('click', function () {
       var text = button.parentElement.querySelector('pre').textContent;
