@@ -15,7 +15,7 @@ from conformance.spec.export.errors import ERROR_RESPONSES, envelope_schemas, er
 from conformance.spec.export.links import apply_links
 from conformance.spec.export.sources import ExportSource
 from conformance.spec.export.streams import wrap_streams
-from conformance.spec.refs import SCHEMA_PREFIX, dangling_refs
+from conformance.spec.refs import SCHEMA_PREFIX, dangling_refs, iter_refs
 
 __all__ = ["HTTP_METHODS", "Repair", "finalize", "operation_count"]
 
@@ -78,7 +78,7 @@ def _add_derived(spec: dict[str, Any], derived: dict[str, Any]) -> list[Repair]:
     dangling = derived.get("dangling", [])
     if not dangling:
         return []
-    nested = len([n for n in added if n not in roots])
+    nested = len(_reachable(schemas, dangling) - set(dangling))
     return [
         Repair(
             f"components.schemas: defined {', '.join(dangling)} (and {nested} types they use)",
@@ -87,6 +87,50 @@ def _add_derived(spec: dict[str, Any], derived: dict[str, Any]) -> list[Repair]:
             + ", ".join(roots[n] for n in dangling),
         )
     ]
+
+
+def _reachable(schemas: dict[str, Any], names: list[str]) -> set[str]:
+    seen: set[str] = set()
+    stack = list(names)
+    while stack:
+        name = stack.pop()
+        if name in seen or name not in schemas:
+            continue
+        seen.add(name)
+        stack += [r[len(SCHEMA_PREFIX) :] for r in iter_refs(schemas[name]) if r.startswith(SCHEMA_PREFIX)]
+    return seen
+
+
+_BINARY = {"type": "string", "contentMediaType": "application/octet-stream"}
+
+
+def _fix_returns(spec: dict[str, Any], returns: dict[str, list[str]]) -> list[Repair]:
+    """Success bodies the routers declare differently from what their endpoints return."""
+    repairs = []
+    for label in returns.get("null", []):
+        method, _, path = label.partition(" ")
+        media = spec["paths"][path][method.lower()]["responses"]["200"]["content"]["application/json"]
+        if media.get("schema") not in ({}, None):
+            raise ValueError(f"{label}: a route returning None declares {media['schema']}")
+        media["schema"] = {"type": "null"}
+        repairs.append(
+            Repair(
+                f"{label}: the 200 body is JSON null",
+                "the route is annotated -> None, so FastAPI answers 200 with `null`; the served spec says `schema: {}`",
+            )
+        )
+    for label in returns.get("raw", []):
+        method, _, path = label.partition(" ")
+        response = spec["paths"][path][method.lower()]["responses"]["200"]
+        response["content"] = {"application/octet-stream": {"schema": dict(_BINARY)}}
+        repairs.append(
+            Repair(
+                f"{label}: the 200 body is application/octet-stream bytes",
+                "the route returns the implementation's Response with the file's bytes as application/octet-stream; "
+                "the served spec declares application/json",
+            )
+        )
+    return repairs
 
 
 def _add_errors(spec: dict[str, Any], source: ExportSource, derived: dict[str, Any]) -> list[Repair]:
@@ -149,6 +193,7 @@ def finalize(raw: dict[str, Any], source: ExportSource, profile: Profile) -> dic
     if source.style == "webmethods":
         repairs[:0] = _WEBMETHOD_REPAIRS
     repairs += _add_derived(spec, derived)
+    repairs += _fix_returns(spec, raw.get("returns", {}))
     repairs += _add_errors(spec, source, derived)
     streaming = wrap_streams(spec, error_event_ref(source.envelope))
     repairs.append(_stream_repair(source, streaming))

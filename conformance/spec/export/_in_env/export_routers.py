@@ -1,7 +1,7 @@
 """Export the OpenAPI of a router-style API package (llama-stack-api 0.7, ogx-api). Runs in its environment.
 
 Usage: ``python export_routers.py DIST MODULE [--derive NAME ...] API[=PACKAGE] ...`` prints one JSON
-document on stdout: ``{"spec", "operations_by_api", "derived", "source"}``.
+document on stdout: ``{"spec", "operations_by_api", "derived", "returns", "source"}``.
 
 Each API package has ``fastapi_routes.create_router(impl)``; the server includes one router per API
 it serves into its FastAPI app and serves ``app.openapi()``. We do the same with a placeholder
@@ -24,6 +24,7 @@ import json
 import pkgutil
 import re
 import sys
+import typing
 from types import ModuleType
 from typing import Any, Literal
 
@@ -107,6 +108,36 @@ def _as_fastapi_serves(schemas: dict[str, Any]) -> dict[str, Any]:
     return dict(encoded.get("components", {}).get("schemas", {}))
 
 
+def _api_routes(routes: list[Any]) -> list[Any]:
+    """Every route with an endpoint, looking into included routers (FastAPI keeps them nested)."""
+    found = []
+    for route in routes:
+        if hasattr(route, "original_router"):
+            found += _api_routes(route.original_router.routes)
+        elif hasattr(route, "endpoint") and hasattr(route, "methods") and hasattr(route, "status_code"):
+            found.append(route)
+    return found
+
+
+def _return_kinds(app: Any, operations: set[str]) -> dict[str, list[str]]:
+    """Operations whose endpoint is annotated ``-> None`` (FastAPI answers ``null``) or ``-> Response``
+    (the body is whatever the implementation puts in it): their declared JSON schemas say otherwise."""
+    from starlette.responses import Response
+
+    kinds: dict[str, list[str]] = {"null": [], "raw": []}
+    for route in _api_routes(app.routes):
+        try:
+            returned = typing.get_type_hints(route.endpoint).get("return", inspect.Signature.empty)
+        except Exception:
+            returned = inspect.signature(route.endpoint).return_annotation
+        labels = [f"{m} {route.path_format}" for m in sorted(route.methods) if f"{m} {route.path_format}" in operations]
+        if returned in (None, type(None)) and route.status_code in (None, 200):
+            kinds["null"] += labels
+        elif isinstance(returned, type) and issubclass(returned, Response):
+            kinds["raw"] += labels
+    return {kind: sorted(labels) for kind, labels in kinds.items()}
+
+
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("dist")
@@ -129,6 +160,7 @@ def main(argv: list[str]) -> None:
         paths = alone.openapi()["paths"]
         operations_by_api[api] = sorted((m.upper(), p) for p, ops in paths.items() for m in ops)
     spec = app.openapi()
+    returns = _return_kinds(app, {f"{m} {p}" for ops in operations_by_api.values() for m, p in ops})
 
     defined = {_SCHEMA_PREFIX + name for name in spec.get("components", {}).get("schemas", {})}
     undefined = {r for r in _refs(spec) if r.startswith(_SCHEMA_PREFIX) and r not in defined}
@@ -142,6 +174,7 @@ def main(argv: list[str]) -> None:
         "spec": spec,
         "operations_by_api": operations_by_api,
         "derived": derived,
+        "returns": returns,
         "source": {
             "package": args.dist,
             "version": version,

@@ -1,0 +1,172 @@
+"""The spec layer's API for other code: loading, operations, standalone schemas and validators, refs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conformance.core.errors import UsageError
+from conformance.spec import (
+    component_schema,
+    error_event_schema,
+    event_schema,
+    find_operation,
+    iter_operations,
+    load_spec,
+    read_spec,
+    response_schema,
+    response_validator,
+    standalone_schema,
+    streaming_operations,
+    validator_for,
+)
+from conformance.spec.export.streams import sse_event_schema
+from conformance.spec.refs import dangling_refs, iter_refs, resolve_ref, rewrite_refs
+
+SPEC: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {"title": "t", "version": "1"},
+    "paths": {
+        "/v1/b": {
+            "get": {"responses": {"200": {"description": "ok"}}},
+            "post": {
+                "operationId": "make_b",
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/B"}},
+                            "text/event-stream": {
+                                "schema": sse_event_schema({"$ref": "#/components/schemas/Event"}),
+                                "x-error-event": {"$ref": "#/components/schemas/Err"},
+                            },
+                        },
+                    },
+                    "default": {"$ref": "#/components/responses/DefaultError"},
+                },
+            },
+        },
+        "/v1/a": {"delete": {"deprecated": True, "responses": {"204": {"description": "gone"}}}},
+    },
+    "components": {
+        "responses": {
+            "DefaultError": {
+                "description": "err",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Err"}}},
+            }
+        },
+        "schemas": {
+            "B": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}},
+            "Event": {
+                "oneOf": [{"$ref": "#/components/schemas/Text"}, {"$ref": "#/components/schemas/Done"}],
+                "discriminator": {
+                    "propertyName": "type",
+                    "mapping": {"text": "#/components/schemas/Text", "done": "#/components/schemas/Done"},
+                },
+            },
+            "Text": {
+                "type": "object",
+                "required": ["type", "text"],
+                "properties": {"type": {"const": "text"}, "text": {"type": "string"}},
+            },
+            "Done": {"type": "object", "required": ["type"], "properties": {"type": {"const": "done"}}},
+            "Err": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object"}}},
+            "Unused": {"type": "integer"},
+        },
+    },
+}
+
+
+def test_iter_operations_unpacks_sorted_by_path_then_method() -> None:
+    ops = list(iter_operations(SPEC))
+    assert [(m, p) for m, p, _ in ops] == [("DELETE", "/v1/a"), ("GET", "/v1/b"), ("POST", "/v1/b")]
+    assert ops[0].deprecated and not ops[1].deprecated
+    assert ops[2].operation_id == "make_b" and ops[2].label == "POST /v1/b"
+
+
+def test_streaming_operations_are_those_with_an_event_stream_success_response() -> None:
+    assert [op.label for op in streaming_operations(SPEC)] == ["POST /v1/b"]
+
+
+def test_find_operation_raises_key_error_for_an_unknown_operation() -> None:
+    assert find_operation(SPEC, "post", "/v1/b").operation_id == "make_b"
+    with pytest.raises(KeyError, match="PUT /v1/b"):
+        find_operation(SPEC, "PUT", "/v1/b")
+
+
+def test_event_schema_is_the_data_payload_schema_with_its_components_embedded() -> None:
+    schema = event_schema(SPEC, "POST", "/v1/b")
+    assert schema is not None
+    assert schema["$ref"] == "#/$defs/Event"
+    assert set(schema["$defs"]) == {"Event", "Text", "Done"}
+    assert schema["$defs"]["Event"]["discriminator"]["mapping"]["text"] == "#/$defs/Text"
+    validator = validator_for(schema)
+    assert validator.is_valid({"type": "text", "text": "hi"})
+    assert validator.is_valid({"type": "done"})
+    assert not validator.is_valid({"type": "text"})
+    assert not validator.is_valid({"data": '{"type": "done"}'}), "the payload, not the SSE event object"
+    assert event_schema(SPEC, "GET", "/v1/b") is None
+
+
+def test_error_event_and_response_schemas_follow_references() -> None:
+    error = error_event_schema(SPEC, "POST", "/v1/b")
+    assert error is not None and error["$ref"] == "#/$defs/Err"
+    default = response_schema(SPEC, "POST", "/v1/b", "default")
+    assert default is not None and validator_for(default).is_valid({"error": {}})
+    assert response_schema(SPEC, "POST", "/v1/b", "200") == {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$ref": "#/$defs/B",
+        "$defs": {"B": SPEC["components"]["schemas"]["B"]},
+    }
+    assert response_schema(SPEC, "DELETE", "/v1/a", "204") is None
+
+
+def test_component_schema_and_undefined_references() -> None:
+    assert component_schema(SPEC, "Unused")["$defs"] == {"Unused": {"type": "integer"}}
+    with pytest.raises(KeyError, match="Missing"):
+        component_schema(SPEC, "Missing")
+    with pytest.raises(KeyError, match="Nowhere"):
+        standalone_schema(SPEC, {"$ref": "#/components/schemas/Nowhere"})
+
+
+def test_refs_helpers() -> None:
+    refs = set(iter_refs(SPEC["components"]["schemas"]["Event"]))
+    assert refs == {"#/components/schemas/Text", "#/components/schemas/Done"}
+    assert resolve_ref(SPEC, "#/components/schemas/B")["required"] == ["id"]
+    assert resolve_ref({"a": {"b/c": [1, 2]}}, "#/a/b~1c/1") == 2
+    with pytest.raises(KeyError):
+        resolve_ref(SPEC, "#/components/schemas/Nope")
+    assert dangling_refs({"x": {"$ref": "#/y"}, "z": {"discriminator": {"mapping": {"k": "#/w"}}}}) == ["#/w", "#/y"]
+    assert rewrite_refs({"$ref": "#/a", "l": [{"$ref": "#/b"}]}, str.upper) == {"$ref": "#/A", "l": [{"$ref": "#/B"}]}
+
+
+def test_read_spec_reports_missing_and_malformed_files(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="does not exist"):
+        read_spec(tmp_path / "nope.yaml")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("a: [1")
+    with pytest.raises(UsageError, match="not valid YAML"):
+        read_spec(bad)
+    bad.write_text("just: text\n")
+    with pytest.raises(UsageError, match="not an OpenAPI document"):
+        read_spec(bad)
+
+
+def test_load_spec_is_cached_and_rejects_unknown_profiles() -> None:
+    assert load_spec("ogx-1.5") is load_spec("ogx-1.5")
+    with pytest.raises(UsageError, match="unknown profile"):
+        load_spec("nope-9")
+
+
+def test_response_validator_validates_json_bodies_and_stream_payloads_of_a_profile() -> None:
+    chunk = response_validator("ogx-1.5", "POST", "/v1/chat/completions", 200, "text/event-stream")
+    assert chunk is not None
+    good = {"id": "c", "object": "chat.completion.chunk", "created": 1, "model": "m", "choices": []}
+    assert chunk.is_valid(good)
+    assert not chunk.is_valid({"object": "chat.completion.chunk"})
+    health = response_validator("ogx-1.5", "GET", "/v1/health")
+    assert health is not None and not health.is_valid({"status": 3})
+    assert response_validator("ogx-1.5", "GET", "/v1/nowhere") is None
+    assert response_validator("ogx-1.5", "GET", "/v1/health", 200, "text/plain") is None
