@@ -31,7 +31,9 @@ def test_committed_file_matches_a_fresh_export(fresh: Path, name: str) -> None:
     exported = (fresh / name).read_text()
     if committed != exported:
         diff = difflib.unified_diff(committed.splitlines(), exported.splitlines(), "committed", "exported", lineterm="")
-        pytest.fail(f"openapi/{name} drifted; re-export with `conformance export --all`:\n" + "\n".join(list(diff)[:80]))
+        pytest.fail(
+            f"openapi/{name} drifted; re-export with `conformance export --all`:\n" + "\n".join(list(diff)[:80])
+        )
 
 
 def test_two_exports_are_byte_identical(fresh: Path, tmp_path: Path) -> None:

@@ -82,8 +82,10 @@ SPEC: dict[str, Any] = {
 def test_iter_operations_unpacks_sorted_by_path_then_method() -> None:
     ops = list(iter_operations(SPEC))
     assert [(m, p) for m, p, _ in ops] == [("DELETE", "/v1/a"), ("GET", "/v1/b"), ("POST", "/v1/b")]
-    assert ops[0].deprecated and not ops[1].deprecated
-    assert ops[2].operation_id == "make_b" and ops[2].label == "POST /v1/b"
+    assert ops[0].deprecated
+    assert not ops[1].deprecated
+    assert ops[2].operation_id == "make_b"
+    assert ops[2].label == "POST /v1/b"
 
 
 def test_streaming_operations_are_those_with_an_event_stream_success_response() -> None:
@@ -112,9 +114,11 @@ def test_event_schema_is_the_data_payload_schema_with_its_components_embedded() 
 
 def test_error_event_and_response_schemas_follow_references() -> None:
     error = error_event_schema(SPEC, "POST", "/v1/b")
-    assert error is not None and error["$ref"] == "#/$defs/Err"
+    assert error is not None
+    assert error["$ref"] == "#/$defs/Err"
     default = response_schema(SPEC, "POST", "/v1/b", "default")
-    assert default is not None and validator_for(default).is_valid({"error": {}})
+    assert default is not None
+    assert validator_for(default).is_valid({"error": {}})
     assert response_schema(SPEC, "POST", "/v1/b", "200") == {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$ref": "#/$defs/B",
@@ -167,6 +171,7 @@ def test_response_validator_validates_json_bodies_and_stream_payloads_of_a_profi
     assert chunk.is_valid(good)
     assert not chunk.is_valid({"object": "chat.completion.chunk"})
     health = response_validator("ogx-1.5", "GET", "/v1/health")
-    assert health is not None and not health.is_valid({"status": 3})
+    assert health is not None
+    assert not health.is_valid({"status": 3})
     assert response_validator("ogx-1.5", "GET", "/v1/nowhere") is None
     assert response_validator("ogx-1.5", "GET", "/v1/health", 200, "text/plain") is None

@@ -32,7 +32,13 @@ def test_script_commands() -> None:
     assert script_command(get_source("llama-stack-0.3"), "py")[:2] == ["py", str(IN_ENV_DIR / "export_webmethods.py")]
     assert "tool_runtime" in script_command(get_source("llama-stack-0.3"), "py")
     routers = script_command(get_source("ogx-1.5"), "py")
-    assert routers[1:6] == [str(IN_ENV_DIR / "export_routers.py"), "ogx-api", "ogx_api", "--derive", "OpenAIErrorResponse"]
+    assert routers[1:6] == [
+        str(IN_ENV_DIR / "export_routers.py"),
+        "ogx-api",
+        "ogx_api",
+        "--derive",
+        "OpenAIErrorResponse",
+    ]
     assert "inspect=inspect_api" in routers
 
 
@@ -40,9 +46,9 @@ def test_script_commands() -> None:
 def test_in_env_scripts_import_nothing_of_ours(script: Path) -> None:
     """They run where this package is not installed."""
     tree = ast.parse(script.read_text())
-    imported = [
-        alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names
-    ] + [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level == 0]
+    imported = [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names] + [
+        node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level == 0
+    ]
     relative = [node for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level > 0]
     assert not [name for name in imported if name.split(".")[0] == "conformance"]
     assert relative == []

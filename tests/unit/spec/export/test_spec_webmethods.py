@@ -52,6 +52,9 @@ class NotGiven:
     pass
 
 
+NOT_GIVEN = NotGiven()
+
+
 class ExtraBody:  # llama-stack's ExtraBodyField: metadata FastAPI does not know
     def __init__(self, description: str) -> None:
         self.description = description
@@ -127,7 +130,10 @@ class Items(Protocol):
 
     @webmethod(route="/files", method="POST")
     async def upload(
-        self, file: Annotated[UploadFile, File()], purpose: Annotated[str, Form()], note: Annotated[str | None, Form()] = None
+        self,
+        file: Annotated[UploadFile, File()],
+        purpose: Annotated[str, Form()],
+        note: Annotated[str | None, Form()] = None,
     ) -> Item: ...
 
     @webmethod(route="/files/{file_id}/content", method="GET")
@@ -140,7 +146,7 @@ class Items(Protocol):
     async def get_model(self, model_id: str) -> Item: ...
 
     @webmethod(route="/pages", method="GET")
-    async def pages(self, after: str | NotGiven = NotGiven(), limit: int | NotGiven = NotGiven()) -> list[Item]: ...
+    async def pages(self, after: str | NotGiven = NOT_GIVEN, limit: int | NotGiven = NOT_GIVEN) -> list[Item]: ...
 
 
 class Agents(Protocol):
@@ -328,10 +334,13 @@ def test_deprecated_alias_routes_are_marked_and_get_their_own_operation_id(resul
 
 def test_methods_the_server_does_not_route_are_described_as_the_fallback_and_noted(result: WalkResult) -> None:
     assert set(result.spec["paths"]["/v1/items/{item_id}/rename"]) == {"post"}
-    assert Note(
-        "PUT /v1/items/{item_id}/rename is described as POST",
-        "the server routes every method but DELETE, GET, POST as POST (the webmethod says PUT)",
-    ) in result.notes
+    assert (
+        Note(
+            "PUT /v1/items/{item_id}/rename is described as POST",
+            "the server routes every method but DELETE, GET, POST as POST (the webmethod says PUT)",
+        )
+        in result.notes
+    )
 
 
 def test_operations_are_grouped_by_api_and_tagged(result: WalkResult) -> None:
