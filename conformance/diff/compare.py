@@ -38,6 +38,9 @@ class Comparison:
     left: Any = None
     """Normalized recorded document (``None`` when bodies were not compared)."""
     right: Any = None
+    shown_left: Any = None
+    """The recorded document with only ids and timestamps masked: what messages and diffs show."""
+    shown_right: Any = None
     tree: Mapping[str, Any] = field(default_factory=dict)
     """deepdiff's tree view of ``left`` -> ``right``: report type -> set of levels."""
     stream: StreamDelta | None = None
@@ -49,6 +52,11 @@ class Comparison:
     @property
     def bodies_compared(self) -> bool:
         return self.left is not None
+
+    def shown(self, level: Any) -> tuple[Any, Any]:
+        """The recorded and target values at ``level``'s path, unmasked by strictness (for people)."""
+        path = level.path(output_format="list")
+        return _lookup(self.shown_left, path, level.t1), _lookup(self.shown_right, path, level.t2)
 
     def levels(self, report_type: str) -> list[Any]:
         """deepdiff levels of one report type, in path order (stable output)."""
@@ -65,6 +73,17 @@ class Comparison:
         if key in DEFAULT_ENUM_KEYS:
             return self.known.get(key, frozenset())
         return None
+
+
+def _lookup(document: Any, path: list[Any], fallback: Any) -> Any:
+    node = document
+    for part in path:
+        in_mapping = isinstance(node, Mapping) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and part < len(node)
+        if not (in_mapping or in_list):
+            return fallback
+        node = node[part]
+    return node
 
 
 def _first_appearance(types: tuple[str, ...]) -> tuple[str, ...]:
@@ -137,12 +156,18 @@ def compare(
         return base
     enum_keys = frozenset(enums)
     left, right = normalize(recorded, strictness, enum_keys), normalize(target, strictness, enum_keys)
+    shown_left, shown_right = left, right
+    if strictness is not Strictness.VALUES:
+        shown_left = normalize(recorded, Strictness.VALUES, enum_keys)
+        shown_right = normalize(target, Strictness.VALUES, enum_keys)
     stream = None
     if recorded.events is not None:
         stream = _stream_delta(recorded, target)
         common = set(stream.recorded) & set(stream.target)
-        left = {"events": {k: v for k, v in left["events"].items() if k in common}}
-        right = {"events": {k: v for k, v in right["events"].items() if k in common}}
+        left, right, shown_left, shown_right = (
+            {"events": {k: v for k, v in doc["events"].items() if k in common}}
+            for doc in (left, right, shown_left, shown_right)
+        )
     # threshold_to_diff_deeper=0: always report field by field, never "the whole object changed".
     tree = DeepDiff(left, right, view="tree", verbose_level=2, threshold_to_diff_deeper=0)
     return Comparison(
@@ -151,6 +176,8 @@ def compare(
         strictness,
         left=left,
         right=right,
+        shown_left=shown_left,
+        shown_right=shown_right,
         tree=dict(tree),
         stream=stream,
         enums=enums,

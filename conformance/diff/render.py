@@ -21,13 +21,15 @@ def _pretty(document: Any) -> list[str]:
 
 
 def unified_diff(comparison: Comparison, *, context: int = 2, max_lines: int = MAX_DIFF_LINES) -> str:
-    """``--- recorded`` / ``+++ target`` over the normalized documents (ids and timestamps masked).
+    """``--- recorded`` / ``+++ target`` over the documents with ids and timestamps masked.
+
+    Free values show even in ``schema`` mode (where they are not findings): people read values.
 
     When the bodies were not compared (status or content type changed) the raw texts are shown
     instead, so the reader sees what came back.
     """
     if comparison.bodies_compared:
-        before, after = _pretty(comparison.left), _pretty(comparison.right)
+        before, after = _pretty(comparison.shown_left), _pretty(comparison.shown_right)
     else:
         before = [f"HTTP {comparison.recorded.status} {comparison.recorded.media_type}"]
         before += comparison.recorded.text.splitlines()

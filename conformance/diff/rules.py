@@ -127,20 +127,23 @@ def _not_json(c: Comparison) -> Iterator[Hit]:
 
 def _field_missing(c: Comparison) -> Iterator[Hit]:
     for level in c.levels("dictionary_item_removed"):
-        yield _at(level), level.t1, _MISSING, f"{_at(level)} is missing (recorded {_short(level.t1)})"
+        before, _ = c.shown(level)
+        yield _at(level), before, _MISSING, f"{_at(level)} is missing (recorded {_short(before)})"
 
 
 def _became_null(c: Comparison) -> Iterator[Hit]:
     for level in c.levels("type_changes"):
         if level.t2 is None:
-            yield _at(level), level.t1, None, f"{_at(level)} became null (recorded {_short(level.t1)})"
+            before, _ = c.shown(level)
+            yield _at(level), before, None, f"{_at(level)} became null (recorded {_short(before)})"
 
 
 def _type_changed(c: Comparison) -> Iterator[Hit]:
     for level in c.levels("type_changes"):
         if level.t1 is not None and level.t2 is not None and not _is_number_change(level):
-            before, after = _json_type(level.t1), _json_type(level.t2)
-            yield _at(level), level.t1, level.t2, f"{_at(level)} changed type {before} -> {after}"
+            before, after = c.shown(level)
+            change = f"{_json_type(level.t1)} -> {_json_type(level.t2)}"
+            yield _at(level), before, after, f"{_at(level)} changed type {change} ({_short(before)} -> {_short(after)})"
 
 
 def _enum_changes(c: Comparison, *, known: bool) -> Iterator[Hit]:
@@ -174,13 +177,15 @@ def _stream_order(c: Comparison) -> Iterator[Hit]:
 
 def _field_added(c: Comparison) -> Iterator[Hit]:
     for level in c.levels("dictionary_item_added"):
-        yield _at(level), _MISSING, level.t2, f"{_at(level)} is new ({_short(level.t2)})"
+        _, after = c.shown(level)
+        yield _at(level), _MISSING, after, f"{_at(level)} is new ({_short(after)})"
 
 
 def _null_filled(c: Comparison) -> Iterator[Hit]:
     for level in c.levels("type_changes"):
         if level.t1 is None and level.t2 is not None:
-            yield _at(level), None, level.t2, f"{_at(level)} was null, now {_short(level.t2)}"
+            _, after = c.shown(level)
+            yield _at(level), None, after, f"{_at(level)} was null, now {_short(after)}"
 
 
 def _stream_added(c: Comparison) -> Iterator[Hit]:
@@ -201,9 +206,11 @@ def _value_changed(c: Comparison) -> Iterator[Hit]:
 
 def _array_length(c: Comparison) -> Iterator[Hit]:
     for level in c.levels("iterable_item_removed"):
-        yield _at(level), level.t1, _MISSING, f"{_at(level)} is gone (the array is shorter)"
+        before, _ = c.shown(level)
+        yield _at(level), before, _MISSING, f"{_at(level)} is gone (the array is shorter)"
     for level in c.levels("iterable_item_added"):
-        yield _at(level), _MISSING, level.t2, f"{_at(level)} is new (the array is longer)"
+        _, after = c.shown(level)
+        yield _at(level), _MISSING, after, f"{_at(level)} is new (the array is longer)"
 
 
 B, A, V = Level.BREAKING, Level.ADDITIVE, Level.VALUE_ONLY

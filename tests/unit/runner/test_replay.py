@@ -1,0 +1,235 @@
+"""Replay against in-process servers: the same one (quiet), and deliberately altered ones (exact findings)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conformance.cassettes import Cassette, load_profile_cassettes
+from conformance.core.client import ClientSettings, TargetClient
+from conformance.core.errors import ExitCode
+from conformance.core.profiles import get_profile
+from conformance.core.results import RunResult, Status, Target
+from conformance.diff import Strictness
+from conformance.runner.base import RunContext, RunOptions, execute
+from conformance.runner.record import record_scenarios
+from conformance.runner.replay import ReplaySuite, operation_template
+from conformance.scenarios import get_scenario
+from tests.unit.scenarios.fake_api import Alterations, make_app
+
+PROFILE = get_profile("ogx-1.5")
+SCENARIOS = ("responses-create", "responses-stream", "responses-chain", "responses-list", "responses-errors")
+Serve = Callable[[Any], str]
+
+
+@pytest.fixture(autouse=True)
+def _no_pauses(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Scenarios wait a second between list entries; the fake server orders without ties."""
+    monkeypatch.setattr("conformance.scenarios.base.time.sleep", lambda _s: None)
+    monkeypatch.setattr("conformance.runner.replay.time.sleep", lambda _s: None)
+
+
+def _target(base_url: str) -> Target:
+    return Target(base_url=base_url, profile=PROFILE.id, server="fake", version="1.5.0")
+
+
+@pytest.fixture
+def cassettes(serve_app: Serve, tmp_path: Path) -> list[Cassette]:
+    base_url = serve_app(make_app())
+    with TargetClient(ClientSettings(base_url=base_url)) as client:
+        chosen = [get_scenario(s) for s in SCENARIOS]
+        record_scenarios(client, chosen, profile=PROFILE, target=_target(base_url), output_dir=tmp_path)
+    return load_profile_cassettes(tmp_path, PROFILE.id)
+
+
+def _replay(base_url: str, cassettes: list[Cassette], strictness: Strictness = Strictness.SCHEMA) -> RunResult:
+    with TargetClient(ClientSettings(base_url=base_url)) as client:
+        ctx = RunContext(client=client, profile=PROFILE, target=_target(base_url), options=RunOptions())
+        return execute([ReplaySuite(PROFILE, cassettes=cassettes, strictness=strictness)], ctx)
+
+
+def _findings(result: RunResult) -> Iterator[tuple[str, str, str]]:
+    """(case id, rule, path) of every finding."""
+    for case in result.cases:
+        for difference in case.details.get("differences", []):
+            yield case.id, difference["rule"], difference["path"]
+
+
+def _interaction_cases(cassettes: list[Cassette]) -> Iterator[tuple[str, str]]:
+    """(case id, recorded response body) of every recorded interaction."""
+    for cassette in cassettes:
+        for n, interaction in enumerate(cassette.interactions):
+            yield f"replay/{cassette.name}/{n + 1:02d}-{interaction.step}", interaction.response.body
+
+
+@pytest.mark.parametrize("strictness", list(Strictness))
+def test_replay_against_an_unaltered_server_finds_no_difference(
+    serve_app: Serve, cassettes: list[Cassette], strictness: Strictness
+) -> None:
+    result = _replay(serve_app(make_app()), cassettes, strictness)
+    assert list(_findings(result)) == []
+    assert {c.status for c in result.cases} == {Status.PASS}
+    assert result.exit_code is ExitCode.OK
+
+
+def test_replay_binds_recorded_ids_to_the_target_ids_in_paths_queries_and_bodies(
+    serve_app: Serve, cassettes: list[Cassette]
+) -> None:
+    app = make_app()
+    result = _replay(serve_app(app), cassettes, Strictness.VALUES)
+    assert list(_findings(result)) == []
+    recorded_ids = {
+        value
+        for cassette in cassettes
+        for interaction in cassette.interactions
+        for value in _ids_in(interaction.response.body)
+    }
+    sent = app.state.fake.seen
+    # The target answered with its own ids, and the later requests used those, never the recorded ones.
+    assert not [line for line in sent if any(rid in line for rid in recorded_ids)]
+    assert any("after=resp_" in line for line in sent)  # a query
+    assert any('"previous_response_id":"resp_' in line for line in sent)  # a body
+    assert any(line.startswith("GET /v1/responses/resp_") for line in sent)  # a path
+
+
+def _ids_in(body: str) -> set[str]:
+    return {token.strip('"') for token in body.replace(",", " ").replace(":", " ").split() if '"resp_' in token}
+
+
+def test_a_removed_field_is_breaking_on_every_interaction_that_carries_it(
+    serve_app: Serve, cassettes: list[Cassette]
+) -> None:
+    result = _replay(serve_app(make_app(Alterations(drop_field="model"))), cassettes)
+    found = list(_findings(result))
+    carrying = {case_id for case_id, body in _interaction_cases(cassettes) if '"model"' in body}
+    assert carrying  # the fixture exercises the rule at all
+    assert {case_id for case_id, _, _ in found} == carrying
+    assert {rule for _, rule, _ in found} == {"field-missing"}
+    assert all(path.endswith(".model") for _, _, path in found)
+    assert result.exit_code is ExitCode.FAILURES
+
+
+def test_an_added_field_is_additive_and_does_not_fail(serve_app: Serve, cassettes: list[Cassette]) -> None:
+    result = _replay(serve_app(make_app(Alterations(add_field="x_extra"))), cassettes)
+    found = list(_findings(result))
+    assert found
+    assert {rule for _, rule, _ in found} == {"field-added"}
+    assert result.exit_code is ExitCode.OK
+
+
+def test_a_timestamp_that_changes_type_is_breaking_although_timestamps_are_masked(
+    serve_app: Serve, cassettes: list[Cassette]
+) -> None:
+    result = _replay(serve_app(make_app(Alterations(created_at_as_string=True))), cassettes)
+    found = list(_findings(result))
+    assert found
+    assert {rule for _, rule, _ in found} == {"type-changed"}
+    assert all(path.endswith("created_at") for _, _, path in found)
+
+
+def test_an_unknown_enum_value_is_breaking(serve_app: Serve, cassettes: list[Cassette]) -> None:
+    result = _replay(serve_app(make_app(Alterations(status_value="finished"))), cassettes)
+    rules = {rule for _, rule, _ in _findings(result)}
+    assert rules == {"enum-value-unknown"}
+
+
+def test_a_changed_status_code_is_breaking_and_shows_the_closest_recorded_answer(
+    serve_app: Serve, cassettes: list[Cassette]
+) -> None:
+    result = _replay(serve_app(make_app(Alterations(not_found_status=400))), cassettes)
+    found = list(_findings(result))
+    failing = {case_id for case_id, _, _ in found}
+    assert failing == {
+        "replay/responses-create/05-get-deleted",
+        "replay/responses-errors/01-get-unknown",
+        "replay/responses-errors/02-delete-unknown",
+    }
+    assert {rule for _, rule, _ in found} == {"status-code-changed"}
+    case = next(c for c in result.cases if c.id == "replay/responses-create/05-get-deleted")
+    # The only recorded 400 JSON answer is the invalid-body error: that is what the target now resembles.
+    assert case.details["closest"]["interaction"] == "responses-errors/create-invalid"
+    assert "closest recorded answer: responses-errors/create-invalid" in (case.findings[0].evidence or _no()).response
+
+
+def _no() -> Any:
+    raise AssertionError("the finding has no evidence")
+
+
+def test_a_dropped_stream_event_is_breaking_on_the_stream_only(serve_app: Serve, cassettes: list[Cassette]) -> None:
+    result = _replay(serve_app(make_app(Alterations(drop_event="response.output_text.done"))), cassettes)
+    assert list(_findings(result)) == [
+        ("replay/responses-stream/01-create-stream", "stream-event-missing", "events[response.output_text.done]")
+    ]
+
+
+def test_swapped_stream_events_are_out_of_order(serve_app: Serve, cassettes: list[Cassette]) -> None:
+    swap = ("response.output_text.done", "response.completed")
+    result = _replay(serve_app(make_app(Alterations(swap_events=swap))), cassettes)
+    assert [(c, r) for c, r, _ in _findings(result)] == [
+        ("replay/responses-stream/01-create-stream", "stream-event-out-of-order")
+    ]
+
+
+def test_every_scenario_gets_a_verdict_case_that_fails_with_its_interactions(
+    serve_app: Serve, cassettes: list[Cassette]
+) -> None:
+    result = _replay(serve_app(make_app(Alterations(not_found_status=400))), cassettes)
+    verdicts = {c.id: c for c in result.cases if "step" not in c.details}
+    assert set(verdicts) == {f"replay/{s}" for s in SCENARIOS}
+    assert verdicts["replay/responses-errors"].status is Status.FAIL
+    assert verdicts["replay/responses-chain"].status is Status.PASS
+    assert "failing steps: get-unknown, delete-unknown" in verdicts["replay/responses-errors"].details["verdict"]
+
+
+def test_findings_carry_a_readable_diff_and_a_curl_reproduction(serve_app: Serve, cassettes: list[Cassette]) -> None:
+    result = _replay(serve_app(make_app(Alterations(drop_field="model"))), cassettes)
+    case = next(c for c in result.cases if c.id == "replay/responses-create/01-create")
+    finding = case.findings[0]
+    assert finding.check_id == "field-missing"
+    assert finding.message == 'breaking: body.model is missing (recorded "fake/chat")'
+    assert finding.reproduction is not None
+    assert finding.reproduction.startswith("curl ")
+    assert finding.evidence is not None
+    assert '-    "model": "fake/chat",' in finding.evidence.response
+
+
+def test_cassettes_replay_in_the_order_they_were_recorded(cassettes: list[Cassette]) -> None:
+    suite = ReplaySuite(PROFILE, cassettes=list(reversed(cassettes)))
+    assert [c.name for c in suite.cassettes()] == list(SCENARIOS)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "expected"),
+    [
+        ("GET", "/v1/responses/resp_1b2c3d4e-aaaa", "GET /v1/responses/{id}"),
+        ("GET", "/v1/models/deterministic/conformance-chat", "GET /v1/models/deterministic/conformance-chat"),
+        ("POST", "/v1alpha/agents/0f2d0c7d-52cb/session", "POST /v1alpha/agents/{id}/session"),
+    ],
+)
+def test_operation_template_hides_ids_only(method: str, path: str, expected: str) -> None:
+    assert operation_template(method, path) == expected
+
+
+def test_recorded_model_ids_are_mapped_to_the_target_models(serve_app: Serve, cassettes: list[Cassette]) -> None:
+    """A recording made with another server's model names replays with the target's own models."""
+    elsewhere = "elsewhere/chat-model"
+    renamed = [
+        replace(
+            cassette,
+            meta=replace(cassette.meta, models={"chat": elsewhere}),
+            interactions=tuple(
+                replace(i, request=replace(i.request, body=(i.request.body or "").replace("fake/chat", elsewhere)))
+                for i in cassette.interactions
+            ),
+        )
+        for cassette in cassettes
+    ]
+    assert any(elsewhere in (i.request.body or "") for c in renamed for i in c.interactions)
+    app = make_app()
+    result = _replay(serve_app(app), renamed)
+    assert list(_findings(result)) == []
+    assert not [line for line in app.state.fake.seen if elsewhere in line]
