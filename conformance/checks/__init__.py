@@ -1,15 +1,16 @@
-"""The suite's own checks: streaming rules and the error contract.
+"""The suite's own checks: the success contract, streaming rules and the error contract.
 
 Importing this package registers every check, so ``all_checks()`` is complete after
 ``import conformance.checks``. Check ids, kinds and severities are listed in ``docs/checks.md``.
 """
 
-from conformance.checks import agent_stream, chat_stream, error_contract, responses_stream, sse
+from conformance.checks import agent_stream, chat_stream, error_contract, json_response, responses_stream, sse
 from conformance.checks.context import (
     AgentTurnStreamContext,
     ChatStreamContext,
     ErrorProbeContext,
     Exchange,
+    JsonResponseContext,
     PayloadValidator,
     ResponsesStreamContext,
     StreamContext,
@@ -27,6 +28,7 @@ __all__ = [
     "Check",
     "ErrorProbeContext",
     "Exchange",
+    "JsonResponseContext",
     "NotApplicable",
     "Outcome",
     "PayloadValidator",
@@ -42,6 +44,7 @@ __all__ = [
     "evaluate",
     "evaluate_all",
     "get_check",
+    "json_response",
     "jsonschema_validator",
     "responses_stream",
     "severity_for",

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 import httpx
 import jsonschema
+from jsonschema.protocols import Validator
 
 from conformance.core.sse import SSEStream
 
@@ -24,10 +25,12 @@ __all__ = [
     "ChatStreamContext",
     "ErrorProbeContext",
     "Exchange",
+    "JsonResponseContext",
     "PayloadValidator",
     "ResponsesStreamContext",
     "StreamContext",
     "jsonschema_validator",
+    "payload_validator",
 ]
 
 PayloadValidator = Callable[[Any], Sequence[str]]
@@ -40,7 +43,11 @@ The spec layer provides these per operation (``event_schema(...)``); checks only
 def jsonschema_validator(schema: Mapping[str, Any]) -> PayloadValidator:
     """Adapt a JSON Schema (2020-12 unless it says otherwise) to a :data:`PayloadValidator`."""
     cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
-    validator = cls(schema)
+    return payload_validator(cls(schema))
+
+
+def payload_validator(validator: Validator) -> PayloadValidator:
+    """Adapt a ready jsonschema validator (e.g. the spec layer's, with format checks) to a PayloadValidator."""
 
     def validate(payload: Any) -> list[str]:
         errors = sorted(validator.iter_errors(payload), key=lambda e: list(e.absolute_path))
@@ -156,4 +163,23 @@ class ErrorProbeContext:
         return ("error", f"error-{self.expect}")
 
     def precondition(self) -> str | None:
+        return None
+
+
+@dataclass(frozen=True, kw_only=True)
+class JsonResponseContext:
+    """A request that must succeed with a JSON body, and the spec's schema for that body."""
+
+    exchange: Exchange
+    validator: PayloadValidator | None = None
+    """Validates the decoded body against the operation's documented response; ``None`` when unknown."""
+    expected_status: int = 200
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return ("json-response",)
+
+    def precondition(self) -> str | None:
+        if self.exchange.status != self.expected_status:
+            return f"the request answered HTTP {self.exchange.status} (see json-response-status)"
         return None

@@ -30,6 +30,7 @@ __all__ = [
 ]
 
 KINDS: dict[str, str] = {
+    "json-response": "a request that must succeed with a JSON body (the smoke suite)",
     "sse": "every streamed response",
     "responses-stream": "`POST /v1/responses` with `stream: true`",
     "responses-function-call": "a Responses stream whose request offered a function tool",
@@ -83,7 +84,7 @@ class Check:
         return self.id
 
 
-_FAMILY_PREFIXES = ("responses-stream-", "chat-stream-", "agent-stream-", "sse-", "error-")
+_FAMILY_PREFIXES = ("responses-stream-", "chat-stream-", "agent-stream-", "sse-", "error-", "json-response-")
 
 _REGISTRY: dict[str, Check] = {}
 

@@ -56,7 +56,8 @@ class RunContext:
 
 
 class Suite(Protocol):
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def run(self, ctx: RunContext) -> Iterable[CaseResult]: ...
 

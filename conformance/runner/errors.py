@@ -21,7 +21,8 @@ from conformance.checks.registry import checks_for
 from conformance.core.client import TargetClient
 from conformance.core.results import CaseResult
 from conformance.runner.base import RunContext
-from conformance.runner.streaming import AGENTS, Scenario, case_id, check_cases
+from conformance.runner.cases import Scenario, case_id, check_cases
+from conformance.runner.streaming import AGENTS
 
 __all__ = ["PROBES", "ErrorsSuite", "Probe"]
 

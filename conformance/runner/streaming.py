@@ -12,7 +12,7 @@ name appears in the last user message.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, partial
 from typing import Any
@@ -25,24 +25,21 @@ from conformance.checks import (
     Exchange,
     PayloadValidator,
     ResponsesStreamContext,
-    evaluate,
 )
 from conformance.checks.agent_stream import payload_of
 from conformance.checks.evaluate import CheckContext
-from conformance.checks.registry import Check, checks_for
+from conformance.checks.registry import checks_for
 from conformance.core.client import TargetClient
 from conformance.core.errors import ConformanceError, HarnessError
-from conformance.core.results import CaseResult, Severity, Status
+from conformance.core.results import CaseResult
 from conformance.core.sse import SSELimits, SSEStream, read_sse
-from conformance.runner.base import CaseRecorder, RunContext
+from conformance.runner.base import RunContext
+from conformance.runner.cases import Scenario, case_id, check_cases
 
 __all__ = [
     "CHAT_MODEL_SUFFIX",
-    "Scenario",
     "StreamValidators",
     "StreamingSuite",
-    "case_id",
-    "check_cases",
     "pick_model",
 ]
 
@@ -68,14 +65,16 @@ class StreamValidators:
     chat_chunk: PayloadValidator | None = None
     agent_event: PayloadValidator | None = None
 
+    @classmethod
+    def from_spec(cls, profile_id: str) -> StreamValidators:
+        """The event schemas the profile's spec documents for each streaming operation."""
+        from conformance.runner.spec_validators import event_validator
 
-@dataclass(frozen=True)
-class Scenario:
-    name: str
-    operation: str
-    kinds: tuple[str, ...]
-    """The check kinds its context will carry (known up front, so unwanted work is never sent)."""
-    needs_agents: bool = False
+        return cls(
+            responses_event=event_validator(profile_id, "POST", "/v1/responses"),
+            chat_chunk=event_validator(profile_id, "POST", "/v1/chat/completions"),
+            agent_event=event_validator(profile_id, "POST", f"{AGENTS}/{{agent_id}}/session/{{session_id}}/turn"),
+        )
 
 
 SCENARIOS = (
@@ -91,66 +90,6 @@ SCENARIOS = (
         needs_agents=True,
     ),
 )
-
-
-def case_id(suite: str, scenario: str, check: Check) -> str:
-    return f"{suite}/{scenario}/{check.short_id}"
-
-
-def _enabled(scenario: Scenario, ctx: RunContext) -> bool:
-    return ctx.profile.has_agents or not scenario.needs_agents
-
-
-def check_cases(
-    ctx: RunContext,
-    *,
-    suite: str,
-    scenario: Scenario,
-    checks: Iterable[Check],
-    build: Callable[[], CheckContext],
-) -> Iterator[CaseResult]:
-    """Build the scenario's context once and turn each check's outcome into a case.
-
-    A scenario the profile cannot run (the Agents API on a profile without it) gives ``disabled``
-    cases without sending anything.
-
-    A harness error while building (server gone, setup request refused) makes every case of the
-    scenario an ``error``: none of its rules could be judged.
-    """
-    wanted = list(checks)
-    fail_on: Severity = ctx.options.fail_on
-    if not _enabled(scenario, ctx):
-        for check in wanted:
-            yield CaseResult(
-                id=case_id(suite, scenario.name, check),
-                suite=suite,
-                operation=scenario.operation,
-                status=Status.DISABLED,
-                reason=f"profile {ctx.profile.id} has no Agents API",
-                details={"check_id": check.id},
-            )
-        return
-    try:
-        check_ctx = build()
-    except ConformanceError as exc:
-        for check in wanted:
-            recorder = CaseRecorder(case_id(suite, scenario.name, check), suite=suite, operation=scenario.operation)
-            recorder.details["check_id"] = check.id
-            recorder.error = exc.message
-            yield recorder.result(fail_on)
-        return
-    for check in wanted:
-        with CaseRecorder(case_id(suite, scenario.name, check), suite=suite, operation=scenario.operation) as case:
-            outcome = evaluate(
-                check, check_ctx, operation=scenario.operation, profile_id=ctx.profile.id, redactor=ctx.client.redactor
-            )
-            case.details["check_id"] = check.id
-            for finding in outcome.findings:
-                case.add(finding)
-            if outcome.skipped is not None:
-                case.skip(outcome.skipped)
-            case.error = outcome.error
-        yield case.result(fail_on)
 
 
 def _model_type(item: dict[str, Any]) -> Any:

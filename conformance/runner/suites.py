@@ -11,7 +11,7 @@ from conformance.runner.base import Suite
 from conformance.runner.errors import ErrorsSuite
 from conformance.runner.property import PropertySettings, PropertySuite
 from conformance.runner.smoke import SmokeSuite
-from conformance.runner.streaming import StreamingSuite
+from conformance.runner.streaming import StreamingSuite, StreamValidators
 
 __all__ = ["CHECK_SUITES", "SUITES", "SuiteInfo", "SuiteSettings", "select_suites"]
 
@@ -50,8 +50,8 @@ SUITES: dict[str, SuiteInfo] = {
         ),
         SuiteInfo(
             "streaming",
-            "SSE lifecycle rules for responses, chat completions and agent turns",
-            lambda _p, _s: StreamingSuite(),
+            "SSE lifecycle rules for responses, chat completions and agent turns; events validated by the spec",
+            lambda p, _s: StreamingSuite(validators=StreamValidators.from_spec(p.id)),
         ),
         SuiteInfo(
             "errors",

@@ -11,6 +11,7 @@ from conformance.core.results import CaseResult, Target
 from conformance.core.sse import SSELimits
 from conformance.runner.base import RunContext, RunOptions, Suite
 from conformance.runner.errors import ErrorsSuite
+from conformance.runner.smoke import SmokeSuite
 from conformance.runner.streaming import StreamingSuite, StreamValidators
 from tests.fakes.server import SCHEMA_PROBE_FIELD, make_app
 from tests.fakes.transport import SyncASGITransport
@@ -62,8 +63,11 @@ def run_suite(
 
 def suite_for(check_id: str) -> Suite:
     """The suite that exercises ``check_id``, with schema validators and test-sized limits."""
-    if get_check(check_id).kind.startswith("error"):
+    kind = get_check(check_id).kind
+    if kind.startswith("error"):
         return ErrorsSuite()
+    if kind == "json-response":
+        return SmokeSuite(body_validator=lambda *_: _PROBE_VALIDATOR, event_validator=lambda *_: _PROBE_VALIDATOR)
     validators = StreamValidators(_PROBE_VALIDATOR, _PROBE_VALIDATOR, _PROBE_VALIDATOR)
     return StreamingSuite(limits=TEST_LIMITS, validators=validators)
 

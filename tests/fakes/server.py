@@ -32,6 +32,9 @@ PAD_COMMENTS = 4000
 
 BREAKABLE = frozenset(
     {
+        "json-response-status",
+        "json-response-content-type",
+        "json-response-schema",
         "sse-http-status",
         "sse-content-type",
         "sse-json-data",
@@ -215,6 +218,17 @@ async def chat_completions(request: Request) -> Response:
     body = await _json_body(request)
     if not isinstance(body, dict) or not isinstance(body.get("messages"), list) or not body.get("model"):
         return _invalid(state, "body must be a JSON object with a model and a messages list")
+    if not body.get("stream"):
+        message = {"role": "assistant", "content": "".join(REPLY)}
+        return JSONResponse(
+            {
+                "id": "chatcmpl-fake0",
+                "object": "chat.completion",
+                "created": 1700000000,
+                "model": body["model"],
+                "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
+            }
+        )
     common = {"id": "chatcmpl-fake1", "object": "chat.completion.chunk", "created": 1700000000, "model": body["model"]}
     chunks: list[dict[str, Any] | str] = []
     for position, piece in enumerate(REPLY):
@@ -383,6 +397,19 @@ async def create_conversation(request: Request) -> Response:
     return JSONResponse({"id": f"conv_{uuid.uuid4().hex}", "object": "conversation"})
 
 
+async def version(request: Request) -> Response:
+    """The smoke suite's json-response checks are broken here: nothing else depends on this route."""
+    state: _State = request.app.state.fake
+    body: dict[str, Any] = {"version": "0.0.0-fake"}
+    if state.broken("json-response-schema"):
+        body[SCHEMA_PROBE_FIELD] = 7
+    if state.broken("json-response-status"):
+        return JSONResponse(body, status_code=503)
+    if state.broken("json-response-content-type"):
+        return Response(json.dumps(body), media_type="text/plain")
+    return JSONResponse(body)
+
+
 def make_app(breaks: Iterable[str] = ()) -> Starlette:
     """The fake server with the given rules (check ids from :data:`BREAKABLE`) broken."""
     chosen = frozenset(breaks)
@@ -390,6 +417,8 @@ def make_app(breaks: Iterable[str] = ()) -> Starlette:
         raise ValueError(f"the fake cannot break {sorted(unknown)}")
     agents = "/v1alpha/agents"
     routes = [
+        Route("/v1/health", lambda _r: JSONResponse({"status": "OK"})),
+        Route("/v1/version", version),
         Route("/v1/models", models),
         Route("/v1/models/{model_id:path}", model),
         Route("/v1/responses", create_response, methods=["POST"]),

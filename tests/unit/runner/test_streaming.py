@@ -10,6 +10,7 @@ from conformance.core.client import ClientSettings, TargetClient
 from conformance.core.errors import HarnessError
 from conformance.core.results import Status
 from conformance.runner.base import RunOptions
+from conformance.runner.smoke import CALLS
 from conformance.runner.streaming import SCENARIOS, StreamingSuite, pick_model
 from tests.fakes import CHAT_MODEL, SyncASGITransport, make_app, run_suite
 from tests.fakes.harness import BASE_URL
@@ -139,6 +140,7 @@ def test_no_model_makes_every_case_an_error_with_the_reason() -> None:
     assert all("lists no LLM model" in (c.error or "") for c in cases)
 
 
-def test_checks_cover_the_registry_between_the_two_suites() -> None:
-    kinds = {k for s in SCENARIOS for k in s.kinds} | {"error", "error-not-found", "error-invalid-body"}
+def test_checks_cover_the_registry_between_the_suites() -> None:
+    smoke_kinds = {k for call in CALLS for k in call.scenario.kinds}
+    kinds = {k for s in SCENARIOS for k in s.kinds} | {"error", "error-not-found", "error-invalid-body"} | smoke_kinds
     assert {c.kind for c in all_checks()} == kinds

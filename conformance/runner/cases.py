@@ -1,0 +1,87 @@
+"""Turning check outcomes into cases: one case per (scenario, check), shared by the check-based suites.
+
+A *scenario* is one situation a suite sets up (a streamed response, an error probe, a smoke call);
+its context is built once and every check of its kinds judges it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from conformance.checks.evaluate import CheckContext, evaluate
+from conformance.checks.registry import Check
+from conformance.core.errors import ConformanceError
+from conformance.core.results import CaseResult, Severity, Status
+from conformance.runner.base import CaseRecorder, RunContext
+
+__all__ = ["Scenario", "case_id", "check_cases"]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    operation: str
+    kinds: tuple[str, ...]
+    """The check kinds its context will carry (known up front, so unwanted work is never sent)."""
+    needs_agents: bool = False
+
+
+def case_id(suite: str, scenario: str, check: Check) -> str:
+    return f"{suite}/{scenario}/{check.short_id}"
+
+
+def _enabled(scenario: Scenario, ctx: RunContext) -> bool:
+    return ctx.profile.has_agents or not scenario.needs_agents
+
+
+def check_cases(
+    ctx: RunContext,
+    *,
+    suite: str,
+    scenario: Scenario,
+    checks: Iterable[Check],
+    build: Callable[[], CheckContext],
+) -> Iterator[CaseResult]:
+    """Build the scenario's context once and turn each check's outcome into a case.
+
+    A scenario the profile cannot run (the Agents API on a profile without it) gives ``disabled``
+    cases without sending anything.
+
+    A harness error while building (server gone, setup request refused) makes every case of the
+    scenario an ``error``: none of its rules could be judged.
+    """
+    wanted = list(checks)
+    fail_on: Severity = ctx.options.fail_on
+    if not _enabled(scenario, ctx):
+        for check in wanted:
+            yield CaseResult(
+                id=case_id(suite, scenario.name, check),
+                suite=suite,
+                operation=scenario.operation,
+                status=Status.DISABLED,
+                reason=f"profile {ctx.profile.id} has no Agents API",
+                details={"check_id": check.id},
+            )
+        return
+    try:
+        check_ctx = build()
+    except ConformanceError as exc:
+        for check in wanted:
+            recorder = CaseRecorder(case_id(suite, scenario.name, check), suite=suite, operation=scenario.operation)
+            recorder.details["check_id"] = check.id
+            recorder.error = exc.message
+            yield recorder.result(fail_on)
+        return
+    for check in wanted:
+        with CaseRecorder(case_id(suite, scenario.name, check), suite=suite, operation=scenario.operation) as case:
+            outcome = evaluate(
+                check, check_ctx, operation=scenario.operation, profile_id=ctx.profile.id, redactor=ctx.client.redactor
+            )
+            case.details["check_id"] = check.id
+            for finding in outcome.findings:
+                case.add(finding)
+            if outcome.skipped is not None:
+                case.skip(outcome.skipped)
+            case.error = outcome.error
+        yield case.result(fail_on)
