@@ -148,8 +148,14 @@ def compare(
     enums: Mapping[str, frozenset[str]] | None = None,
     known: Mapping[str, frozenset[str]] | None = None,
 ) -> Comparison:
+    """Normalize both sides and diff them once.
+
+    ``known`` defaults to the enum-like values of the recorded answer itself; the replay runner
+    passes those of the whole recording, which is what a client of the recorded server has seen.
+    """
     enums = enums or {}
-    base = Comparison(recorded, target, strictness, enums=enums, known=known or {})
+    known = known if known is not None else known_enum_values([recorded.document()])
+    base = Comparison(recorded, target, strictness, enums=enums, known=known)
     if recorded.status != target.status or recorded.media_type != target.media_type:
         return base
     if recorded.is_json and not target.is_json:
@@ -181,5 +187,5 @@ def compare(
         tree=dict(tree),
         stream=stream,
         enums=enums,
-        known=known or {},
+        known=known,
     )

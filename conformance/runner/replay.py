@@ -230,7 +230,12 @@ class _CassetteReplay:
                     "step": interaction.step,
                     "verdict": _verdict_word(differences),
                     "differences": [
-                        {"rule": d.rule, "level": d.level.value, "path": d.path, "message": d.message}
+                        {
+                            "rule": d.rule,
+                            "level": d.level.value,
+                            "path": d.path,
+                            "message": self.redactor.text(d.message),
+                        }
                         for d in differences
                     ],
                     "diff": self.redactor.text(diff_text),
@@ -254,7 +259,7 @@ class _CassetteReplay:
             check_id=difference.rule,
             severity=SEVERITY[difference.level],
             operation=operation,
-            message=f"{difference.level.value}: {difference.message}",
+            message=self.redactor.text(f"{difference.level.value}: {difference.message}"),
             reproduction=curl,
             evidence=Evidence(request=base.request, response=self.redactor.text(f"{base.response}\n\n{detail}")),
         )

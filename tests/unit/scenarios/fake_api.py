@@ -147,6 +147,8 @@ def make_app(alter: Alterations | None = None) -> Starlette:
         if previous is not None and previous not in state.responses:
             return JSONResponse({"error": {"message": f"unknown previous_response_id {previous}"}}, status_code=400)
         obj = state.create(body)
+        if tenant := request.headers.get("x-tenant"):
+            obj["metadata"] = {"tenant": tenant}  # echoes a header value: redaction must catch it
         if body.get("stream"):
             return StreamingResponse(events(obj), media_type="text/event-stream")
         return JSONResponse(state.shape(obj))
