@@ -27,6 +27,7 @@ from conformance.core.redact import REDACTED, Redactor
 from conformance.core.results import CaseResult, Evidence, Finding, Severity, Status
 from conformance.core.sse import SSELimits, read_sse
 from conformance.diff import (
+    Comparison,
     Difference,
     Level,
     Observed,
@@ -70,12 +71,21 @@ class _Corpus:
     cassettes: Sequence[Cassette]
     observed: dict[tuple[str, int], Observed] = field(default_factory=dict)
     known: dict[str, frozenset[str]] = field(default_factory=dict)
+    spec: dict[str, Any] = field(default_factory=dict)
+    _enums: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for cassette in self.cassettes:
             for index, interaction in enumerate(cassette.interactions):
                 self.observed[(cassette.name, index)] = _recorded_observed(interaction)
         self.known = known_enum_values([o.document() for o in self.observed.values()])
+
+    def enums(self, method: str, path: str) -> dict[str, frozenset[str]]:
+        """The spec's enums for one operation, walked once per operation (the walk is the slow part)."""
+        key = operation_template(method, path)
+        if key not in self._enums:
+            self._enums[key] = enum_index(self.spec, method, path)
+        return self._enums[key]
 
     def candidates(self, exclude: tuple[str, int]) -> Iterator[tuple[str, Observed]]:
         for cassette in self.cassettes:
@@ -119,11 +129,10 @@ class ReplaySuite:
 
     def run(self, ctx: RunContext) -> Iterator[CaseResult]:
         cassettes = self.cassettes()
-        corpus = _Corpus(cassettes)
-        spec = _spec(self.profile.id)
+        corpus = _Corpus(cassettes, spec=_spec(self.profile.id))
         target_models = _target_models(ctx)
         for cassette in cassettes:
-            yield from _CassetteReplay(self, ctx, cassette, corpus, spec, target_models).run()
+            yield from _CassetteReplay(self, ctx, cassette, corpus, target_models).run()
 
 
 def _spec(profile_id: str) -> dict[str, Any]:
@@ -150,10 +159,9 @@ class _CassetteReplay:
         ctx: RunContext,
         cassette: Cassette,
         corpus: _Corpus,
-        spec: dict[str, Any],
         target_models: dict[str, str],
     ) -> None:
-        self.suite, self.ctx, self.cassette, self.corpus, self.spec = suite, ctx, cassette, corpus, spec
+        self.suite, self.ctx, self.cassette, self.corpus = suite, ctx, cassette, corpus
         initial = {model: target_models[role] for role, model in cassette.meta.models.items() if role in target_models}
         self.bindings = Bindings(initial)
         documents = [corpus.observed[(cassette.name, i)].document() for i in range(len(cassette.interactions))]
@@ -194,6 +202,7 @@ class _CassetteReplay:
         case_id = f"{SUITE}/{name}/{index + 1:02d}-{interaction.step}"
         operation = operation_template(interaction.request.method, interaction.request.path)
         with CaseRecorder(case_id, suite=SUITE, operation=operation) as case:
+            case.details.update({"scenario": name, "step": interaction.step})
             if not self.ctx.wants(case_id, operation):
                 case.skip("excluded by --include/--exclude")
                 return case.result(self.ctx.options.fail_on)
@@ -208,46 +217,50 @@ class _CassetteReplay:
                 recorded,
                 target,
                 strictness=self.suite.strictness,
-                enums=enum_index(self.spec, interaction.request.method, interaction.request.path),
+                enums=self.corpus.enums(interaction.request.method, interaction.request.path),
                 known=self.corpus.known,
             )
             differences = classify(comparison)
-            diff_text = unified_diff(comparison)
-            closest = None
-            if not comparison.bodies_compared and any(d.level is Level.BREAKING for d in differences):
-                closest = closest_recorded(target, self.corpus.candidates((name, index)))
-            base = evidence(request, response, self.redactor, body_text=text)
-            curl = to_curl(request, self.redactor)
-            extra = ""
-            if closest is not None:
-                extra = f"\n\nclosest recorded answer: {closest.label} ({tally(closest.differences)})\n"
-                extra += unified_diff(closest.comparison)
-            for n, difference in enumerate(differences):
-                case.add(self._finding(f"{name}/{interaction.step}", difference, base, curl, diff_text + extra, n))
-            case.details.update(
-                {
-                    "scenario": name,
-                    "step": interaction.step,
-                    "verdict": _verdict_word(differences),
-                    "differences": [
-                        {
-                            "rule": d.rule,
-                            "level": d.level.value,
-                            "path": d.path,
-                            "message": self.redactor.text(d.message),
-                        }
-                        for d in differences
-                    ],
-                    "diff": self.redactor.text(diff_text),
-                }
-            )
-            if closest is not None:
-                case.details["closest"] = {
-                    "interaction": closest.label,
-                    "differences": tally(closest.differences),
-                    "diff": self.redactor.text(unified_diff(closest.comparison)),
-                }
+            case.details["verdict"] = _verdict_word(differences)
+            if differences:
+                self._report(
+                    case, f"{name}/{interaction.step}", (name, index), differences, comparison, request, response
+                )
         return case.result(self.ctx.options.fail_on)
+
+    def _report(
+        self,
+        case: CaseRecorder,
+        operation: str,
+        where: tuple[str, int],
+        differences: list[Difference],
+        comparison: Comparison,
+        request: httpx.Request,
+        response: httpx.Response,
+    ) -> None:
+        """Findings with evidence and a readable diff; built only when something differs (the slow part)."""
+        diff_text = unified_diff(comparison)
+        closest = None
+        if not comparison.bodies_compared and any(d.level is Level.BREAKING for d in differences):
+            closest = closest_recorded(comparison.target, self.corpus.candidates(where))
+        base = evidence(request, response, self.redactor, body_text=comparison.target.text)
+        curl = to_curl(request, self.redactor)
+        extra = ""
+        if closest is not None:
+            extra = f"\n\nclosest recorded answer: {closest.label} ({tally(closest.differences)})\n"
+            extra += unified_diff(closest.comparison)
+            case.details["closest"] = {
+                "interaction": closest.label,
+                "differences": tally(closest.differences),
+                "diff": self.redactor.text(unified_diff(closest.comparison)),
+            }
+        for n, difference in enumerate(differences):
+            case.add(self._finding(operation, difference, base, curl, diff_text + extra, n))
+        case.details["differences"] = [
+            {"rule": d.rule, "level": d.level.value, "path": d.path, "message": self.redactor.text(d.message)}
+            for d in differences
+        ]
+        case.details["diff"] = self.redactor.text(diff_text)
 
     def _finding(
         self, operation: str, difference: Difference, base: Evidence, curl: str, diff_text: str, n: int
