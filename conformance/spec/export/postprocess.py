@@ -89,6 +89,55 @@ def _add_derived(spec: dict[str, Any], derived: dict[str, Any]) -> list[Repair]:
     ]
 
 
+_ANNOTATIONS = ("title", "description", "default", "examples", "deprecated")
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    core = {k: v for k, v in schema.items() if k not in _ANNOTATIONS}
+    return {**{k: v for k, v in schema.items() if k in _ANNOTATIONS}, "anyOf": [core, {"type": "null"}]}
+
+
+def _restore_nulls(spec: dict[str, Any], fields: dict[str, list[str]]) -> int:
+    schemas = spec["components"]["schemas"]
+    count = 0
+    for name, properties in sorted(fields.items()):
+        for prop in properties:
+            target = schemas.get(name, {}).get("properties", {})
+            if prop not in target:
+                raise ValueError(f"{name}.{prop} is not in the spec")
+            target[prop] = _nullable(target[prop])
+            count += 1
+    return count
+
+
+def _nulls(spec: dict[str, Any], source: ExportSource, raw: dict[str, Any]) -> list[Repair]:
+    repairs = []
+    removed = raw.get("nullable", {})
+    if removed:
+        count = _restore_nulls(spec, removed)
+        repairs.append(
+            Repair(
+                f"{count} Optional properties in {len(removed)} schemas accept null again "
+                f"(e.g. {', '.join(f'{n}.{p[0]}' for n, p in sorted(removed.items())[:3])})",
+                "upstream strips null from them (json_schema_extra=remove_null_from_anyof) to read like OpenAI's "
+                "documents, but the fields are Optional and the servers send null",
+            )
+        )
+    if source.served_nulls:
+        fields: dict[str, list[str]] = {}
+        for name, prop in source.served_nulls:
+            fields.setdefault(name, []).append(prop)
+        _restore_nulls(spec, fields)
+        repairs.append(
+            Repair(
+                f"{', '.join(f'{n}.{p}' for n, p in source.served_nulls)} accepts null",
+                "the reference sends null there although the protocol type says it never is (OpenAI's API has it "
+                "nullable); a spec its own reference breaks would judge nothing",
+            )
+        )
+    return repairs
+
+
 def _reachable(schemas: dict[str, Any], names: list[str]) -> set[str]:
     seen: set[str] = set()
     stack = list(names)
@@ -194,6 +243,7 @@ def finalize(raw: dict[str, Any], source: ExportSource, profile: Profile) -> dic
         repairs[:0] = _WEBMETHOD_REPAIRS
     repairs += _add_derived(spec, derived)
     repairs += _fix_returns(spec, raw.get("returns", {}))
+    repairs += _nulls(spec, source, raw)
     repairs += _add_errors(spec, source, derived)
     streaming = wrap_streams(spec, error_event_ref(source.envelope))
     repairs.append(_stream_repair(source, streaming))

@@ -22,6 +22,9 @@ __all__ = ["SOURCES", "TOOLCHAIN", "ExportSource", "get_source"]
 
 TOOLCHAIN = ("fastapi==0.165.0", "pydantic==2.14.3", "starlette==1.10.0", "openai==3.54.0")
 _FORMS = ("python-multipart==0.0.34",)
+_COMPLETION_CHUNKS = ("OpenAICompletionChoice", "finish_reason")
+"""Streamed completions reuse OpenAICompletion for each chunk, and every chunk but the last has
+finish_reason null (as in OpenAI's API)."""
 """FastAPI refuses to build routes with form or file parameters without python-multipart."""
 
 
@@ -41,6 +44,9 @@ class ExportSource:
     """Which error envelope the release's exception handlers produce (see ``errors.py``)."""
     extra_requirements: tuple[str, ...] = ()
     """What the package imports without declaring it (or FastAPI needs for its form routes)."""
+    served_nulls: tuple[tuple[str, str], ...] = ()
+    """``(schema, property)`` the reference sends as ``null`` although the protocol type says it never
+    is; the spec accepts null there (each one shown by the integration test against the reference)."""
 
     @property
     def requirement(self) -> str:
@@ -83,6 +89,9 @@ SOURCES: dict[str, ExportSource] = {
                 "vector_io",
             ),
             envelope="llama-stack-0.3",
+            # The 0.3 server streams the provider's chunks without validating them; OpenAI's chunk has
+            # finish_reason null until the last chunk, the protocol type says str.
+            served_nulls=(("OpenAIChunkChoice", "finish_reason"), _COMPLETION_CHUNKS),
         ),
         ExportSource(
             profile="llama-stack-0.7",
@@ -110,6 +119,7 @@ SOURCES: dict[str, ExportSource] = {
             envelope="openai",
             # llama_stack_api.common.errors imports httpx without declaring it.
             extra_requirements=(*_FORMS, "httpx==0.28.1"),
+            served_nulls=(_COMPLETION_CHUNKS,),
         ),
         ExportSource(
             profile="ogx-1.5",
@@ -132,6 +142,7 @@ SOURCES: dict[str, ExportSource] = {
             ),
             envelope="openai",
             extra_requirements=_FORMS,
+            served_nulls=(_COMPLETION_CHUNKS,),
         ),
     )
 }

@@ -1,7 +1,7 @@
 """Export the OpenAPI of a router-style API package (llama-stack-api 0.7, ogx-api). Runs in its environment.
 
 Usage: ``python export_routers.py DIST MODULE [--derive NAME ...] API[=PACKAGE] ...`` prints one JSON
-document on stdout: ``{"spec", "operations_by_api", "derived", "returns", "source"}``.
+document on stdout: ``{"spec", "operations_by_api", "derived", "returns", "nullable", "source"}``.
 
 Each API package has ``fastapi_routes.create_router(impl)``; the server includes one router per API
 it serves into its FastAPI app and serves ``app.openapi()``. We do the same with a placeholder
@@ -24,6 +24,7 @@ import json
 import pkgutil
 import re
 import sys
+import types
 import typing
 from types import ModuleType
 from typing import Any, Literal
@@ -138,6 +139,53 @@ def _return_kinds(app: Any, operations: set[str]) -> dict[str, list[str]]:
     return {kind: sorted(labels) for kind, labels in kinds.items()}
 
 
+def _admits_none(annotation: Any) -> bool:
+    if annotation is None or annotation is type(None):
+        return True
+    if typing.get_origin(annotation) is typing.Annotated:
+        return _admits_none(typing.get_args(annotation)[0])
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return any(_admits_none(arg) for arg in typing.get_args(annotation))
+    return annotation is Any
+
+
+def _allows_null(schema: Any) -> bool:
+    if not isinstance(schema, dict) or not set(schema) - {"title", "description", "default", "examples"}:
+        return True  # no constraint at all
+    if "$ref" in schema:
+        return False
+    kind = schema.get("type")
+    if kind == "null" or (isinstance(kind, list) and "null" in kind) or schema.get("const", 0) is None:
+        return True
+    return any(_allows_null(s) for key in ("anyOf", "oneOf") for s in schema.get(key, []))
+
+
+def _nulls_removed(modules: list[ModuleType], schemas: dict[str, Any]) -> dict[str, list[str]]:
+    """Properties whose model field is Optional but whose schema no longer allows null.
+
+    Upstream strips ``null`` from some Optional fields (``json_schema_extra=remove_null_from_anyof``)
+    to read like OpenAI's documents, yet the field still holds None and the servers send ``null``.
+    """
+    from pydantic import BaseModel
+
+    models: dict[str, set[type[BaseModel]]] = {}
+    for module in modules:
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, BaseModel) and value.__name__ in schemas:
+                models.setdefault(value.__name__, set()).add(value)
+    found: dict[str, list[str]] = {}
+    for name, classes in sorted(models.items()):
+        if len(classes) != 1:
+            continue  # two models share the name: FastAPI would have named them apart
+        (model,) = classes
+        properties = schemas[name].get("properties", {})
+        for field_name, field in model.model_fields.items():
+            key = field.serialization_alias or field.alias or field_name
+            if key in properties and _admits_none(field.annotation) and not _allows_null(properties[key]):
+                found.setdefault(name, []).append(key)
+    return found
+
+
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("dist")
@@ -166,8 +214,11 @@ def main(argv: list[str]) -> None:
     undefined = {r for r in _refs(spec) if r.startswith(_SCHEMA_PREFIX) and r not in defined}
     dangling = sorted(r[len(_SCHEMA_PREFIX) :] for r in undefined)
     wanted = sorted(set(dangling) | set(args.derive))
-    derived = _derive(_modules(package), wanted) if wanted else {"roots": {}, "schemas": {}, "refs": {}}
+    modules = _modules(package)
+    derived = _derive(modules, wanted) if wanted else {"roots": {}, "schemas": {}, "refs": {}}
     derived["dangling"] = dangling
+    all_schemas = {**spec.get("components", {}).get("schemas", {}), **derived["schemas"]}
+    nullable = _nulls_removed(modules, all_schemas)
 
     version = importlib.metadata.version(args.dist)
     document = {
@@ -175,6 +226,7 @@ def main(argv: list[str]) -> None:
         "operations_by_api": operations_by_api,
         "derived": derived,
         "returns": returns,
+        "nullable": nullable,
         "source": {
             "package": args.dist,
             "version": version,

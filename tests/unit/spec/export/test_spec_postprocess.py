@@ -29,6 +29,7 @@ STANDARD = {
     "500": {"$ref": "#/components/responses/InternalServerError500", "description": "Internal Server Error"},
     "default": {"$ref": "#/components/responses/DefaultError", "description": "Default Response"},
 }
+CHOICES = ("OpenAICompletionChoice", "OpenAIChunkChoice")
 CHUNK = {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}, "title": "Chunk"}
 ERROR_DETAIL = {"type": "object", "required": ["message"], "properties": {"message": {"type": "string"}}}
 ERROR = {"type": "object", "required": ["error"], "properties": {"error": {"$ref": "#/components/schemas/ErrDetail"}}}
@@ -80,7 +81,11 @@ def router_raw() -> dict[str, Any]:
             },
         },
         "components": {
-            "schemas": {"Thing": {"type": "object", "properties": {"id": {"type": "string"}}, "required": ["id"]}}
+            "schemas": {
+                "Thing": {"type": "object", "properties": {"id": {"type": "string"}}, "required": ["id"]},
+                # the profiles' sources accept null for these (served_nulls): they must exist
+                **{name: {"type": "object", "properties": {"finish_reason": {"type": "string"}}} for name in CHOICES},
+            }
         },
     }
     return {
@@ -173,6 +178,9 @@ def test_x_conformance_records_source_counts_and_metadata() -> None:
     assert meta["apis"] == {"files": 3}
     assert meta["operations"] == 3
     assert spec["info"]["title"] == "OGX 1.5"
+    finish = spec["components"]["schemas"]["OpenAICompletionChoice"]["properties"]["finish_reason"]
+    assert finish == {"anyOf": [{"type": "string"}, {"type": "null"}]}
+    assert any(r["what"] == "OpenAICompletionChoice.finish_reason accepts null" for r in meta["repairs"])
     assert spec["info"]["version"] == "1.5.0"
 
 
@@ -290,4 +298,21 @@ def test_a_route_returning_none_that_declares_a_schema_is_an_error() -> None:
     raw = router_raw()
     raw["returns"] = {"null": ["DELETE /v1/files/{file_id}"]}
     with pytest.raises(ValueError, match="a route returning None declares"):
+        finalize_router(raw)
+
+
+def test_optional_fields_stripped_of_null_upstream_accept_null_again() -> None:
+    raw = router_raw()
+    raw["spec"]["components"]["schemas"]["Thing"]["properties"]["id"]["description"] = "The id."
+    raw["nullable"] = {"Thing": ["id"]}
+    spec = finalize_router(raw)
+    assert spec["components"]["schemas"]["Thing"]["properties"]["id"] == {
+        "description": "The id.",
+        "anyOf": [{"type": "string"}, {"type": "null"}],
+    }
+    assert any(
+        r["what"].startswith("1 Optional properties in 1 schemas accept null") for r in spec["x-conformance"]["repairs"]
+    )
+    raw["nullable"] = {"Thing": ["nope"]}
+    with pytest.raises(ValueError, match=r"Thing\.nope is not in the spec"):
         finalize_router(raw)
