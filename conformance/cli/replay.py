@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from rich.markup import escape
 
 from conformance.cli._console import err_console, out_console
 from conformance.cli._options import client_settings, report_options, target_options
@@ -15,15 +16,22 @@ __all__ = ["command"]
 _STYLE = {Status.PASS: "green", Status.FAIL: "red", Status.ERROR: "magenta", Status.SKIP: "yellow"}
 
 
-def _print_case(case: CaseResult) -> None:
-    """One line per scenario verdict; interactions only when they fail or error."""
-    is_verdict = "step" not in case.details
-    if not is_verdict and case.status not in (Status.FAIL, Status.ERROR):
-        return
-    style = _STYLE.get(case.status, "dim")
-    detail = case.error or (case.findings[0].message if case.findings else str(case.details.get("verdict", "")))
-    indent = "" if is_verdict else "  "
-    err_console.print(f"{indent}[{style}]{case.status.value:>5}[/] {case.id}  [dim]{detail[:150]}[/]")
+class _Printer:
+    """One line per scenario verdict; interactions when they fail or error (every one with --verbose)."""
+
+    def __init__(self, *, verbose: bool) -> None:
+        self.verbose = verbose
+
+    def __call__(self, case: CaseResult) -> None:
+        is_verdict = "step" not in case.details
+        if not (is_verdict or self.verbose or case.status in (Status.FAIL, Status.ERROR)):
+            return
+        style = _STYLE.get(case.status, "dim")
+        detail = case.error or (case.findings[0].message if case.findings else str(case.details.get("verdict", "")))
+        indent = "" if is_verdict else "  "
+        err_console.print(
+            f"{indent}[{style}]{case.status.value:>5}[/] {escape(case.id)}  [dim]{escape(detail[:150])}[/]"
+        )
 
 
 @click.command("replay")
@@ -74,6 +82,7 @@ def command(
     fail_on: str,
     include: tuple[str, ...],
     exclude: tuple[str, ...],
+    verbose: bool = False,
 ) -> None:
     """Replay a profile's cassettes against a server and report breaking, additive and value-only differences.
 
@@ -104,7 +113,7 @@ def command(
         suite = ReplaySuite(resolved, strictness=Strictness(strictness), cassettes=cassettes)
         err_console.print(f"replaying {len(cassettes)} {resolved.id} cassettes against {target.label} ({strictness})")
         run_ctx = RunContext(client=client, profile=resolved, target=target, options=options)
-        result = execute([suite], run_ctx, baseline=known, allow_stale=allow_stale, on_case=_print_case)
+        result = execute([suite], run_ctx, baseline=known, allow_stale=allow_stale, on_case=_Printer(verbose=verbose))
     write_reports(result, report_dir)
     if write_baseline:
         save_baseline(result, write_baseline)
