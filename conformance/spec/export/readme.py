@@ -48,7 +48,8 @@ operations that use what they created, so stateful property tests can follow the
 `component_schema(spec, name)` a component's, each as a standalone JSON Schema (2020-12) whose
 `#/components/schemas/X` references are rewritten to `#/$defs/X` with the referenced components
 embedded under `$defs`, so `jsonschema` (or `jsonschema_rs`) needs no registry;
-`validator_for(schema)` builds the validator.
+`validator_for(schema)` builds the validator, and `response_validator(profile, method, path,
+status, media_type)` is a cached one for a response (for `text/event-stream`: one `data` payload).
 """
 
 

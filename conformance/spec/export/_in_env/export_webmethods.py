@@ -3,7 +3,8 @@
 Usage: ``python export_webmethods.py API [API ...]`` prints one JSON document on stdout:
 ``{"spec": ..., "operations_by_api": ..., "notes": [...], "source": ...}``.
 
-Imports nothing of ours (this package is not installed there): the generic walker is loaded by path.
+Imports nothing of ours (this package is not installed there): the generic walker is loaded from
+this directory as a stand-alone package.
 Which protocol classes make up an API is taken from the upstream server itself
 (``api_protocol_map``), including its "rag-tool" special case, so the routes are exactly those its
 ``routes.get_all_api_routes`` serves.
@@ -25,14 +26,18 @@ TOOLCHAIN = ("pydantic", "fastapi", "starlette", "openai")
 
 
 def _load_walker() -> ModuleType:
-    path = Path(__file__).with_name("webmethods.py")
-    spec = importlib.util.spec_from_file_location("_conformance_webmethods", path)
+    """The walker, imported from this directory as a stand-alone package (its modules import each other
+    relatively, and nothing else of ours)."""
+    here = Path(__file__).resolve().parent
+    spec = importlib.util.spec_from_file_location(
+        "_conformance_in_env", here / "__init__.py", submodule_search_locations=[str(here)]
+    )
     if spec is None or spec.loader is None:
-        raise ImportError(f"cannot load {path}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses resolve their module by name
-    spec.loader.exec_module(module)
-    return module
+        raise ImportError(f"cannot load {here}")
+    package = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = package
+    spec.loader.exec_module(package)
+    return importlib.import_module("_conformance_in_env.webmethods")
 
 
 def _named_types() -> list[tuple[object, str]]:

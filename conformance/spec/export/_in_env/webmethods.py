@@ -7,9 +7,10 @@ with ``response_model=None``, so the spec it serves has ``schema: {}`` for every
 walker reads the same metadata and signatures and produces the request side exactly as that server
 parses it, plus the response side from the return annotations.
 
-It works on any classes with that metadata shape and imports only pydantic and the standard
-library: it runs inside the upstream environment (loaded by path from ``export_webmethods.py``) and
-in our own test environment, on small protocol classes written for the tests.
+It works on any classes with that metadata shape and imports only pydantic, the standard library
+and its sibling ``signatures`` (relatively): it runs inside the upstream environment (where
+``export_webmethods.py`` loads this directory as a stand-alone package) and in our own test
+environment, on small protocol classes written for the tests.
 
 How a parameter is read (the rules of FastAPI as the llama-stack server drives it):
 
@@ -24,26 +25,31 @@ How a parameter is read (the rules of FastAPI as the llama-stack server drives i
 
 from __future__ import annotations
 
-import enum
 import inspect
 import re
-import types
 import typing
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeAliasType, Union
+from typing import Any
 
-from pydantic import BaseModel, TypeAdapter
-from pydantic_core import to_jsonable_python
+from .signatures import (
+    NO_JSON,
+    REF_TEMPLATE,
+    SchemaBook,
+    fill,
+    is_raw_response,
+    is_scalar,
+    jsonable_default,
+    parse_docstring,
+    split_return,
+    strip_fastapi,
+    unwrap,
+    without_omitted,
+)
 
 __all__ = ["Note", "WalkOptions", "WalkResult", "parse_docstring", "walk"]
 
-REF_TEMPLATE = "#/components/schemas/{model}"
 _PATH_PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
-_FASTAPI_KINDS = ("File", "Form", "Body", "Query", "Path", "Header", "Cookie")
-_SCALARS: tuple[type, ...] = (str, int, float, bool, bytes)
-_OMITTED = ("NotGiven", "Omit")
-"""openai-python sentinels used as 'not given' defaults; they are never sent over HTTP."""
 _BINARY = {"type": "string", "contentMediaType": "application/octet-stream"}
 
 
@@ -80,168 +86,6 @@ class WalkResult:
     spec: dict[str, Any]
     operations_by_api: dict[str, list[tuple[str, str]]]
     notes: list[Note]
-
-
-# ------------------------------------------------------------------------------------------- docstrings
-
-
-def parse_docstring(doc: str | None) -> tuple[str, str, dict[str, str], str]:
-    """``(summary, description, {param: text}, returns)`` from a reST-style docstring."""
-    if not doc:
-        return "", "", {}, ""
-    head: list[str] = []
-    fields: list[list[str]] = []  # each: [kind, name, text...]
-    for line in inspect.cleandoc(doc).splitlines():
-        stripped = line.strip()
-        match = re.match(r":(\w+)\s*(\w*)\s*:\s*(.*)", stripped)
-        if match:
-            fields.append(list(match.groups()))
-        elif fields:
-            if stripped:
-                fields[-1].append(stripped)
-        else:
-            head.append(line)
-    params = {f[1]: " ".join(x for x in f[2:] if x) for f in fields if f[0] == "param" and f[1]}
-    returns = next((" ".join(x for x in f[2:] if x) for f in fields if f[0] in ("return", "returns")), "")
-    paragraphs = [p.strip() for p in "\n".join(head).strip().split("\n\n") if p.strip()]
-    summary = " ".join(paragraphs[0].split()) if paragraphs else ""
-    return summary, "\n\n".join(paragraphs[1:]), params, returns
-
-
-# ------------------------------------------------------------------------------------------- types
-
-
-def _strip_fastapi(annotation: Any) -> tuple[Any, str | None, Any]:
-    """``(annotation without FastAPI metadata, FastAPI kind or None, the FastAPI metadata)``."""
-    if typing.get_origin(annotation) is not typing.Annotated:
-        return annotation, None, None
-    base, *metadata = typing.get_args(annotation)
-    kind, marker, kept = None, None, []
-    for meta in metadata:
-        names = {cls.__name__ for cls in type(meta).__mro__}
-        found = next((k for k in _FASTAPI_KINDS if k in names), None)
-        if found and kind is None:
-            kind, marker = found, meta
-        elif not found:
-            kept.append(meta)
-    stripped = typing.Annotated[(base, *kept)] if kept else base
-    return stripped, kind, marker
-
-
-def _without_omitted(annotation: Any) -> Any:
-    """Drop openai ``NotGiven``/``Omit`` members from a union: they mean 'absent' on the wire."""
-    args = typing.get_args(annotation)
-    if _is_union(annotation) and any(_is_omitted(a) for a in args):
-        kept = tuple(a for a in args if not _is_omitted(a))
-        return kept[0] if len(kept) == 1 else Union[kept]  # noqa: UP007  (a runtime tuple)
-    return annotation
-
-
-def _is_omitted(tp: Any) -> bool:
-    return isinstance(tp, type) and tp.__name__ in _OMITTED
-
-
-def _is_union(tp: Any) -> bool:
-    return typing.get_origin(tp) in (Union, types.UnionType)
-
-
-def _unwrap(tp: Any) -> Any:
-    while typing.get_origin(tp) is typing.Annotated or isinstance(tp, TypeAliasType):
-        tp = tp.__value__ if isinstance(tp, TypeAliasType) else typing.get_args(tp)[0]
-    return tp
-
-
-def _is_scalar(tp: Any) -> bool:
-    tp = _unwrap(tp)
-    if tp is type(None):
-        return True
-    if _is_union(tp):
-        return all(_is_scalar(a) for a in typing.get_args(tp))
-    if typing.get_origin(tp) is Literal:
-        return True
-    if not isinstance(tp, type):
-        return False
-    return issubclass(tp, (*_SCALARS, enum.Enum)) or tp.__module__ in ("datetime", "uuid")
-
-
-def _split_return(annotation: Any) -> tuple[Any, Any]:
-    """``(json part or _NO_JSON, stream item or None)`` of a return annotation."""
-    members = typing.get_args(annotation) if _is_union(annotation) else (annotation,)
-    stream = [m for m in members if typing.get_origin(m) in (AsyncIterator, AsyncIterable)]
-    rest = tuple(m for m in members if m not in stream)
-    item = typing.get_args(stream[0])[0] if stream else None
-    if not rest:
-        return _NO_JSON, item
-    return (rest[0] if len(rest) == 1 else Union[rest]), item  # noqa: UP007
-
-
-_NO_JSON = object()
-
-
-def _jsonable_default(value: Any) -> tuple[bool, Any]:
-    if value is inspect.Parameter.empty or _is_omitted(type(value)) or value is Ellipsis:
-        return False, None
-    try:
-        return True, to_jsonable_python(value)
-    except Exception:
-        return False, None
-
-
-# ------------------------------------------------------------------------------------------- schemas
-
-
-class _SchemaBook:
-    """Collects every type the document needs and generates them in one pydantic pass.
-
-    One pass keeps component names consistent (pydantic disambiguates clashing model names and
-    splits ``-Input``/``-Output`` variants only when it sees all uses together).
-    """
-
-    def __init__(self, named_types: Sequence[tuple[object, str]]) -> None:
-        self._inputs: list[tuple[int, Literal["validation", "serialization"], TypeAdapter[Any]]] = []
-        self._named = list(named_types)
-        self._aliases: dict[str, TypeAliasType] = {}
-
-    def slot(self, tp: Any, mode: Literal["validation", "serialization"]) -> dict[str, Any]:
-        key = len(self._inputs)
-        self._inputs.append((key, mode, TypeAdapter(self._name(tp))))
-        return {"$slot": key}
-
-    def _name(self, tp: Any) -> Any:
-        if isinstance(tp, type):
-            return tp
-        for candidate, name in self._named:
-            if candidate is tp or _safe_eq(candidate, tp):
-                if name not in self._aliases:
-                    self._aliases[name] = TypeAliasType(name, tp)
-                return self._aliases[name]
-        return tp
-
-    def generate(self) -> tuple[dict[int, dict[str, Any]], dict[str, Any]]:
-        if not self._inputs:
-            return {}, {}
-        by_key, defs = TypeAdapter.json_schemas(self._inputs, ref_template=REF_TEMPLATE)
-        return {key: schema for (key, _mode), schema in by_key.items()}, dict(defs.get("$defs", {}))
-
-
-def _safe_eq(a: object, b: object) -> bool:
-    try:
-        return bool(a == b)
-    except Exception:
-        return False
-
-
-def _fill(node: Any, slots: Mapping[int, dict[str, Any]]) -> Any:
-    if isinstance(node, dict):
-        if set(node) == {"$slot"}:
-            return slots[node["$slot"]]
-        merged = {k: _fill(v, slots) for k, v in node.items() if k != "$slot"}
-        if "$slot" in node:  # a slot with extra keys (description, default): merge them in
-            return {**slots[node["$slot"]], **merged}
-        return merged
-    if isinstance(node, list):
-        return [_fill(v, slots) for v in node]
-    return node
 
 
 # ------------------------------------------------------------------------------------------- walking
@@ -287,7 +131,7 @@ def _pascal(name: str) -> str:
 class _Walker:
     def __init__(self, options: WalkOptions) -> None:
         self.options = options
-        self.book = _SchemaBook(options.named_types)
+        self.book = SchemaBook(options.named_types)
         self.notes: list[Note] = []
         self.bodies: dict[str, dict[str, Any]] = {}
         self.paths: dict[str, dict[str, Any]] = {}
@@ -312,7 +156,7 @@ class _Walker:
             "components": {"schemas": schemas},
             "tags": [{"name": t} for t in sorted({self._tag(api) for api in self.by_api})],
         }
-        spec = _fill(spec, slots)
+        spec = fill(spec, slots)
         ops = {api: sorted(set(pairs)) for api, pairs in sorted(self.by_api.items())}
         notes = list(dict.fromkeys(self.notes))  # one note per fact, not per alias route
         return WalkResult(spec=spec, operations_by_api=ops, notes=notes)
@@ -378,16 +222,16 @@ class _Walker:
         for name, param in method.signature.parameters.items():
             if name == "self" or param.kind in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD):
                 continue
-            annotation = _without_omitted(method.hints.get(name, Any))
+            annotation = without_omitted(method.hints.get(name, Any))
             if annotation is not method.hints.get(name, Any):
                 omitted.append(name)
-            stripped, kind, marker = _strip_fastapi(annotation)
+            stripped, kind, marker = strip_fastapi(annotation)
             if name in path_names:
                 kind = "Path"
             elif kind is None and http == "POST" and typing.get_origin(annotation) is not typing.Annotated:
                 kind, embed = "Body", True
             elif kind is None:
-                kind = "Query" if _is_scalar(stripped) else "Body"
+                kind = "Query" if is_scalar(stripped) else "Body"
             override = self.options.parameter_locations.get(f"{method.name}.{name}")
             if override is not None and override[0] != kind:
                 self.notes.append(Note(f"{method.name}({name}) is read from {override[0].lower()}", override[1]))
@@ -410,7 +254,7 @@ class _Walker:
 
     def _parameter(self, name: str, tp: Any, param: inspect.Parameter, where: str, doc: str) -> dict[str, Any]:
         schema = self.book.slot(tp, "validation")
-        has_default, default = _jsonable_default(param.default)
+        has_default, default = jsonable_default(param.default)
         if has_default and where != "path":
             schema["default"] = default
         out: dict[str, Any] = {
@@ -460,11 +304,11 @@ class _Walker:
         return f"{_pascal(method_name)}Request"
 
     def _property(self, tp: Any, param: inspect.Parameter, doc: str, kind: str = "Body") -> dict[str, Any]:
-        if kind == "File" or getattr(_unwrap(tp), "__name__", "") == "UploadFile":
+        if kind == "File" or getattr(unwrap(tp), "__name__", "") == "UploadFile":
             schema: dict[str, Any] = dict(_BINARY)
         else:
             schema = self.book.slot(tp, "validation")
-        has_default, default = _jsonable_default(param.default)
+        has_default, default = jsonable_default(param.default)
         if has_default:
             schema["default"] = default
         if doc:
@@ -473,7 +317,7 @@ class _Walker:
 
     def _responses(self, method: _Method, http: str, returns_doc: str) -> dict[str, Any]:
         annotation = method.hints.get("return", Any)
-        json_part, stream_item = _split_return(annotation)
+        json_part, stream_item = split_return(annotation)
         if stream_item is None and method.name in self.options.stream_overrides:
             stream_item = self.options.stream_overrides[method.name]
             self.notes.append(
@@ -489,11 +333,11 @@ class _Walker:
             return {"204": {"description": "No Content: the server answers a successful delete with an empty body."}}
         if json_part is type(None):
             content["application/json"] = {"schema": {"type": "null"}}
-        elif json_part is not _NO_JSON and _is_raw_response(json_part):
+        elif json_part is not NO_JSON and is_raw_response(json_part):
             content[self.options.raw_media_type] = {
                 "schema": dict(_BINARY, contentMediaType=self.options.raw_media_type)
             }
-        elif json_part is not _NO_JSON:
+        elif json_part is not NO_JSON:
             content["application/json"] = {"schema": self.book.slot(json_part, "serialization")}
         if stream_item is not None:
             content["text/event-stream"] = {"schema": self.book.slot(stream_item, "serialization")}
@@ -503,11 +347,6 @@ class _Walker:
 def _route(webmethod: Any) -> str:
     route = "/" + str(webmethod.route or "").lstrip("/")
     return f"/{webmethod.level}{route}" if webmethod.level else route
-
-
-def _is_raw_response(tp: Any) -> bool:
-    """A framework ``Response`` object (not a pydantic model): the body is whatever it carries."""
-    return isinstance(tp, type) and not issubclass(tp, BaseModel) and tp.__name__.endswith("Response")
 
 
 def walk(apis: Mapping[str, Sequence[type]], options: WalkOptions) -> WalkResult:

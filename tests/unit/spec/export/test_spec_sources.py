@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from typing import Annotated
 from pathlib import Path
 
 import pytest
@@ -44,11 +45,25 @@ def test_script_commands() -> None:
 
 @pytest.mark.parametrize("script", sorted(IN_ENV_DIR.glob("*.py")), ids=lambda p: p.name)
 def test_in_env_scripts_import_nothing_of_ours(script: Path) -> None:
-    """They run where this package is not installed."""
+    """They run where this package is not installed; the directory is loaded there as its own package."""
     tree = ast.parse(script.read_text())
     imported = [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names] + [
         node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level == 0
     ]
+    siblings = {p.stem for p in IN_ENV_DIR.glob("*.py")}
     relative = [node for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level > 0]
     assert not [name for name in imported if name.split(".")[0] == "conformance"]
-    assert relative == []
+    assert all(node.level == 1 and node.module in siblings for node in relative), "only sibling modules"
+
+
+def test_the_router_exporter_knows_which_schemas_allow_null() -> None:
+    from conformance.spec.export._in_env import export_routers as routers
+
+    assert routers._admits_none(int | None)
+    assert routers._admits_none(Annotated[list[str] | None, "meta"])
+    assert not routers._admits_none(list[str])
+    assert routers._allows_null({"anyOf": [{"type": "string"}, {"type": "null"}]})
+    assert routers._allows_null({"type": ["string", "null"]})
+    assert routers._allows_null({"title": "Anything"})
+    assert not routers._allows_null({"type": "string", "title": "S"})
+    assert not routers._allows_null({"$ref": "#/components/schemas/X"})
