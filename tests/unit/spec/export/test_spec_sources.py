@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import ast
-from typing import Annotated
 from pathlib import Path
+from typing import Annotated
 
 import pytest
 
