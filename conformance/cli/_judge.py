@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rich.markup import escape
+
 from conformance.cli._console import err_console, out_console
 from conformance.core.client import ClientSettings, TargetClient
 from conformance.core.profiles import profile_for_release
@@ -26,13 +28,36 @@ _STATUS_STYLE = {
 }
 
 
-def _print_case(case: CaseResult) -> None:
-    style = _STATUS_STYLE[case.status]
-    line = f"[{style}]{case.status.value:>5}[/] {case.id}"
-    if case.status in (Status.FAIL, Status.ERROR):
-        detail = case.error or (case.findings[0].message if case.findings else "")
-        line += f"  [dim]{detail[:140]}[/]"
-    err_console.print(line, markup=True)
+class CaseReporter:
+    """Prints failing and erroring cases as they finish (every case with ``verbose``), and keeps a
+    live count on a terminal so a long property run visibly progresses."""
+
+    def __init__(self, *, verbose: bool) -> None:
+        self.verbose = verbose
+        self.count = 0
+        self._status = err_console.status("starting") if err_console.is_terminal else None
+
+    def __enter__(self) -> CaseReporter:
+        if self._status is not None:
+            self._status.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._status is not None:
+            self._status.stop()
+
+    def __call__(self, case: CaseResult) -> None:
+        self.count += 1
+        if self._status is not None:
+            self._status.update(f"{self.count} cases judged, last: {case.id}")
+        if not self.verbose and case.status not in (Status.FAIL, Status.ERROR):
+            return
+        style = _STATUS_STYLE[case.status]
+        line = f"[{style}]{case.status.value:>8}[/] {escape(case.id)}"
+        if case.status in (Status.FAIL, Status.ERROR):
+            detail = case.error or (case.findings[0].message if case.findings else "")
+            line += f"  [dim]{escape(detail[:140])}[/]"
+        err_console.print(line)
 
 
 def judge(
@@ -47,6 +72,7 @@ def judge(
     write_baseline: Path | None,
     allow_stale: bool,
     report_dir: Path,
+    verbose: bool = False,
 ) -> RunResult:
     """Probe the target, execute the suites, write the reports and print the terminal summary.
 
@@ -68,7 +94,8 @@ def judge(
         err_console.print(f"judging {target.label} against profile {resolved.id}")
         chosen = select_suites(suites, resolved, suite_settings)
         ctx = RunContext(client=client, profile=resolved, target=target, options=options)
-        result = execute(chosen, ctx, baseline=known, allow_stale=allow_stale, on_case=_print_case)
+        with CaseReporter(verbose=verbose) as reporter:
+            result = execute(chosen, ctx, baseline=known, allow_stale=allow_stale, on_case=reporter)
     write_reports(result, report_dir)
     if write_baseline:
         save_baseline(result, write_baseline)

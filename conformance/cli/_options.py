@@ -104,6 +104,7 @@ def report_options[F: Callable[..., Any]](func: F) -> F:
             metavar="PATTERN",
             help="Skip cases whose id or operation matches this glob (repeatable).",
         ),
+        click.option("-v", "--verbose", is_flag=True, help="Print every case as it finishes, not only failures."),
     ]
     for option in reversed(options):
         func = option(func)

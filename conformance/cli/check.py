@@ -39,6 +39,7 @@ def command(
     fail_on: str,
     include: tuple[str, ...],
     exclude: tuple[str, ...],
+    verbose: bool,
     **property_args: Any,
 ) -> None:
     """Run the property-based checks against a server: Schemathesis on every operation of the
@@ -65,5 +66,6 @@ def command(
         write_baseline=write_baseline,
         allow_stale=allow_stale,
         report_dir=report_dir,
+        verbose=verbose,
     )
     ctx.exit(int(result.exit_code))

@@ -9,7 +9,8 @@ from rich.markup import escape
 
 from conformance.cli._console import err_console, out_console
 from conformance.cli._options import client_settings, report_options, target_options
-from conformance.core.results import CaseResult, Severity, Status
+from conformance.core.errors import UsageError
+from conformance.core.results import CaseResult, Severity, Status, Target
 
 __all__ = ["command"]
 
@@ -32,6 +33,17 @@ class _Printer:
         err_console.print(
             f"{indent}[{style}]{case.status.value:>5}[/] {escape(case.id)}  [dim]{escape(detail[:150])}[/]"
         )
+
+
+def _target_name(target: Target) -> str:
+    """``ogx 1.5.0``: the server family of the release line its version belongs to, and the version."""
+    from conformance.runner.target import detect_profile
+
+    try:
+        family = detect_profile(target.version).reference.split("==", 1)[0]
+        return f"{family} {target.version}"
+    except UsageError:
+        return target.label.split(" at ")[0]
 
 
 @click.command("replay")
@@ -118,9 +130,12 @@ def command(
     if write_baseline:
         save_baseline(result, write_baseline)
     if compat_summary:
-        title = f"Compatibility: {resolved.id} recordings vs {target.label.split(' at ')[0]}"
+        name = _target_name(target)
+        title = f"Compatibility: {resolved.id} recordings vs {name}"
         compat_summary.parent.mkdir(parents=True, exist_ok=True)
-        text = render_compat_summary(result, title=title, recordings=resolved.id, strictness=strictness)
+        text = render_compat_summary(
+            result, title=title, recordings=resolved.id, strictness=strictness, target_name=name
+        )
         compat_summary.write_text(text, encoding="utf-8")
     out_console.print(render_terminal_summary(result, report_dir))
     ctx.exit(int(result.exit_code))

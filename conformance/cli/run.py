@@ -79,6 +79,7 @@ def command(
     fail_on: str,
     include: tuple[str, ...],
     exclude: tuple[str, ...],
+    verbose: bool,
     **property_args: Any,
 ) -> None:
     """Run every suite against a server and write the reports.
@@ -102,5 +103,6 @@ def command(
             write_baseline=write_baseline,
             allow_stale=allow_stale,
             report_dir=report_dir,
+            verbose=verbose,
         )
     ctx.exit(int(result.exit_code))

@@ -10,6 +10,7 @@ from conformance.core.profiles import Profile
 from conformance.runner.base import Suite
 from conformance.runner.errors import ErrorsSuite
 from conformance.runner.property import PropertySettings, PropertySuite
+from conformance.runner.replay import ReplaySuite
 from conformance.runner.smoke import SmokeSuite
 from conformance.runner.streaming import StreamingSuite, StreamValidators
 
@@ -57,6 +58,11 @@ SUITES: dict[str, SuiteInfo] = {
             "errors",
             "the error contract: unknown ids give 404, invalid bodies 400/422 with JSON",
             lambda _p, _s: ErrorsSuite(),
+        ),
+        SuiteInfo(
+            "replay",
+            "the profile's committed recordings replayed, differences classified breaking/additive/value-only",
+            lambda p, _s: ReplaySuite(p),
         ),
     )
 }
