@@ -42,3 +42,49 @@ def export(session: nox.Session) -> None:
     """Re-export every profile's spec into openapi/ (``-- --check`` only compares)."""
     session.install("-e", ".")
     session.run("conformance", "export", "--all", *session.posargs)
+
+
+# Regression replays committed under docs/: (release to start, recordings' profile, scenario globs, summary).
+COMPAT_REPLAYS = (
+    ("ogx==1.5.0", "llama-stack-0.7", (), "docs/compat-llama-stack-0.7-vs-ogx-1.5.md"),
+    (
+        "llama-stack==0.7.3",
+        "llama-stack-0.3",
+        ("responses-*", "chat-completions-*"),
+        "docs/compat-llama-stack-0.3-vs-llama-stack-0.7.md",
+    ),
+)
+
+
+@nox.session(python=PYTHON)
+def compat(session: nox.Session) -> None:
+    """Regenerate docs/compat-*.md: one release's recordings replayed against another release's reference."""
+    import tempfile
+
+    session.install("-e", ".")
+    with tempfile.TemporaryDirectory(prefix="conformance-compat-") as tmp:
+        env = {"CONFORMANCE_STATE_DIR": tmp}  # references of this session only: `stop` touches nothing else
+        for release, profile, scenarios, summary in COMPAT_REPLAYS:
+            output = session.run(
+                "conformance", "reference", "start", "--server", release, "--port", "0", env=env, silent=True
+            )
+            base_url = [line for line in str(output).splitlines() if line.startswith("http://")][-1]
+            try:
+                session.run(
+                    "conformance", "replay", "--base-url", base_url, "--profile", profile,
+                    *(f"--scenario={glob}" for glob in scenarios),
+                    "--report-dir", f"{tmp}/report-{profile}", "--compat-summary", summary,
+                    env=env, success_codes=[0, 1],  # breaking differences are the finding, not a failure
+                )  # fmt: skip
+            finally:
+                session.run("conformance", "reference", "stop", "--port", base_url.rsplit(":", 1)[1], env=env)
+
+
+@nox.session(python=PYTHON)
+def bench(session: nox.Session) -> None:
+    """Every tests/bench/bench_*.py in turn (replay throughput, check throughput, ...); not part of pytest."""
+    from pathlib import Path
+
+    session.install("-e", ".")
+    for script in sorted(Path("tests/bench").glob("bench_*.py")):
+        session.run("python", "-m", f"tests.bench.{script.stem}")
