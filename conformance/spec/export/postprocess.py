@@ -78,7 +78,7 @@ def _add_derived(spec: dict[str, Any], derived: dict[str, Any]) -> list[Repair]:
     dangling = derived.get("dangling", [])
     if not dangling:
         return []
-    nested = len(_reachable(schemas, dangling) - set(dangling))
+    nested = len((_reachable(schemas, dangling) - set(dangling)) & set(added))
     return [
         Repair(
             f"components.schemas: defined {', '.join(dangling)} (and {nested} types they use)",
