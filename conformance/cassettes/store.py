@@ -40,8 +40,16 @@ __all__ = [
 
 
 def recordings_dir() -> Path:
-    """The committed recordings: the source tree's ``recordings/`` (next to ``openapi/``)."""
-    return Path(__file__).resolve().parents[2] / "recordings"
+    """The committed recordings: the source tree's ``recordings/`` or a copy bundled in a wheel.
+
+    Looked up like the specs (``core.profiles.openapi_dir``): next to the package, then under
+    ``conformance/_data/``.
+    """
+    package_root = Path(__file__).resolve().parents[1]
+    for candidate in (package_root.parent / "recordings", package_root / "_data" / "recordings"):
+        if candidate.is_dir():
+            return candidate
+    return package_root.parent / "recordings"
 
 
 def cassette_path(directory: Path, profile_id: str, scenario_id: str) -> Path:

@@ -18,7 +18,7 @@ from conformance.diff import Strictness
 from conformance.runner.base import RunContext, RunOptions, execute
 from conformance.runner.record import record_scenarios
 from conformance.runner.replay import ReplaySuite, operation_template
-from conformance.scenarios import get_scenario
+from conformance.scenarios import get_scenario, scenarios_for
 from tests.unit.scenarios.fake_api import Alterations, make_app
 
 PROFILE = get_profile("ogx-1.5")
@@ -233,3 +233,18 @@ def test_recorded_model_ids_are_mapped_to_the_target_models(serve_app: Serve, ca
     result = _replay(serve_app(app), renamed)
     assert list(_findings(result)) == []
     assert not [line for line in app.state.fake.seen if elsewhere in line]
+
+
+def test_a_profile_without_recordings_is_skipped_not_an_error(tmp_path: Path) -> None:
+    suite = ReplaySuite(PROFILE, recordings=tmp_path)
+    with TargetClient(ClientSettings(base_url="http://127.0.0.1:9")) as client:
+        ctx = RunContext(client=client, profile=PROFILE, target=_target("http://127.0.0.1:9"), options=RunOptions())
+        (case,) = list(suite.run(ctx))
+    assert case.status is Status.SKIP
+    assert case.reason == f"no recordings for ogx-1.5 in {tmp_path}"
+
+
+def test_the_committed_recordings_of_every_profile_load() -> None:
+    for profile in ("ogx-1.5", "llama-stack-0.7", "llama-stack-0.3"):
+        cassettes = ReplaySuite(get_profile(profile)).cassettes()
+        assert [c.name for c in cassettes] == [s.id for s in scenarios_for(profile)]
