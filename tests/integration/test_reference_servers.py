@@ -43,9 +43,17 @@ def test_smoke_suite_passes_on_the_reference(reference_servers: ReferenceFactory
     with TargetClient(ClientSettings(base_url=reference.base_url)) as client:
         target, resolved = probe_target(client, profile_id=profile.id, server=get_release(release).server)
         result = execute([SmokeSuite()], RunContext(client=client, profile=resolved, target=target))
-    problems = {c.id: (c.error or [f.message for f in c.findings]) for c in result.cases if c.status is not Status.PASS}
+    problems = {
+        c.id: (c.error or [f.message for f in c.findings]) for c in result.cases if c.status not in (Status.PASS,)
+    }
     assert problems == {}
-    assert len(result.cases) == 6
+    assert {c.id.split("/")[1] for c in result.cases} == {
+        "health",
+        "version",
+        "models",
+        "chat-completions",
+        "responses",
+    }
     assert target.version == get_release(release).version
 
 
@@ -76,6 +84,7 @@ def test_llama_stack_0_3_agent_session_and_streaming_turn_with_the_real_sdk(
     outcome = json.loads(proc.stdout.strip().splitlines()[-1])
     assert outcome["agent"]
     assert outcome["session"]
-    assert outcome["events"][0] == "turn_start"
+    # 0.3.0 declares turn_start but never sends it (see docs/checks.md); the stream opens with a step.
+    assert outcome["events"][0] in ("turn_start", "step_start")
     assert outcome["events"][-1] == "turn_complete"
-    assert "step_start" in outcome["events"]
+    assert outcome["events"].count("step_start") == outcome["events"].count("step_complete") >= 1
