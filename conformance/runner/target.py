@@ -23,6 +23,14 @@ def detect_profile(version: str | None) -> Profile:
     raise UsageError(f"cannot tell which profile to use from {shown}; pass --profile ({', '.join(PROFILES)})")
 
 
+def _server_family(version: str | None) -> str | None:
+    """The upstream family a version number belongs to; ``None`` for versions no release of ours has."""
+    for prefix, profile_id in _VERSION_PREFIXES.items():
+        if version and version.startswith(prefix):
+            return _SERVER_BY_PROFILE[profile_id]
+    return None
+
+
 def _reported_version(client: TargetClient) -> str | None:
     response = client.request("GET", "/v1/version")
     if response.status_code != 200:
@@ -47,8 +55,8 @@ def probe_target(
         )
     version = _reported_version(client)
     profile = get_profile(profile_id) if profile_id else detect_profile(version)
-    if server is None and version and profile_id is None:
-        server = _SERVER_BY_PROFILE.get(profile.id)
+    if server is None:
+        server = _server_family(version)
     target = Target(
         base_url=client.settings.base_url, profile=profile.id, server=server, version=version, embedded=embedded
     )

@@ -43,3 +43,25 @@ def test_an_html_answer_is_not_a_llama_stack_server() -> None:
     client = _client({"/v1/health": httpx.Response(500, html="<h1>nginx</h1>")})
     with pytest.raises(HarnessError, match="does not look like a Llama Stack / OGX server"):
         probe_target(client, profile_id="ogx-1.5")
+
+
+def test_server_family_is_named_even_when_the_profile_is_given() -> None:
+    client = _client(
+        {
+            "/v1/health": httpx.Response(200, json={"status": "OK"}),
+            "/v1/version": httpx.Response(200, json={"version": "0.3.0"}),
+        }
+    )
+    target, profile = probe_target(client, profile_id="llama-stack-0.3")
+    assert (profile.id, target.label) == ("llama-stack-0.3", "llama-stack 0.3.0 at http://127.0.0.1:9")
+
+
+def test_an_unknown_version_is_not_given_a_family() -> None:
+    client = _client(
+        {
+            "/v1/health": httpx.Response(200, json={"status": "OK"}),
+            "/v1/version": httpx.Response(200, json={"version": "9.9.9"}),
+        }
+    )
+    target, _ = probe_target(client, profile_id="ogx-1.5")
+    assert target.server is None
