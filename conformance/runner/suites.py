@@ -1,4 +1,8 @@
-"""The suite table: every suite the runner can execute, by stable name, in run order."""
+"""The suite table: every suite the runner can execute, by stable name, in run order.
+
+Replay runs right after smoke: list endpoints are then closest to the state they were recorded in,
+before the property suite fills the server with generated objects.
+"""
 
 from __future__ import annotations
 
@@ -44,6 +48,11 @@ SUITES: dict[str, SuiteInfo] = {
             lambda _p, _s: SmokeSuite(),
         ),
         SuiteInfo(
+            "replay",
+            "the profile's committed recordings replayed, differences classified breaking/additive/value-only",
+            lambda p, _s: ReplaySuite(p),
+        ),
+        SuiteInfo(
             "property",
             "Schemathesis on every operation of the profile's spec (examples, coverage, fuzzing, stateful)",
             lambda _p, s: PropertySuite(s.property),
@@ -58,11 +67,6 @@ SUITES: dict[str, SuiteInfo] = {
             "errors",
             "the error contract: unknown ids give 404, invalid bodies 400/422 with JSON",
             lambda _p, _s: ErrorsSuite(),
-        ),
-        SuiteInfo(
-            "replay",
-            "the profile's committed recordings replayed, differences classified breaking/additive/value-only",
-            lambda p, _s: ReplaySuite(p),
         ),
     )
 }
