@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,8 +15,8 @@ from conformance.core.results import CaseResult, RunResult, Status
 from conformance.servers.reference.releases import get_release
 
 if TYPE_CHECKING:
-    from conformance.runner.base import RunOptions
-    from conformance.runner.suites import SuiteSettings
+    from conformance.core.profiles import Profile
+    from conformance.runner.base import RunOptions, Suite
 
 __all__ = ["judge"]
 
@@ -50,12 +51,13 @@ class CaseReporter:
         self.count += 1
         if self._status is not None:
             self._status.update(f"{self.count} cases judged, last: {case.id}")
-        if not self.verbose and case.status not in (Status.FAIL, Status.ERROR):
+        headline = "verdict" in case.details  # e.g. a replayed scenario's overall verdict
+        if not (self.verbose or headline or case.status in (Status.FAIL, Status.ERROR)):
             return
         style = _STATUS_STYLE[case.status]
         line = f"[{style}]{case.status.value:>8}[/] {escape(case.id)}"
-        if case.status in (Status.FAIL, Status.ERROR):
-            detail = case.error or (case.findings[0].message if case.findings else "")
+        detail = case.error or (case.findings[0].message if case.findings else str(case.details.get("verdict", "")))
+        if detail:
             line += f"  [dim]{escape(detail[:140])}[/]"
         err_console.print(line)
 
@@ -65,8 +67,7 @@ def judge(
     *,
     profile: str | None,
     release: str | None,
-    suites: tuple[str, ...],
-    suite_settings: SuiteSettings,
+    suites: Callable[[Profile], Sequence[Suite]],
     options: RunOptions,
     baseline: Path | None,
     write_baseline: Path | None,
@@ -76,13 +77,13 @@ def judge(
 ) -> RunResult:
     """Probe the target, execute the suites, write the reports and print the terminal summary.
 
-    ``release`` is set when the target is an embedded reference started by this process.
+    ``release`` is set when the target is an embedded reference started by this process; ``suites``
+    builds the suites once the profile is known (given, or detected from the server's version).
     """
     from conformance.reports import render_terminal_summary, write_reports
     from conformance.runner.base import RunContext, execute
     from conformance.runner.baseline import load_baseline
     from conformance.runner.baseline import write_baseline as save_baseline
-    from conformance.runner.suites import select_suites
     from conformance.runner.target import probe_target
 
     known = load_baseline(baseline).keys if baseline else ()
@@ -92,7 +93,7 @@ def judge(
     with TargetClient(settings) as client:
         target, resolved = probe_target(client, profile_id=profile_id, server=server, embedded=release is not None)
         err_console.print(f"judging {target.label} against profile {resolved.id}")
-        chosen = select_suites(suites, resolved, suite_settings)
+        chosen = suites(resolved)
         ctx = RunContext(client=client, profile=resolved, target=target, options=options)
         with CaseReporter(verbose=verbose) as reporter:
             result = execute(chosen, ctx, baseline=known, allow_stale=allow_stale, on_case=reporter)

@@ -50,7 +50,7 @@ def command(
     baseline entry, 2 usage or configuration error, 3 the server is unreachable or hangs.
     """
     from conformance.runner.base import RunOptions
-    from conformance.runner.suites import CHECK_SUITES
+    from conformance.runner.suites import CHECK_SUITES, select_suites
 
     options = RunOptions(fail_on=Severity(fail_on.upper()), include=include, exclude=exclude)
     settings = suite_settings(timeout=timeout, **property_args)
@@ -59,8 +59,7 @@ def command(
         client,
         profile=profile,
         release=None,
-        suites=CHECK_SUITES,
-        suite_settings=settings,
+        suites=lambda profile: select_suites(CHECK_SUITES, profile, settings),
         options=options,
         baseline=baseline,
         write_baseline=write_baseline,

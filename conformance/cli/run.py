@@ -88,6 +88,9 @@ def command(
     model server), judges it and stops it again.
     """
     from conformance.runner.base import RunOptions
+    from conformance.runner.suites import check_suite_names, select_suites
+
+    check_suite_names(suites)
 
     options = RunOptions(fail_on=Severity(fail_on.upper()), include=include, exclude=exclude)
     settings = suite_settings(timeout=timeout, **property_args)
@@ -103,8 +106,7 @@ def command(
             client,
             profile=profile,
             release=rel,
-            suites=suites,
-            suite_settings=settings,
+            suites=lambda profile: select_suites(suites, profile, settings),
             options=options,
             baseline=baseline,
             write_baseline=write_baseline,

@@ -18,7 +18,7 @@ from conformance.runner.replay import ReplaySuite
 from conformance.runner.smoke import SmokeSuite
 from conformance.runner.streaming import StreamingSuite, StreamValidators
 
-__all__ = ["CHECK_SUITES", "SUITES", "SuiteInfo", "SuiteSettings", "select_suites"]
+__all__ = ["CHECK_SUITES", "SUITES", "SuiteInfo", "SuiteSettings", "check_suite_names", "select_suites"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,11 +75,16 @@ CHECK_SUITES = ("property", "streaming", "errors")
 """What `conformance check` runs; `conformance run` runs every suite."""
 
 
-def select_suites(names: tuple[str, ...], profile: Profile, settings: SuiteSettings | None = None) -> list[Suite]:
-    """Suites in table order; all of them when ``names`` is empty."""
-    settings = settings or SuiteSettings()
+def check_suite_names(names: tuple[str, ...]) -> None:
+    """A usage error for a name not in the table (checked before any server is started)."""
     unknown = [n for n in names if n not in SUITES]
     if unknown:
         raise UsageError(f"unknown suite {unknown[0]!r} (known: {', '.join(SUITES)})")
+
+
+def select_suites(names: tuple[str, ...], profile: Profile, settings: SuiteSettings | None = None) -> list[Suite]:
+    """Suites in table order; all of them when ``names`` is empty."""
+    settings = settings or SuiteSettings()
+    check_suite_names(names)
     chosen = [info for name, info in SUITES.items() if not names or name in names]
     return [info.factory(profile, settings) for info in chosen if info.sharded or settings.run_once_per_shard_group]
