@@ -149,9 +149,9 @@ def property_options[F: Callable[..., Any]](func: F) -> F:
         click.option(
             "--workers",
             type=click.IntRange(1, 16),
-            default=2,
+            default=1,
             show_default=True,
-            help="Concurrent Schemathesis workers.",
+            help="Concurrent Schemathesis workers (more may reorder stateful flows, and so findings).",
         ),
         click.option(
             "--shard",

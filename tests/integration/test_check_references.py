@@ -1,0 +1,70 @@
+"""The CI gate against the real references: every suite, judged against the committed known findings.
+
+Each test starts its own fresh reference: the property suite's findings depend on the server's
+state, and a fresh server plus a fixed seed is what makes them reproducible.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conformance.servers.reference import get_release, reference_server
+
+pytestmark = pytest.mark.integration
+
+
+def _conformance(*args: str, timeout: float = 1800) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "conformance", *args], capture_output=True, text=True, timeout=timeout, check=False
+    )
+
+
+def _report(directory: Path) -> dict[str, Any]:
+    return json.loads((directory / "report.json").read_text())
+
+
+@pytest.mark.parametrize("release", ["ogx==1.5.0", "llama-stack==0.3.0"])
+def test_every_suite_on_the_embedded_reference_matches_its_known_findings_exactly(release: str, tmp_path: Path) -> None:
+    """`conformance run` (the README's first command) with the committed baseline, stale entries failing."""
+    known = get_release(release).known_findings
+    assert known.is_file(), f"no committed known findings for {release}: run `nox -s baselines -- {release}`"
+    out = tmp_path / "report"
+    proc = _conformance("run", "--server", release, "--baseline", str(known), "--report-dir", str(out))
+    summary = (out / "summary.md").read_text() if (out / "summary.md").exists() else proc.stderr[-3000:]
+    assert proc.returncode == 0, summary
+    report = _report(out)
+    assert report["stale"] == [], summary
+    assert report["summary"]["unexpected_findings"] == [], summary
+    assert {c["suite"] for c in report["cases"]} == {"smoke", "replay", "property", "streaming", "errors"}
+    for name in ("report.json", "junit.xml", "summary.md", "report.html"):
+        assert (out / name).is_file()
+
+
+def test_check_writes_every_report_and_the_same_seed_gives_the_same_findings(tmp_path: Path) -> None:
+    """`conformance check` on two fresh OGX references with one seed: identical findings, a baseline round trip."""
+    selection = ["--include", "property/*/v1/conversations*", "--include", "streaming/*", "--include", "errors/*"]
+    findings = []
+    for attempt in (1, 2):
+        out = tmp_path / f"run-{attempt}"
+        with reference_server("ogx==1.5.0") as reference:
+            args = ["check", "--base-url", reference.base_url, "--profile", "ogx-1.5", "--seed", "7",
+                    "--report-dir", str(out), *selection]  # fmt: skip
+            if attempt == 1:
+                args += ["--write-baseline", str(tmp_path / "known.yaml")]
+            else:
+                args += ["--baseline", str(tmp_path / "known.yaml")]
+            proc = _conformance(*args)
+        report = _report(out)
+        # Keys, not messages: messages quote server-generated ids (msg_<uuid>), which differ per server.
+        findings.append(sorted({(f["check_id"], f["operation"]) for c in report["cases"] for f in c["findings"]}))
+        if attempt == 2:
+            assert proc.returncode == 0, (out / "summary.md").read_text()
+            assert report["stale"] == []
+    assert findings[0] == findings[1]
+    assert {c["suite"] for c in report["cases"]} == {"property", "streaming", "errors"}
