@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
+
+from conformance.servers.serving import running_app
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -32,24 +31,5 @@ def serve_app() -> Iterator[Callable[[Any], str]]:
 
     For code that needs a real listener (Schemathesis, subprocesses); stopped after the test.
     """
-    servers: list[tuple[uvicorn.Server, threading.Thread]] = []
-
-    def serve(app: Any) -> str:
-        # IPPROTO_TCP explicitly: asyncio only sets TCP_NODELAY on such sockets; without it every
-        # response waits ~40 ms for Nagle's algorithm.
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        sock.bind(("127.0.0.1", 0))
-        config = uvicorn.Config(app, log_level="warning", lifespan="off")
-        server = uvicorn.Server(config)
-        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 10
-        while not server.started and time.monotonic() < deadline:
-            time.sleep(0.01)
-        servers.append((server, thread))
-        return f"http://127.0.0.1:{sock.getsockname()[1]}"
-
-    yield serve
-    for server, thread in servers:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with ExitStack() as stack:
+        yield lambda app: stack.enter_context(running_app(app))

@@ -11,19 +11,14 @@ curl reproductions and redacted evidence, the four reports.
 from __future__ import annotations
 
 import argparse
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
 import httpx
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -31,6 +26,7 @@ from starlette.routing import Route
 
 from conformance.core.profiles import get_profile
 from conformance.servers.reference import reference_server
+from conformance.servers.serving import running_app
 
 OPERATIONS = (
     "GET /v1/models",
@@ -78,22 +74,6 @@ class CountingProxy:
         return Response(upstream.content, status_code=upstream.status_code, headers=out)
 
 
-@contextmanager
-def _serve(app: Starlette) -> Iterator[str]:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-
-
 def _timed(proxy: CountingProxy, argv: list[str]) -> tuple[float, int, int]:
     proxy.count = 0
     started = time.perf_counter()
@@ -110,7 +90,7 @@ def main() -> None:
     common = ["--max-examples", str(args.max_examples), "--seed", str(args.seed), "--workers", "1"]
     with reference_server("ogx==1.5.0") as reference, tempfile.TemporaryDirectory() as tmp:
         proxy = CountingProxy(reference.base_url)
-        with _serve(proxy.app) as url:
+        with running_app(proxy.app) as url:
             ours = [
                 sys.executable,
                 "-m",

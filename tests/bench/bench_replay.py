@@ -11,14 +11,9 @@ reports' evidence. Both sides read streams to the end.
 from __future__ import annotations
 
 import argparse
-import socket
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import httpx
-import uvicorn
 
 from conformance.cassettes import Cassette, Interaction
 from conformance.core.client import ClientSettings, TargetClient
@@ -30,6 +25,7 @@ from conformance.runner.record import record_scenario
 from conformance.runner.replay import ReplaySuite
 from conformance.scenarios import Models, get_scenario
 from conformance.servers.model import CHAT_MODEL, EMBEDDING_MODEL, create_app
+from conformance.servers.serving import running_app
 
 PROFILE = get_profile("ogx-1.5")
 SCENARIOS = (
@@ -40,24 +36,6 @@ SCENARIOS = (
     "completions-create",
     "embeddings-create",
 )
-
-
-@contextmanager
-def _serve() -> Iterator[str]:
-    # IPPROTO_TCP explicitly: asyncio only sets TCP_NODELAY on sockets that say so, and without
-    # it every response waits ~40 ms for a delayed ACK (both loops alike, drowning the ratio).
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(create_app(), log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 def _record(base_url: str) -> list[Cassette]:
@@ -104,7 +82,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--rounds", type=int, default=20, help="How many times every cassette is sent.")
     args = parser.parse_args()
-    with _serve() as base_url:
+    with running_app(create_app()) as base_url:
         cassettes = _record(base_url)
         interactions = sum(len(c.interactions) for c in cassettes) * args.rounds
         _plain_rounds(base_url, cassettes, 1)  # warm both paths (imports, connections, spec loading)
