@@ -12,7 +12,14 @@ from conformance.core.client import ClientSettings, parse_header, validate_base_
 from conformance.core.profiles import PROFILES
 from conformance.core.results import Severity
 
-__all__ = ["client_settings", "property_options", "report_options", "suite_settings", "target_options"]
+__all__ = [
+    "client_settings",
+    "property_options",
+    "release_option",
+    "report_options",
+    "suite_settings",
+    "target_options",
+]
 
 
 def target_options[F: Callable[..., Any]](*, base_url_required: bool) -> Callable[[F], F]:
@@ -117,6 +124,20 @@ def client_settings(base_url: str, api_key: str | None, headers: tuple[str, ...]
         api_key=api_key,
         headers=dict(parse_header(h) for h in headers),
         read_timeout=timeout,
+    )
+
+
+def release_option(purpose: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--server NAME==VERSION``: an upstream release from the reference table (default OGX 1.5.0)."""
+    from conformance.servers.reference.releases import DEFAULT_RELEASE, RELEASES
+
+    return click.option(
+        "--server",
+        "release",
+        default=DEFAULT_RELEASE,
+        show_default=True,
+        metavar="NAME==VERSION",
+        help=f"{purpose}: {', '.join(RELEASES)}.",
     )
 
 

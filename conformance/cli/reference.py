@@ -5,10 +5,9 @@ from __future__ import annotations
 import click
 
 from conformance.cli._console import out_console, progress
+from conformance.cli._options import release_option
 from conformance.servers.reference import (
     DEFAULT_PORT,
-    DEFAULT_RELEASE,
-    RELEASES,
     get_release,
     list_references,
     start_reference,
@@ -26,14 +25,7 @@ def group() -> None:
 
 
 @group.command("start")
-@click.option(
-    "--server",
-    "release",
-    default=DEFAULT_RELEASE,
-    show_default=True,
-    metavar="NAME==VERSION",
-    help=f"Release to run: {', '.join(RELEASES)}.",
-)
+@release_option("Release to run")
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),

@@ -14,13 +14,14 @@ from conformance.cli._judge import judge
 from conformance.cli._options import (
     client_settings,
     property_options,
+    release_option,
     report_options,
     suite_settings,
     target_options,
 )
 from conformance.core.client import ClientSettings
 from conformance.core.results import Severity
-from conformance.servers.reference.releases import DEFAULT_RELEASE, RELEASES, get_release
+from conformance.servers.reference.releases import get_release
 
 # The runner (and through it schemathesis, jsonschema, the specs) is imported when a command runs,
 # not when the CLI starts: `conformance model serve` is spawned for every reference start.
@@ -43,14 +44,7 @@ def embedded_or_given(
 
 @click.command("run")
 @target_options(base_url_required=False)
-@click.option(
-    "--server",
-    "release",
-    default=DEFAULT_RELEASE,
-    show_default=True,
-    metavar="NAME==VERSION",
-    help=f"Embedded reference to start when no --base-url is given: {', '.join(RELEASES)}.",
-)
+@release_option("Embedded reference to start when no --base-url is given")
 @click.option(
     "--suite",
     "suites",
