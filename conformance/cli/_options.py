@@ -195,6 +195,13 @@ def property_options[F: Callable[..., Any]](func: F) -> F:
             help="Turn off a Schemathesis check by name, e.g. unsupported_method (repeatable).",
         ),
         click.option(
+            "--spec",
+            "spec_path",
+            type=click.Path(dir_okay=False, exists=True, path_type=Path),
+            default=None,
+            help="Drive the property suite from this OpenAPI file instead of the profile's committed spec.",
+        ),
+        click.option(
             "--max-time",
             type=click.FloatRange(min=1),
             default=None,
@@ -217,6 +224,7 @@ def suite_settings(
     disabled_checks: tuple[str, ...],
     max_time: float | None,
     timeout: float,
+    spec_path: Path | None = None,
 ) -> Any:
     """The runner's SuiteSettings from the options (imported lazily: the runner is heavy)."""
     from conformance.runner.property import PHASES, PropertySettings
@@ -232,6 +240,7 @@ def suite_settings(
         max_time_s=max_time,
         request_timeout_s=timeout,
         shard=parsed,
+        spec_path=spec_path,
     )
     prop.validate()
     return SuiteSettings(property=prop, run_once_per_shard_group=parsed is None or parsed[0] == 1)
