@@ -101,7 +101,7 @@ def command(
         verbose=verbose,
     )
     if compat_summary:
-        name = result.target.label.split(" at ")[0]
+        name = result.target.name
         title = f"Compatibility: {result.target.profile} recordings vs {name}"
         compat_summary.parent.mkdir(parents=True, exist_ok=True)
         text = render_compat_summary(

@@ -108,6 +108,9 @@ class CaseResult(_Frozen):
     details: dict[str, Any] = Field(default_factory=dict, description="Suite-specific extras (e.g. diffs).")
 
 
+_DISPLAY_NAMES = {"ogx": "OGX", "llama-stack": "Llama Stack"}
+
+
 class Target(_Frozen):
     """The server under test."""
 
@@ -118,9 +121,14 @@ class Target(_Frozen):
     embedded: bool = Field(default=False, description="True when the suite started the server itself.")
 
     @property
+    def name(self) -> str:
+        """``OGX 1.5.0``: the server family as people write it, and the version it reports."""
+        family = _DISPLAY_NAMES.get(self.server, self.server) if self.server else None
+        return " ".join(p for p in (family, self.version) if p) or "unknown server"
+
+    @property
     def label(self) -> str:
-        name = " ".join(p for p in (self.server, self.version) if p) or "unknown server"
-        return f"{name} at {self.base_url}"
+        return f"{self.name} at {self.base_url}"
 
 
 class RunResult(_Frozen):

@@ -19,7 +19,7 @@ def _text(*args: object) -> str:
 
 def test_short_summary_with_target_counts_findings_and_paths() -> None:
     text = _text(sample_result(extra_failures=TOP_FINDINGS + 2), Path("out"))
-    assert text.startswith("could not judge (harness error): ogx 1.5.0 at http://fake.test (profile ogx-1.5), exit 3")
+    assert text.startswith("could not judge (harness error): OGX 1.5.0 at http://fake.test (profile ogx-1.5), exit 3")
     assert "8 fail  1 known  1 warn  2 pass" in text
     assert text.count("  ✗ ") == TOP_FINDINGS
     assert "... and 3 more" in text

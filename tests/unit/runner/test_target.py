@@ -53,7 +53,7 @@ def test_server_family_is_named_even_when_the_profile_is_given() -> None:
         }
     )
     target, profile = probe_target(client, profile_id="llama-stack-0.3")
-    assert (profile.id, target.label) == ("llama-stack-0.3", "llama-stack 0.3.0 at http://127.0.0.1:9")
+    assert (profile.id, target.label) == ("llama-stack-0.3", "Llama Stack 0.3.0 at http://127.0.0.1:9")
 
 
 def test_an_unknown_version_is_not_given_a_family() -> None:
