@@ -124,23 +124,25 @@ def _evidence(interaction: Any, redactor: Redactor) -> Evidence | None:
 
 @dataclass
 class _Collector:
-    """Folds engine events into per-operation findings, errors and coverage."""
+    """Folds engine events into per-operation findings, errors and the checks that ran."""
 
     redactor: Redactor
     findings: dict[str, dict[str, Finding]] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
-    exercised: set[str] = field(default_factory=set)
+    exercised: dict[str, set[str]] = field(default_factory=dict)
+    """operation -> names of the checks that judged at least one of its responses."""
 
     def scenario(self, recorder: Any) -> None:
         for case_id, nodes in recorder.checks.items():
             case_node = recorder.cases.get(case_id)
             default_operation = case_node.value.operation.label if case_node is not None else recorder.label
             for node in nodes:
-                self.exercised.add(default_operation)
                 if node.failure_info is None:
+                    self.exercised.setdefault(default_operation, set()).add(node.name)
                     continue
                 failure = node.failure_info.failure
                 operation = failure.operation or default_operation
+                self.exercised.setdefault(operation, set()).add(node.name)
                 by_check = self.findings.setdefault(operation, {})
                 if node.name in by_check:
                     continue
@@ -219,23 +221,29 @@ class PropertySuite:
             elif isinstance(event, events.EngineFinished) and event.stop_reason is StopReason.SERVER_UNAVAILABLE:
                 raise HarnessError(f"{ctx.client.settings.base_url} stopped responding during the property tests")
         for operation in sorted(operations):
-            yield self._case(operation, collector, ctx)
+            yield from self._cases(operation, collector, ctx)
 
-    def _case(self, operation: str, collector: _Collector, ctx: RunContext) -> CaseResult:
-        findings = tuple(sorted(collector.findings.get(operation, {}).values(), key=lambda f: f.check_id))
+    @staticmethod
+    def _cases(operation: str, collector: _Collector, ctx: RunContext) -> Iterator[CaseResult]:
+        """One case per check that judged the operation (``property/<operation>/<check>``), so that
+        reports show each Schemathesis check as its own column; one ``error`` case when some of the
+        operation's requests could not be judged, one ``skip`` case when none were sent."""
+        findings = collector.findings.get(operation, {})
+        checks = sorted(collector.exercised.get(operation, set()) | set(findings))
+        for check in checks:
+            found = (findings[check],) if check in findings else ()
+            yield CaseResult(
+                id=f"{SUITE}/{operation}/{check}",
+                suite=SUITE,
+                operation=operation,
+                status=case_status(found, ctx.options.fail_on),
+                findings=found,
+                details={"check_id": check},
+            )
         error = collector.errors.get(operation)
-        if error is not None and not findings:
-            status, reason = Status.ERROR, None
-        elif operation not in collector.exercised and not findings:
-            status, reason = Status.SKIP, "schemathesis generated no request for this operation"
-        else:
-            status, reason = case_status(findings, ctx.options.fail_on), None
-        return CaseResult(
-            id=f"{SUITE}/{operation}",
-            suite=SUITE,
-            operation=operation,
-            status=status,
-            findings=findings,
-            error=error if status is Status.ERROR else None,
-            reason=reason,
-        )
+        if error is not None:
+            yield CaseResult(id=f"{SUITE}/{operation}", suite=SUITE, operation=operation, status=Status.ERROR,
+                             error=error)  # fmt: skip
+        elif not checks:
+            yield CaseResult(id=f"{SUITE}/{operation}", suite=SUITE, operation=operation, status=Status.SKIP,
+                             reason="schemathesis generated no request for this operation")  # fmt: skip
