@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from tests.unit.servers.model.model_server_support import Api, sse_chunks, user
 
 from conformance.servers.model import CHAT_MODEL, EMBEDDING_MODEL
 from conformance.servers.model.settings import CREATED
+from tests.unit.servers.model.model_server_support import Api, sse_chunks, user
 
 
 def test_models_lists_both_models_with_a_fixed_created(api: Api) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+
 from tests.unit.servers.model.model_server_support import Api, sse_chunks, user
 
 WEATHER_PARAMS = {

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.unit.servers.model.model_server_support import Api, user
 
 from conformance.servers.model import CHAT_MODEL, EMBEDDING_MODEL
+from tests.unit.servers.model.model_server_support import Api, user
 
 WEATHER = {"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object"}}}
 

@@ -8,10 +8,10 @@ import struct
 from typing import Any
 
 import pytest
-from tests.unit.servers.model.model_server_support import Api
 
 from conformance.servers.model import CHAT_MODEL, EMBEDDING_MODEL, ModelServerConfig
 from conformance.servers.model.embedding_vectors import embedding_vector
+from tests.unit.servers.model.model_server_support import Api
 
 
 def _embed(api: Api, **fields: Any) -> dict[str, Any]:

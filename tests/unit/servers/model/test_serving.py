@@ -11,11 +11,11 @@ from contextlib import contextmanager
 
 import httpx
 import pytest
-from tests.unit.servers.model.model_server_support import sse_chunks
 
 from conformance.core.errors import UsageError
 from conformance.servers.model import CHAT_MODEL, EMBEDDING_MODEL, ModelServerConfig
 from conformance.servers.model.serving import base_url, listen, running_server
+from tests.unit.servers.model.model_server_support import sse_chunks
 
 START_TIMEOUT_S = 30.0
 LINE_PREFIX = "model server listening on "

@@ -6,10 +6,10 @@ import json
 from typing import Any
 
 import pytest
-from tests.unit.servers.model.model_server_support import Api, sse_chunks, sse_payloads, user
 
 from conformance.servers.model import CHAT_MODEL
 from conformance.servers.model.settings import CREATED
+from tests.unit.servers.model.model_server_support import Api, sse_chunks, sse_payloads, user
 
 
 def _stream(api: Api, **fields: Any) -> list[dict[str, Any]]:

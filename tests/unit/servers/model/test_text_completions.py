@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.unit.servers.model.model_server_support import Api, sse_chunks
 
 from conformance.servers.model import CHAT_MODEL, EMBEDDING_MODEL
 from conformance.servers.model.settings import CREATED
+from tests.unit.servers.model.model_server_support import Api, sse_chunks
 
 
 def _complete(api: Api, **fields: Any) -> dict[str, Any]:
