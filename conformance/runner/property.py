@@ -97,6 +97,9 @@ def _config(ctx: RunContext, settings: PropertySettings) -> dict[str, Any]:
         "phases": {phase: {"enabled": phase in settings.phases} for phase in PHASES},
         "checks": checks,
         "color": False,
+        # Schemathesis' per-project cache replays earlier crashes in later runs: state outside the run
+        # (in the user's working directory) would make the same seed give different findings.
+        "cache": {"enabled": False},
     }
     if settings.max_time_s:
         config["max-time"] = settings.max_time_s

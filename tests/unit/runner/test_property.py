@@ -153,3 +153,11 @@ def test_unknown_check_or_phase_is_a_usage_error() -> None:
         PropertySuite(PropertySettings(disabled_checks=frozenset({"nope"})))
     with pytest.raises(UsageError, match="unknown phase 'warp'"):
         PropertySuite(PropertySettings(phases=("warp",)))
+
+
+def test_no_schemathesis_state_is_left_in_the_working_directory(
+    serve_app: Callable[[Any], str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    _run(serve_app(_app(crash=True)), tmp_path)
+    assert not (tmp_path / ".schemathesis").exists()
