@@ -155,9 +155,20 @@ def test_unknown_check_or_phase_is_a_usage_error() -> None:
         PropertySuite(PropertySettings(phases=("warp",)))
 
 
-def test_no_schemathesis_state_is_left_in_the_working_directory(
-    serve_app: Callable[[Any], str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.chdir(tmp_path)
-    _run(serve_app(_app(crash=True)), tmp_path)
-    assert not (tmp_path / ".schemathesis").exists()
+def test_schemathesis_keeps_no_state_between_runs(tmp_path: Path) -> None:
+    """Its per-project cache (under ./.schemathesis) replays earlier runs' requests: off, so a seed
+    alone decides what is generated. Asserted on the config the engine reads, as loaded."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(yaml.safe_dump(SPEC))
+    suite = PropertySuite(PropertySettings(spec_path=spec, seed=3))
+    client = TargetClient(ClientSettings(base_url="http://127.0.0.1:9", api_key="sk-abcdef"))
+    ctx = RunContext(
+        client=client,
+        profile=get_profile("ogx-1.5"),
+        target=Target(base_url="http://127.0.0.1:9", profile="ogx-1.5"),
+        options=RunOptions(),
+    )
+    schema, operations = suite._load(ctx)
+    assert schema.config.cache.enabled is False
+    assert schema.config.seed == 3
+    assert operations == ["POST /v1/items"]
