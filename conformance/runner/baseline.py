@@ -110,15 +110,22 @@ def load_baseline(path: Path) -> Baseline:
 
 
 def write_baseline(result: RunResult, path: Path) -> Baseline:
-    """Write the run's gating findings as a baseline, sorted, keeping the reasons of ``path``'s entries."""
-    reasons = {e.key: e.reason for e in load_baseline(path).entries} if path.exists() else {}
-    keys = sorted({f.key for f in result.findings if result.gates(f)})
+    """Write the run's gating findings as a baseline, sorted, keeping the reasons of ``path``'s entries.
+
+    New entries get ``observed: <the finding's message>`` as their reason (the first finding of that key).
+    """
+    reasons = {e.key: e.reason for e in load_baseline(path).entries if e.reason} if path.exists() else {}
+    # A new entry's reason starts as what was observed; a maintainer may replace it with why.
+    observed = {f.key: f"observed: {f.message}" for f in reversed(result.findings) if result.gates(f)}
+    keys = sorted(observed)
     target = result.target
     server = "==".join(p for p in (target.server, target.version) if p) or None
     baseline = Baseline(
         profile=target.profile,
         server=server,
-        entries=tuple(BaselineEntry(check=c, operation=o, reason=reasons.get((c, o), "")) for c, o in keys),
+        entries=tuple(
+            BaselineEntry(check=c, operation=o, reason=reasons.get((c, o), observed[(c, o)])) for c, o in keys
+        ),
     )
     document = baseline.model_dump(mode="json")
     text = _HEADER + yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=1000)
