@@ -33,8 +33,10 @@ class CaseReporter:
     """Prints failing and erroring cases as they finish (every case with ``verbose``), and keeps a
     live count on a terminal so a long property run visibly progresses."""
 
-    def __init__(self, *, verbose: bool) -> None:
+    def __init__(self, *, verbose: bool, known: frozenset[tuple[str, str]] = frozenset()) -> None:
         self.verbose = verbose
+        self.known = known
+        """Baselined (check, operation) keys: a failing case whose findings are all known says ``known``."""
         self.count = 0
         self._status = err_console.status("starting") if err_console.is_terminal else None
 
@@ -52,10 +54,11 @@ class CaseReporter:
         if self._status is not None:
             self._status.update(f"{self.count} cases judged, last: {case.id}")
         headline = "verdict" in case.details  # e.g. a replayed scenario's overall verdict
-        if not (self.verbose or headline or case.status in (Status.FAIL, Status.ERROR)):
+        known = case.status is Status.FAIL and bool(case.findings) and all(f.key in self.known for f in case.findings)
+        if not (self.verbose or headline or (case.status in (Status.FAIL, Status.ERROR) and not known)):
             return
-        style = _STATUS_STYLE[case.status]
-        line = f"[{style}]{case.status.value:>8}[/] {escape(case.id)}"
+        label, style = ("known", "dim") if known else (case.status.value, _STATUS_STYLE[case.status])
+        line = f"[{style}]{label:>8}[/] {escape(case.id)}"
         detail = case.error or (case.findings[0].message if case.findings else str(case.details.get("verdict", "")))
         if detail:
             line += f"  [dim]{escape(detail[:140])}[/]"
@@ -95,7 +98,7 @@ def judge(
         err_console.print(f"judging {target.label} against profile {resolved.id}")
         chosen = suites(resolved)
         ctx = RunContext(client=client, profile=resolved, target=target, options=options)
-        with CaseReporter(verbose=verbose) as reporter:
+        with CaseReporter(verbose=verbose, known=frozenset(known)) as reporter:
             result = execute(chosen, ctx, baseline=known, allow_stale=allow_stale, on_case=reporter)
     write_reports(result, report_dir)
     if write_baseline:
