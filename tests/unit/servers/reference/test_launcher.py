@@ -43,7 +43,11 @@ def crash():
 
 @pytest.fixture
 def fake_release(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """A release whose 'environment' is this interpreter's and whose server is FAKE_UPSTREAM."""
+    """A release whose 'environment' is this interpreter's and whose server is FAKE_UPSTREAM.
+
+    Its own state directory: `stop` without filters must not touch references other tests started.
+    """
+    monkeypatch.setenv("CONFORMANCE_STATE_DIR", str(tmp_path / "state"))
     (tmp_path / "fake_upstream.py").write_text(FAKE_UPSTREAM)
     release = dataclasses.replace(RELEASES["ogx==1.5.0"], entry_point="fake_upstream:main", extra_run_args=())
     monkeypatch.setitem(RELEASES, release.id, release)
