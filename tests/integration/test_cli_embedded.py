@@ -19,11 +19,17 @@ def _conformance(*args: str, timeout: float = 900) -> subprocess.CompletedProces
     )
 
 
+@pytest.fixture(autouse=True)
+def _own_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`reference status/stop` here must see only what these tests start (subprocesses inherit it)."""
+    monkeypatch.setenv("CONFORMANCE_STATE_DIR", str(tmp_path / "state"))
+
+
 def test_run_without_a_url_judges_the_embedded_ogx_and_names_it(tmp_path: Path) -> None:
     report_dir = tmp_path / "report"
     proc = _conformance("run", "--report-dir", str(report_dir), "--suite", "smoke")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "ogx 1.5.0" in (proc.stdout + proc.stderr).lower()
+    assert "OGX 1.5.0" in proc.stdout + proc.stderr
     for name in ("report.json", "junit.xml", "summary.md", "report.html"):
         assert (report_dir / name).is_file(), name
     report = json.loads((report_dir / "report.json").read_text())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -32,7 +33,10 @@ def test_every_command_has_help(path: tuple[str, ...]) -> None:
     assert "Usage:" in proc.stdout
 
 
-def test_unknown_release_exits_2_with_one_line_and_starts_nothing() -> None:
+def test_unknown_release_exits_2_with_one_line_and_starts_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CONFORMANCE_STATE_DIR", str(tmp_path))  # only what this test starts is listed
     proc = _conformance("reference", "start", "--server", "ogx==9.9")
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines() == [
