@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from conformance.checks.compare import differences
+from conformance.checks.compare import mismatch_with_stored
 from conformance.checks.context import AgentTurnStreamContext
 from conformance.checks.registry import NotApplicable, Violation, check
 from conformance.core.results import Severity
@@ -152,18 +152,4 @@ def turn_matches_retrieve(ctx: AgentTurnStreamContext) -> Iterator[str | Violati
     turn = _final_turn(_payloads(ctx))
     if turn is None:
         raise NotApplicable("the stream has no terminal event carrying the turn")
-    if ctx.retrieved is None:
-        raise NotApplicable("the turn was not read back")
-    retrieved = ctx.retrieved
-    if retrieved.status != 200:
-        yield Violation(f"GET of the streamed turn {turn.get('turn_id')!r} answered HTTP {retrieved.status}", retrieved)
-        return
-    try:
-        stored = retrieved.json()
-    except ValueError:
-        yield Violation("GET of the streamed turn did not return JSON", retrieved)
-        return
-    diffs = differences(turn, stored)
-    if diffs:
-        shown = "; ".join(diffs[:5]) + (f"; and {len(diffs) - 5} more" if len(diffs) > 5 else "")
-        yield Violation(f"the streamed and the stored turn differ (streamed vs stored): {shown}", retrieved)
+    yield from mismatch_with_stored(turn, ctx.retrieved, "turn", turn.get("turn_id"))

@@ -12,10 +12,37 @@ Everything else (values, list lengths, extra keys with values) must be equal.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from typing import Any
 
-__all__ = ["differences"]
+from conformance.checks.context import Exchange
+from conformance.checks.registry import NotApplicable, Violation
+
+__all__ = ["differences", "mismatch_with_stored"]
+
+
+def mismatch_with_stored(
+    streamed: dict[str, Any], retrieved: Exchange | None, noun: str, ident: Any, ignore: Collection[str] = ()
+) -> Iterator[Violation]:
+    """What differs between a streamed object and its copy read back right after the stream.
+
+    Not applicable when the suite could not read it back; a read-back that answered an error or no
+    JSON is itself the violation.
+    """
+    if retrieved is None:
+        raise NotApplicable(f"the {noun} was not read back")
+    if retrieved.status != 200:
+        yield Violation(f"GET of the streamed {noun} {ident!r} answered HTTP {retrieved.status}", retrieved)
+        return
+    try:
+        stored = retrieved.json()
+    except ValueError:
+        yield Violation(f"GET of the streamed {noun} {ident!r} did not return JSON", retrieved)
+        return
+    diffs = differences(streamed, stored, ignore=ignore)
+    if diffs:
+        shown = "; ".join(diffs[:5]) + (f"; and {len(diffs) - 5} more" if len(diffs) > 5 else "")
+        yield Violation(f"the streamed and the stored {noun} differ (streamed vs stored): {shown}", retrieved)
 
 
 def _describe(value: Any) -> str:

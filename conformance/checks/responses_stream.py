@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from conformance.checks.compare import differences
+from conformance.checks.compare import mismatch_with_stored
 from conformance.checks.context import ResponsesStreamContext
 from conformance.checks.registry import NotApplicable, Violation, check
 from conformance.core.results import Severity
@@ -303,18 +303,4 @@ def final_matches_retrieve(ctx: ResponsesStreamContext) -> Iterator[str | Violat
     final = _final_response(ctx.objects())
     if final is None:
         raise NotApplicable("the stream has no terminal event carrying the response")
-    if ctx.retrieved is None:
-        raise NotApplicable("the response was not read back")
-    retrieved = ctx.retrieved
-    if retrieved.status != 200:
-        yield Violation(f"GET of the streamed response {final.get('id')!r} answered HTTP {retrieved.status}", retrieved)
-        return
-    try:
-        stored = retrieved.json()
-    except ValueError:
-        yield Violation("GET of the streamed response did not return JSON", retrieved)
-        return
-    diffs = differences(final, stored, ignore=RETRIEVE_IGNORED_FIELDS)
-    if diffs:
-        shown = "; ".join(diffs[:5]) + (f"; and {len(diffs) - 5} more" if len(diffs) > 5 else "")
-        yield Violation(f"the streamed and the stored response differ (streamed vs stored): {shown}", retrieved)
+    yield from mismatch_with_stored(final, ctx.retrieved, "response", final.get("id"), RETRIEVE_IGNORED_FIELDS)
