@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.markup import escape
@@ -15,8 +14,9 @@ from conformance.core.results import CaseResult, RunResult, Status
 from conformance.servers.reference.releases import get_release
 
 if TYPE_CHECKING:
+    from conformance.cli._options import GateOptions
     from conformance.core.profiles import Profile
-    from conformance.runner.base import RunOptions, Suite
+    from conformance.runner.base import Suite
 
 __all__ = ["judge"]
 
@@ -71,12 +71,7 @@ def judge(
     profile: str | None,
     release: str | None,
     suites: Callable[[Profile], Sequence[Suite]],
-    options: RunOptions,
-    baseline: Path | None,
-    write_baseline: Path | None,
-    allow_stale: bool,
-    report_dir: Path,
-    verbose: bool = False,
+    gate: GateOptions,
 ) -> RunResult:
     """Probe the target, execute the suites, write the reports and print the terminal summary.
 
@@ -84,12 +79,13 @@ def judge(
     builds the suites once the profile is known (given, or detected from the server's version).
     """
     from conformance.reports import render_terminal_summary, write_reports
-    from conformance.runner.base import RunContext, execute
+    from conformance.runner.base import RunContext, RunOptions, execute
     from conformance.runner.baseline import load_baseline
     from conformance.runner.baseline import write_baseline as save_baseline
     from conformance.runner.target import probe_target
 
-    known = load_baseline(baseline).keys if baseline else ()
+    known = load_baseline(gate.baseline).keys if gate.baseline else ()
+    options = RunOptions(fail_on=gate.fail_on, include=gate.include, exclude=gate.exclude)
     server = get_release(release).server if release else None
     embedded_profile = profile_for_release(release) if release else None
     profile_id = profile or (embedded_profile.id if embedded_profile else None)
@@ -98,10 +94,10 @@ def judge(
         err_console.print(f"judging {target.label} against profile {resolved.id}")
         chosen = suites(resolved)
         ctx = RunContext(client=client, profile=resolved, target=target, options=options)
-        with CaseReporter(verbose=verbose, known=frozenset(known)) as reporter:
-            result = execute(chosen, ctx, baseline=known, allow_stale=allow_stale, on_case=reporter)
-    write_reports(result, report_dir)
-    if write_baseline:
-        save_baseline(result, write_baseline)
-    out_console.print(render_terminal_summary(result, report_dir))
+        with CaseReporter(verbose=gate.verbose, known=frozenset(known)) as reporter:
+            result = execute(chosen, ctx, baseline=known, allow_stale=gate.allow_stale, on_case=reporter)
+    write_reports(result, gate.report_dir)
+    if gate.write_baseline:
+        save_baseline(result, gate.write_baseline)
+    out_console.print(render_terminal_summary(result, gate.report_dir))
     return result

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import click
 
@@ -13,6 +15,7 @@ from conformance.core.profiles import PROFILES
 from conformance.core.results import Severity
 
 __all__ = [
+    "GateOptions",
     "client_settings",
     "property_options",
     "release_option",
@@ -69,8 +72,38 @@ def target_options[F: Callable[..., Any]](*, base_url_required: bool) -> Callabl
     return decorate
 
 
+@dataclass(frozen=True)
+class GateOptions:
+    """How a judging command reports and gates: collected from --report-dir ... -v into one value."""
+
+    report_dir: Path
+    baseline: Path | None
+    write_baseline: Path | None
+    allow_stale: bool
+    fail_on: Severity
+    include: tuple[str, ...]
+    exclude: tuple[str, ...]
+    verbose: bool
+
+    def with_baseline(self, baseline: Path, *, allow_stale: bool) -> GateOptions:
+        return replace(self, baseline=baseline, allow_stale=allow_stale)
+
+
+_GATE_FIELDS = ("report_dir", "baseline", "write_baseline", "allow_stale", "fail_on", "include", "exclude", "verbose")
+
+
 def report_options[F: Callable[..., Any]](func: F) -> F:
-    """--report-dir, --baseline, --write-baseline, --allow-stale, --fail-on, --include, --exclude."""
+    """--report-dir, --baseline, --write-baseline, --allow-stale, --fail-on, --include, --exclude, -v.
+
+    The command receives them as one ``gate: GateOptions`` argument.
+    """
+
+    @functools.wraps(func)
+    def collect(*args: Any, **kwargs: Any) -> Any:
+        values = {name: kwargs.pop(name) for name in _GATE_FIELDS}
+        values["fail_on"] = Severity(values["fail_on"].upper())
+        return func(*args, gate=GateOptions(**values), **kwargs)
+
     options = [
         click.option(
             "--report-dir",
@@ -113,9 +146,10 @@ def report_options[F: Callable[..., Any]](func: F) -> F:
         ),
         click.option("-v", "--verbose", is_flag=True, help="Print every case as it finishes, not only failures."),
     ]
+    wrapped: Any = collect
     for option in reversed(options):
-        func = option(func)
-    return func
+        wrapped = option(wrapped)
+    return cast(F, wrapped)
 
 
 def client_settings(base_url: str, api_key: str | None, headers: tuple[str, ...], timeout: float) -> ClientSettings:

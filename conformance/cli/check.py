@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import click
 
 from conformance.cli._judge import judge
 from conformance.cli._options import (
+    GateOptions,
     client_settings,
     property_options,
     report_options,
     suite_settings,
     target_options,
 )
-from conformance.core.results import Severity
 
 
 @click.command("check")
@@ -32,14 +31,7 @@ def command(
     api_key: str | None,
     headers: tuple[str, ...],
     timeout: float,
-    report_dir: Path,
-    baseline: Path | None,
-    write_baseline: Path | None,
-    allow_stale: bool,
-    fail_on: str,
-    include: tuple[str, ...],
-    exclude: tuple[str, ...],
-    verbose: bool,
+    gate: GateOptions,
     **property_args: Any,
 ) -> None:
     """Run the property-based checks against a server: Schemathesis on every operation of the
@@ -49,10 +41,8 @@ def command(
     Exit codes: 0 conformant (or only baselined findings), 1 unexpected findings or a stale
     baseline entry, 2 usage or configuration error, 3 the server is unreachable or hangs.
     """
-    from conformance.runner.base import RunOptions
     from conformance.runner.suites import CHECK_SUITES, select_suites
 
-    options = RunOptions(fail_on=Severity(fail_on.upper()), include=include, exclude=exclude)
     settings = suite_settings(timeout=timeout, **property_args)
     client = client_settings(base_url, api_key=api_key, headers=headers, timeout=timeout)
     result = judge(
@@ -60,11 +50,6 @@ def command(
         profile=profile,
         release=None,
         suites=lambda profile: select_suites(CHECK_SUITES, profile, settings),
-        options=options,
-        baseline=baseline,
-        write_baseline=write_baseline,
-        allow_stale=allow_stale,
-        report_dir=report_dir,
-        verbose=verbose,
+        gate=gate,
     )
     ctx.exit(int(result.exit_code))

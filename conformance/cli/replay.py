@@ -8,9 +8,8 @@ import click
 
 from conformance.cli._console import err_console
 from conformance.cli._judge import judge
-from conformance.cli._options import client_settings, report_options, target_options
+from conformance.cli._options import GateOptions, client_settings, report_options, target_options
 from conformance.core.profiles import Profile
-from conformance.core.results import Severity
 
 __all__ = ["command"]
 
@@ -58,14 +57,7 @@ def command(
     scenarios: tuple[str, ...],
     recordings: Path | None,
     compat_summary: Path | None,
-    report_dir: Path,
-    baseline: Path | None,
-    write_baseline: Path | None,
-    allow_stale: bool,
-    fail_on: str,
-    include: tuple[str, ...],
-    exclude: tuple[str, ...],
-    verbose: bool = False,
+    gate: GateOptions,
 ) -> None:
     """Replay a profile's cassettes against a server and report breaking, additive and value-only differences.
 
@@ -75,7 +67,6 @@ def command(
     from conformance.cassettes import load_profile_cassettes, recordings_dir
     from conformance.diff import Strictness
     from conformance.diff.summary import render_compat_summary
-    from conformance.runner.base import RunOptions
     from conformance.runner.replay import ReplaySuite
 
     directory = recordings or recordings_dir()
@@ -93,12 +84,7 @@ def command(
         profile=profile,
         release=None,
         suites=suites,
-        options=RunOptions(fail_on=Severity(fail_on.upper()), include=include, exclude=exclude),
-        baseline=baseline,
-        write_baseline=write_baseline,
-        allow_stale=allow_stale,
-        report_dir=report_dir,
-        verbose=verbose,
+        gate=gate,
     )
     if compat_summary:
         name = result.target.name

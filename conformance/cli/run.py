@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import click
@@ -12,6 +11,7 @@ import click
 from conformance.cli._console import err_console, progress
 from conformance.cli._judge import judge
 from conformance.cli._options import (
+    GateOptions,
     client_settings,
     property_options,
     release_option,
@@ -20,7 +20,6 @@ from conformance.cli._options import (
     target_options,
 )
 from conformance.core.client import ClientSettings
-from conformance.core.results import Severity
 from conformance.servers.reference.releases import get_release
 
 # The runner (and through it schemathesis, jsonschema, the specs) is imported when a command runs,
@@ -66,14 +65,7 @@ def command(
     timeout: float,
     release: str,
     suites: tuple[str, ...],
-    report_dir: Path,
-    baseline: Path | None,
-    write_baseline: Path | None,
-    allow_stale: bool,
-    fail_on: str,
-    include: tuple[str, ...],
-    exclude: tuple[str, ...],
-    verbose: bool,
+    gate: GateOptions,
     **property_args: Any,
 ) -> None:
     """Run every suite against a server and write the reports.
@@ -81,31 +73,23 @@ def command(
     Without --base-url, starts the embedded default (a real OGX 1.5.0 backed by the deterministic
     model server), judges it and stops it again.
     """
-    from conformance.runner.base import RunOptions
     from conformance.runner.suites import check_suite_names, select_suites
 
     check_suite_names(suites)
-
-    options = RunOptions(fail_on=Severity(fail_on.upper()), include=include, exclude=exclude)
     settings = suite_settings(timeout=timeout, **property_args)
-    if base_url is None and baseline is None and write_baseline is None:
+    if base_url is None and gate.baseline is None and gate.write_baseline is None:
         known = get_release(release).known_findings
         if known.is_file():
             # The reference's own deviations are upstream's, not the user's: listed, never failing. A run
             # with other settings may not meet every entry, so entries it does not meet are not an error.
             err_console.print(f"applying the known findings of {get_release(release).id} ({known})")
-            baseline, allow_stale = known, True
+            gate = gate.with_baseline(known, allow_stale=True)
     with embedded_or_given(base_url, release, api_key=api_key, headers=headers, timeout=timeout) as (client, rel):
         result = judge(
             client,
             profile=profile,
             release=rel,
             suites=lambda profile: select_suites(suites, profile, settings),
-            options=options,
-            baseline=baseline,
-            write_baseline=write_baseline,
-            allow_stale=allow_stale,
-            report_dir=report_dir,
-            verbose=verbose,
+            gate=gate,
         )
     ctx.exit(int(result.exit_code))
