@@ -13,6 +13,7 @@ from typing import Any
 from conformance.checks.compare import mismatch_with_stored
 from conformance.checks.context import AgentTurnStreamContext
 from conformance.checks.registry import NotApplicable, Violation, check
+from conformance.checks.sse import schema_problems
 from conformance.core.results import Severity
 
 __all__ = ["EVENT_TYPES", "TERMINAL_EVENT_TYPES", "payload_of"]
@@ -45,11 +46,7 @@ def _final_turn(payloads: list[dict[str, Any]]) -> dict[str, Any] | None:
 @check("agent-stream-event-schema", severity=Severity.MUST, kind=_KIND, title="Events match the stream chunk schema")
 def event_schema(ctx: AgentTurnStreamContext) -> Iterator[str]:
     """Each event validates against the profile's ``AgentTurnResponseStreamChunk`` schema."""
-    if ctx.validator is None:
-        raise NotApplicable("no event schema was given")
-    for position, chunk in enumerate(ctx.objects()):
-        for problem in ctx.validator(chunk):
-            yield f"event {position}: {problem}"
+    yield from schema_problems(ctx, "event")
 
 
 @check(

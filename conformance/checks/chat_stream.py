@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from conformance.checks.context import ChatStreamContext
 from conformance.checks.registry import NotApplicable, check
+from conformance.checks.sse import schema_problems
 from conformance.core.results import Severity
 
 __all__ = ["chunk_schema", "chunk_shape", "done_sentinel", "single_id", "usage_chunk"]
@@ -20,11 +21,7 @@ _KIND = "chat-stream"
 @check("chat-stream-chunk-schema", severity=Severity.MUST, kind=_KIND, title="Chunks match the chunk schema")
 def chunk_schema(ctx: ChatStreamContext) -> Iterator[str]:
     """Each chunk validates against the profile's ``chat.completion.chunk`` schema."""
-    if ctx.validator is None:
-        raise NotApplicable("no chunk schema was given")
-    for position, chunk in enumerate(ctx.objects()):
-        for problem in ctx.validator(chunk):
-            yield f"chunk {position}: {problem}"
+    yield from schema_problems(ctx, "chunk")
 
 
 @check(

@@ -14,6 +14,7 @@ from typing import Any
 from conformance.checks.compare import mismatch_with_stored
 from conformance.checks.context import ResponsesStreamContext
 from conformance.checks.registry import NotApplicable, Violation, check
+from conformance.checks.sse import schema_problems
 from conformance.core.results import Severity
 
 __all__ = ["RETRIEVE_IGNORED_FIELDS", "TERMINAL_EVENTS"]
@@ -54,11 +55,7 @@ def _final_items(events: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 @check("responses-stream-event-schema", severity=Severity.MUST, kind=_KIND, title="Events match their schemas")
 def event_schema(ctx: ResponsesStreamContext) -> Iterator[str]:
     """Each event validates against the schema of its ``type`` in the profile's spec."""
-    if ctx.validator is None:
-        raise NotApplicable("no event schema was given")
-    for position, event in enumerate(ctx.objects()):
-        for problem in ctx.validator(event):
-            yield f"event {position} ({_type(event)}): {problem}"
+    yield from schema_problems(ctx, "event", _type)
 
 
 @check("responses-stream-first-event", severity=Severity.MUST, kind=_KIND, title="The first event is response.created")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from conformance.checks.context import StreamContext
-from conformance.checks.registry import check
+from conformance.checks.registry import NotApplicable, check
 from conformance.core.results import Severity
 
-__all__ = ["content_type", "http_status", "json_data", "stream_ends"]
+__all__ = ["content_type", "http_status", "json_data", "schema_problems", "stream_ends"]
 
 
 @check(
@@ -59,3 +60,16 @@ def stream_ends(ctx: StreamContext) -> Iterator[str]:
     """
     if ctx.stream.truncated:
         yield f"the stream did not end: reading stopped after {ctx.stream.truncated}"
+
+
+def schema_problems(
+    ctx: StreamContext, noun: str, describe: Callable[[dict[str, Any]], str] | None = None
+) -> Iterator[str]:
+    """Every payload of the stream validated by the context's schema: the ``*-schema`` checks of each
+    stream kind share this. Not applicable without a schema."""
+    if ctx.validator is None:
+        raise NotApplicable(f"no {noun} schema was given")
+    for position, payload in enumerate(ctx.objects()):
+        label = f" ({describe(payload)})" if describe else ""
+        for problem in ctx.validator(payload):
+            yield f"{noun} {position}{label}: {problem}"
