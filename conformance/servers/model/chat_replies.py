@@ -1,7 +1,8 @@
 """The deterministic rules that turn a chat request into choices (documented in docs/model-server.md).
 
 1. A tool result after the last user message -> text quoting the results.
-2. Otherwise, offered tools may be called according to ``tool_choice`` and the user's words.
+2. Otherwise, offered function tools are called unless ``tool_choice`` is ``none``: the ones the
+   user's words name, else the first offered (``tool_choice`` can name one or restrict the set).
 3. Otherwise text: JSON for ``response_format`` json_schema/json_object, else a short reply.
 ``stop`` and the token limit then cut the content; ``n`` choices differ by a suffix.
 """
@@ -75,9 +76,9 @@ def _tools_to_call(request: ChatRequest, user_text: str) -> list[Tool]:
     if choice.mode == "named":
         return [tool for tool in request.tools if tool.name == choice.name][:1]
     tools = tuple(t for t in request.tools if choice.allowed is None or t.name in choice.allowed)
-    mentioned = _mentioned(tools, user_text)
-    if not mentioned and choice.mode == "required" and tools:
-        mentioned = [tools[0]]
+    # Like a real model, "auto" (and "required") uses a tool when one is offered: the ones the user
+    # names, else the first. So a plain "What's the weather?" with get_weather gets a call.
+    mentioned = _mentioned(tools, user_text) or list(tools[:1])
     return mentioned if request.parallel_tool_calls else mentioned[:1]
 
 

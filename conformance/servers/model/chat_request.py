@@ -246,10 +246,12 @@ def parse_chat_request(fields: Fields) -> ChatRequest:
     messages = tuple(_message(item) for item in fields.objects("messages", required=True, non_empty=True) or [])
     tools = _tools(fields)
     n = fields.integer("n", minimum=1, maximum=MAX_N)
+    # 0 means "no limit", as null does: llama-stack 0.3.0 sends its SamplingParams default (max_tokens
+    # 0) on every agent turn, and a real backend answers that with a whole reply, not an empty one.
     limits = [
         limit
         for limit in (fields.integer("max_tokens", minimum=0), fields.integer("max_completion_tokens", minimum=0))
-        if limit is not None
+        if limit
     ]
     options = fields.obj("stream_options")
     for name in _IGNORED_NUMBERS:

@@ -70,7 +70,7 @@ def parse_completion_request(fields: Fields) -> CompletionRequest:
     model = fields.required_text("model")
     prompts = parse_inputs(fields, "prompt")
     n = fields.integer("n", minimum=1, maximum=MAX_N) or 1
-    max_tokens = fields.integer("max_tokens", minimum=0)
+    max_tokens = fields.integer("max_tokens", minimum=0) or None  # 0 means no limit, as for chat
     options = fields.obj("stream_options")
     fields.integer("best_of", minimum=1)
     fields.integer("logprobs", minimum=0)

@@ -58,7 +58,8 @@ def _assert_valid_calls(choice: dict[str, Any]) -> None:
         ("Use get_weather", {"type": "function", "function": {"name": "get_time"}}, ["get_time"]),
         ("What is the weather in Paris? Use get_weather.", "auto", ["get_weather"]),
         ("What is the weather in Paris? Use get_weather.", None, ["get_weather"]),
-        ("What is the weather in Paris?", "auto", []),
+        ("What is the weather in Paris?", "auto", ["get_weather"]),
+        ("What is the time in Paris?", None, ["get_weather"]),
         ("Call get_time and then get_weather", "auto", ["get_weather", "get_time"]),
     ],
 )
@@ -73,6 +74,25 @@ def test_the_tool_choice_rule(api: Api, text: str, tool_choice: Any, expected: l
     else:
         assert choice["finish_reason"] == "stop"
         assert choice["message"]["content"].startswith("Deterministic reply to: ")
+
+
+@pytest.mark.parametrize("tool_choice", ["auto", None])
+def test_auto_with_no_tool_mentioned_calls_the_first_offered_function_tool(api: Api, tool_choice: str | None) -> None:
+    tools = [{"type": "web_search"}, *reversed(TOOLS)]  # a built-in tool first: only functions are called
+    fields: dict[str, Any] = {"messages": [user("What's the weather like in San Francisco?")], "tools": tools}
+    if tool_choice is not None:
+        fields["tool_choice"] = tool_choice
+    choice = _message(api, **fields)
+    assert _called(choice) == ["get_time"]
+    _assert_valid_calls(choice)
+    assert json.loads(choice["message"]["tool_calls"][0]["function"]["arguments"]) == {
+        "zone": "What's the weather like in San Francisco?"
+    }
+
+
+def test_only_built_in_tools_offered_means_a_text_answer(api: Api) -> None:
+    choice = _message(api, messages=[user("Search the web")], tools=[{"type": "web_search"}], tool_choice="auto")
+    assert (choice["finish_reason"], choice["message"]["content"]) == ("stop", "Deterministic reply to: Search the web")
 
 
 def test_parallel_tool_calls_false_calls_only_the_first_mentioned_tool(api: Api) -> None:
@@ -168,6 +188,27 @@ def test_a_limit_that_is_not_reached_finishes_with_stop(api: Api) -> None:
     assert (choice["message"]["content"], choice["finish_reason"]) == ("Deterministic reply to: hi", "stop")
 
 
+@pytest.mark.parametrize(
+    "limits",
+    [
+        {},
+        {"max_tokens": None},
+        {"max_tokens": 0},
+        {"max_completion_tokens": 0},
+        {"max_tokens": 0, "max_completion_tokens": None},
+    ],
+)
+def test_an_absent_null_or_zero_limit_means_the_whole_reply(api: Api, limits: dict[str, Any]) -> None:
+    long_text = " ".join(f"w{i}" for i in range(12))
+    choice = _message(api, messages=[user(long_text)], **limits)
+    assert (choice["message"]["content"], choice["finish_reason"]) == (f"Deterministic reply to: {long_text}", "stop")
+
+
+def test_a_zero_limit_next_to_a_positive_one_leaves_the_positive_one(api: Api) -> None:
+    choice = _message(api, messages=[user("hi there")], max_tokens=0, max_completion_tokens=2)
+    assert (choice["message"]["content"], choice["finish_reason"]) == ("Deterministic reply", "length")
+
+
 def test_the_smaller_of_both_limits_applies(api: Api) -> None:
     choice = _message(api, messages=[user("hi there")], max_tokens=4, max_completion_tokens=2)
     assert choice["message"]["content"] == "Deterministic reply"
@@ -261,7 +302,9 @@ def test_allowed_tools_restricts_which_tools_can_be_called(api: Api) -> None:
         "type": "allowed_tools",
         "allowed_tools": {"mode": "auto", "tools": [{"type": "function", "function": {"name": "get_time"}}]},
     }
-    assert _called(_message(api, messages=[user("Use get_weather")], tools=TOOLS, tool_choice=only_time)) == []
+    assert _called(_message(api, messages=[user("Use get_weather")], tools=TOOLS, tool_choice=only_time)) == [
+        "get_time"
+    ]
     required = {
         "type": "allowed_tools",
         "allowed_tools": {"mode": "required", "tools": [{"type": "function", "name": "get_time"}]},

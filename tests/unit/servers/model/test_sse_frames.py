@@ -83,9 +83,15 @@ def test_a_tool_call_stream_starts_with_role_and_header(api: Api) -> None:
 
 
 def test_an_empty_reply_still_has_a_role_and_a_finish_chunk(api: Api) -> None:
-    choices = _choice_chunks(_stream(api, messages=[user("hi")], max_tokens=0), 0)
+    choices = _choice_chunks(_stream(api, messages=[user("hi")], stop="Deterministic"), 0)
     assert [c["delta"] for c in choices] == [{"role": "assistant", "content": ""}, {}]
-    assert choices[-1]["finish_reason"] == "length"
+    assert choices[-1]["finish_reason"] == "stop"
+
+
+def test_a_zero_token_limit_streams_the_whole_reply(api: Api) -> None:
+    choices = _choice_chunks(_stream(api, messages=[user("hi")], max_tokens=0), 0)
+    assert "".join(c["delta"].get("content") or "" for c in choices) == "Deterministic reply to: hi"
+    assert choices[-1]["finish_reason"] == "stop"
 
 
 def test_every_event_is_one_compact_json_line(api: Api) -> None:

@@ -55,6 +55,12 @@ def test_echo_stop_and_max_tokens(api: Api) -> None:
     assert (choice["text"], choice["finish_reason"]) == ("Deterministic", "length")
 
 
+@pytest.mark.parametrize("limit", [{}, {"max_tokens": None}, {"max_tokens": 0}])
+def test_an_absent_null_or_zero_max_tokens_means_the_whole_completion(api: Api, limit: dict[str, Any]) -> None:
+    choice = _complete(api, prompt="Once upon a time", **limit)["choices"][0]
+    assert (choice["text"], choice["finish_reason"]) == ("Deterministic completion of: Once upon a time", "stop")
+
+
 @pytest.mark.parametrize("include_usage", [True, False])
 def test_streaming_completions(api: Api, include_usage: bool) -> None:
     body = {"model": CHAT_MODEL, "prompt": "Once upon a time", "stream": True}
