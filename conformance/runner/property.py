@@ -18,6 +18,8 @@ from conformance.core.exchange import format_request, format_response
 from conformance.core.redact import Redactor
 from conformance.core.results import CaseResult, Evidence, Finding, Severity, Status
 from conformance.runner.base import RunContext, case_status
+from conformance.spec.hints import with_id_formats
+from conformance.spec.loader import read_spec
 
 __all__ = ["PHASES", "SCHEMATHESIS_CHECKS", "PropertySettings", "PropertySuite"]
 
@@ -196,8 +198,10 @@ class PropertySuite:
         if not path.is_file():
             raise UsageError(f"no spec for profile {ctx.profile.id} at {path} (run `conformance export`)")
         config = SchemathesisConfig.from_dict(_config(ctx, self.settings))
+        # The profile's id formats steer generation; the spec on disk stays as upstream declares it.
+        document = with_id_formats(read_spec(path), ctx.profile.id_formats)
         try:
-            schema = schemathesis.openapi.from_path(path, config=config)
+            schema = schemathesis.openapi.from_dict(document, config=config)
         except LoaderError as exc:
             raise UsageError(f"{path}: cannot load the spec: {str(exc).strip().splitlines()[0]}") from None
         labels = sorted(_label(result) for result in schema.get_all_operations() if _is_ok(result))

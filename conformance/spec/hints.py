@@ -1,0 +1,130 @@
+"""Generation hints: a profile's id formats laid over its spec for the property suite only.
+
+The committed spec stays what upstream declares: an id parameter is a bare ``string``. Servers do
+check ids, though (OGX answers 400 "Conversation ID must match format 'conv_' followed by 48
+lowercase hex characters" for ``0``), so a generator that sends ``0`` as a *valid* id measures its
+own noise. With the profile's formats added as ``pattern``s to an in-memory copy of the spec,
+positive cases send well-formed ids of resources that do not exist (404 is then the right answer)
+and negative cases send malformed ones (any 4xx is right).
+
+Hints go on parameters (path, query, header) and on request-body properties of the same name.
+A component schema that a response also uses is left alone: a hint must never make response
+validation stricter than the contract.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from conformance.spec.operations import iter_operations
+from conformance.spec.refs import SCHEMA_PREFIX, iter_refs, resolve_ref
+
+__all__ = ["with_id_formats"]
+
+
+def with_id_formats(spec: Mapping[str, Any], formats: Mapping[str, str]) -> dict[str, Any]:
+    """A deep copy of ``spec`` whose id parameters and request fields named in ``formats`` carry
+    ``pattern: ^<format>$``. ``formats`` maps a parameter or property name to a regular expression."""
+    # A JSON round trip, not deepcopy: YAML aliases load as shared objects, and a hint on one use must
+    # not reach another (a request field sharing a schema object with a response field).
+    document: dict[str, Any] = json.loads(json.dumps(spec))
+    if not formats:
+        return document
+    request_only = _request_only_components(document)
+    for operation in iter_operations(document):
+        for parameter in _parameters(document, operation.path, operation.operation):
+            pattern = formats.get(str(parameter.get("name", "")))
+            if pattern is not None and isinstance(parameter.get("schema"), dict):
+                _constrain(parameter["schema"], pattern)
+        for schema in _request_schemas(operation.operation):
+            _constrain_properties(schema, formats, document, request_only, seen=set())
+    return document
+
+
+def _parameters(document: dict[str, Any], path: str, operation: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
+    path_item = document.get("paths", {}).get(path, {})
+    for declared in [*path_item.get("parameters", []), *operation.get("parameters", [])]:
+        ref = declared.get("$ref") if isinstance(declared, dict) else None
+        parameter = resolve_ref(document, ref) if isinstance(ref, str) else declared
+        if isinstance(parameter, dict):
+            yield parameter
+
+
+def _request_schemas(operation: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
+    content = (operation.get("requestBody") or {}).get("content") or {}
+    for media in content.values():
+        if isinstance(media, dict) and isinstance(media.get("schema"), dict):
+            yield media["schema"]
+
+
+def _component_closure(document: dict[str, Any], roots: list[Any]) -> set[str]:
+    """Names of the component schemas reachable from ``roots``."""
+    schemas = document.get("components", {}).get("schemas", {})
+    found: set[str] = set()
+    pending = [ref for root in roots for ref in iter_refs(root)]
+    while pending:
+        ref = pending.pop()
+        if not ref.startswith(SCHEMA_PREFIX):
+            continue
+        name = ref[len(SCHEMA_PREFIX) :]
+        if name in found or name not in schemas:
+            continue
+        found.add(name)
+        pending.extend(iter_refs(schemas[name]))
+    return found
+
+
+def _request_only_components(document: dict[str, Any]) -> set[str]:
+    operations = [op.operation for op in iter_operations(document)]
+    requests = _component_closure(document, [op.get("requestBody") for op in operations])
+    responses = _component_closure(document, [op.get("responses") for op in operations])
+    return requests - responses
+
+
+def _constrain_properties(
+    schema: dict[str, Any], formats: Mapping[str, str], document: dict[str, Any], allowed: set[str], seen: set[str]
+) -> None:
+    """Add patterns to the properties named in ``formats``, following refs into request-only components."""
+    ref = schema.get("$ref")
+    if isinstance(ref, str):
+        name = ref[len(SCHEMA_PREFIX) :] if ref.startswith(SCHEMA_PREFIX) else None
+        if name is None or name not in allowed or name in seen:
+            return
+        seen.add(name)
+        schema = document["components"]["schemas"][name]
+    for key, value in (schema.get("properties") or {}).items():
+        if not isinstance(value, dict):
+            continue
+        if key in formats:
+            _constrain(value, formats[key])
+        else:
+            _constrain_properties(value, formats, document, allowed, seen)
+    for keyword in ("allOf", "anyOf", "oneOf"):
+        for branch in schema.get(keyword) or []:
+            if isinstance(branch, dict):
+                _constrain_properties(branch, formats, document, allowed, seen)
+    items = schema.get("items")
+    if isinstance(items, dict):
+        _constrain_properties(items, formats, document, allowed, seen)
+
+
+def _constrain(schema: dict[str, Any], pattern: str) -> None:
+    """Put ``pattern`` on every string branch of ``schema`` (through anyOf/oneOf and array items)."""
+    kind = schema.get("type")
+    if kind == "string" or (kind is None and "$ref" not in schema and not _has_branches(schema)):
+        schema.setdefault("type", "string")
+        schema.setdefault("pattern", f"^{pattern}$")
+        return
+    if kind == "array" and isinstance(schema.get("items"), dict):
+        _constrain(schema["items"], pattern)
+        return
+    for keyword in ("anyOf", "oneOf"):
+        for branch in schema.get(keyword) or []:
+            if isinstance(branch, dict) and branch.get("type") in ("string", "array"):
+                _constrain(branch, pattern)
+
+
+def _has_branches(schema: Mapping[str, Any]) -> bool:
+    return any(keyword in schema for keyword in ("anyOf", "oneOf", "allOf"))

@@ -1,0 +1,88 @@
+"""The profile's id formats steer the property suite: valid ids are well-formed, invalid ones are not."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from conformance.core.client import ClientSettings, TargetClient
+from conformance.core.profiles import Profile, get_profile
+from conformance.core.results import RunResult, Target
+from conformance.runner.base import RunContext, RunOptions, execute
+from conformance.runner.property import PropertySettings, PropertySuite
+
+_CONVERSATION = re.compile(r"conv_[0-9a-f]{48}")
+
+SPEC: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {"title": "conversations", "version": "1"},
+    "paths": {
+        "/v1/conversations/{conversation_id}": {
+            "get": {
+                "operationId": "get_conversation",
+                "parameters": [
+                    {"name": "conversation_id", "in": "path", "required": True, "schema": {"type": "string"}}
+                ],
+                "responses": {
+                    "200": {"description": "ok", "content": {"application/json": {"schema": {"type": "object"}}}},
+                    "400": {"description": "bad", "content": {"application/json": {"schema": {"type": "object"}}}},
+                    "404": {"description": "gone", "content": {"application/json": {"schema": {"type": "object"}}}},
+                },
+            }
+        }
+    },
+}
+
+
+def _app(seen: list[str]) -> Starlette:
+    """Like OGX: 400 for an id of the wrong format, 404 for a well-formed id that names nothing."""
+
+    async def get(request: Request) -> JSONResponse:
+        conversation_id = request.path_params["conversation_id"]
+        seen.append(conversation_id)
+        if not _CONVERSATION.fullmatch(conversation_id):
+            message = "Conversation ID must match format 'conv_' followed by 48 lowercase hex characters."
+            return JSONResponse({"detail": message}, status_code=400)
+        return JSONResponse({"detail": f"Conversation {conversation_id} not found"}, status_code=404)
+
+    return Starlette(routes=[Route("/v1/conversations/{conversation_id}", get, methods=["GET"])])
+
+
+def _run(base_url: str, tmp_path: Path, profile: Profile) -> RunResult:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(yaml.safe_dump(SPEC))
+    suite = PropertySuite(PropertySettings(spec_path=spec, max_examples=10, phases=("examples", "coverage", "fuzzing")))
+    ctx = RunContext(
+        client=TargetClient(ClientSettings(base_url=base_url)),
+        profile=profile,
+        target=Target(base_url=base_url, profile=profile.id),
+        options=RunOptions(),
+    )
+    return execute([suite], ctx)
+
+
+def test_well_formed_unknown_ids_are_sent_as_valid_data(serve_app: Callable[[Any], str], tmp_path: Path) -> None:
+    seen: list[str] = []
+    result = _run(serve_app(_app(seen)), tmp_path, get_profile("ogx-1.5"))
+    assert "positive_data_acceptance" not in {f.check_id for f in result.findings}
+    assert any(_CONVERSATION.fullmatch(value) for value in seen), "positive cases send well-formed ids"
+    assert any(not _CONVERSATION.fullmatch(value) for value in seen), "negative cases send malformed ids"
+    assert result.findings == []
+
+
+def test_without_id_formats_random_ids_are_rejected_as_valid_data(
+    serve_app: Callable[[Any], str], tmp_path: Path
+) -> None:
+    """The control: the same server, judged without the hints, shows the noise the hints remove."""
+    bare = dataclasses.replace(get_profile("ogx-1.5"), ids=())
+    result = _run(serve_app(_app([])), tmp_path, bare)
+    assert "positive_data_acceptance" in {f.check_id for f in result.findings}
