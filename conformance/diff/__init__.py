@@ -7,7 +7,7 @@ turns that precomputed diff into breaking, additive and value-only differences.
 
 from conformance.diff.closest import Closest, closest_recorded, distance
 from conformance.diff.compare import Comparison, StreamDelta, compare, known_enum_values
-from conformance.diff.enums import EnumIndex, enum_index, find_operation
+from conformance.diff.enums import EnumIndex, enum_index, find_operation, required_keys
 from conformance.diff.normalize import Strictness, normalize
 from conformance.diff.observed import Observed, StreamEvent, event_type, observe
 from conformance.diff.render import tally, unified_diff
@@ -37,6 +37,7 @@ __all__ = [
     "known_enum_values",
     "normalize",
     "observe",
+    "required_keys",
     "tally",
     "unified_diff",
 ]

@@ -48,6 +48,8 @@ class Comparison:
     """Allowed values by property name, from the profile's spec."""
     known: Mapping[str, frozenset[str]] = field(default_factory=dict)
     """Values the recording itself used at enum-like keys (the fallback where the spec has no enum)."""
+    required: frozenset[str] = frozenset()
+    """Property names the spec requires in the operation's answers (a left-out ``null`` there breaks)."""
 
     @property
     def bodies_compared(self) -> bool:
@@ -147,6 +149,7 @@ def compare(
     strictness: Strictness = Strictness.SCHEMA,
     enums: Mapping[str, frozenset[str]] | None = None,
     known: Mapping[str, frozenset[str]] | None = None,
+    required: frozenset[str] = frozenset(),
 ) -> Comparison:
     """Normalize both sides and diff them once.
 
@@ -155,7 +158,7 @@ def compare(
     """
     enums = enums or {}
     known = known if known is not None else known_enum_values([recorded.document()])
-    base = Comparison(recorded, target, strictness, enums=enums, known=known)
+    base = Comparison(recorded, target, strictness, enums=enums, known=known, required=required)
     if recorded.status != target.status or recorded.media_type != target.media_type:
         return base
     if recorded.is_json and not target.is_json:
@@ -188,4 +191,5 @@ def compare(
         stream=stream,
         enums=enums,
         known=known,
+        required=required,
     )

@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["EnumIndex", "enum_index", "find_operation"]
+__all__ = ["EnumIndex", "enum_index", "find_operation", "required_keys"]
 
 EnumIndex = Mapping[str, frozenset[str]]
 
@@ -38,6 +38,7 @@ class _Collector:
     def __init__(self, document: Mapping[str, Any]) -> None:
         self.document = document
         self.found: dict[str, set[str]] = {}
+        self.required: set[str] = set()
         self.seen_refs: set[tuple[str, str | None]] = set()
 
     def resolve(self, ref: str) -> Any:
@@ -61,6 +62,7 @@ class _Collector:
         values = [*(node.get("enum") or []), *([node["const"]] if "const" in node else [])]
         if name is not None and values:
             self.found.setdefault(name, set()).update(str(v) for v in values if isinstance(v, str))
+        self.required.update(str(key) for key in node.get("required") or [] if isinstance(key, str))
         for key in ("allOf", "anyOf", "oneOf"):
             for sub in node.get(key) or []:
                 self.schema(sub, name)
@@ -70,13 +72,21 @@ class _Collector:
         self.schema(node.get("additionalProperties"), None)
 
 
-def enum_index(document: Mapping[str, Any], method: str, path: str) -> dict[str, frozenset[str]]:
-    """Property name -> allowed string values, over every response schema of the operation."""
+def _walk(document: Mapping[str, Any], method: str, path: str, status: int | None = None) -> _Collector:
+    """Every response schema of the operation, or (with ``status``) those declared for that status."""
+    collector = _Collector(document)
     operation = find_operation(document, method, path)
     if operation is None:
-        return {}
-    collector = _Collector(document)
-    for declared in (operation.get("responses") or {}).values():
+        return collector
+    declared_all: Mapping[str, Any] = operation.get("responses") or {}
+    if status is not None:
+        for code in (str(status), f"{status // 100}XX", "default"):
+            if code in declared_all:
+                declared_all = {code: declared_all[code]}
+                break
+        else:
+            return collector
+    for declared in declared_all.values():
         response = declared
         if isinstance(declared, Mapping) and isinstance(declared.get("$ref"), str):
             response = collector.resolve(declared["$ref"])
@@ -85,4 +95,21 @@ def enum_index(document: Mapping[str, Any], method: str, path: str) -> dict[str,
         for media in (response.get("content") or {}).values():
             if isinstance(media, Mapping):
                 collector.schema(media.get("schema"))
+    return collector
+
+
+def enum_index(document: Mapping[str, Any], method: str, path: str) -> dict[str, frozenset[str]]:
+    """Property name -> allowed string values, over every response schema of the operation."""
+    collector = _walk(document, method, path)
     return {name: frozenset(values) for name, values in collector.found.items() if values}
+
+
+def required_keys(document: Mapping[str, Any], method: str, path: str, status: int) -> frozenset[str]:
+    """Property names the operation's response schemas for ``status`` list as ``required``.
+
+    Like enums, grouped by name: a key required by any of those schemas counts as required
+    everywhere in the answer, which errs towards calling a left-out ``null`` breaking. Only the
+    schemas of the answer's own status count: the error envelope requires ``error``, a response
+    object does not.
+    """
+    return frozenset(_walk(document, method, path, status).required)

@@ -4,11 +4,14 @@ Each row has a stable kebab-case id, a level and a handler. Handlers read the pr
 :class:`~conformance.diff.compare.Comparison` (deepdiff's tree and the stream summary) and never
 diff anything themselves. Levels:
 
-* ``breaking`` — a client written against the recording can fail: a status or content type
-  changed, a field went missing, changed type or became null, an enum value it cannot know, a
-  stream event type it waits for is missing or comes out of order;
+* ``breaking`` — a client written against the recording can fail: a request that succeeded now
+  fails, a status or content type changed, a resource that completed now fails, a non-empty list
+  came back empty, an error object or error event appeared, a field went missing, changed type or
+  became null, an enum value it cannot know, a stream event type it waits for is missing or comes
+  out of order;
 * ``additive`` — something new the client can ignore: a field, a filled-in null, an event type;
-* ``value-only`` — same shape, different values.
+* ``value-only`` — same shape, different values; also a ``null`` field that is now left out where
+  the spec does not require it (a client reads "no value" either way).
 
 Every difference is found by exactly one rule: the handlers partition deepdiff's report types.
 """
@@ -21,6 +24,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from conformance.core.server_message import server_message
 from conformance.diff.compare import Comparison
 from conformance.diff.normalize import Strictness
 
@@ -105,12 +109,53 @@ def _at(level: Any) -> str:
     return format_path(level.path(output_format="list"))
 
 
+_GOOD_STATES = frozenset({"completed", "in_progress", "queued", "processed", "succeeded"})
+_FAILED_STATES = frozenset({"failed", "cancelled", "incomplete", "expired", "error"})
+_ERROR_KEYS = frozenset({"error", "last_error"})
+
+
+def _now_fails(c: Comparison) -> bool:
+    return 200 <= c.recorded.status < 300 and c.target.status >= 400
+
+
+def _became_failed(level: Any) -> bool:
+    """A ``status`` that was completed (or on its way) and is now failed, cancelled or incomplete."""
+    return _key(level) == "status" and level.t1 in _GOOD_STATES and level.t2 in _FAILED_STATES
+
+
+def _error_appeared(key: str, after: Any) -> bool:
+    return key in _ERROR_KEYS and isinstance(after, dict)
+
+
+def _is_error_event(event_type: str) -> bool:
+    """``error``, ``response.failed``, ``response.incomplete``: what a stream sends when the work failed."""
+    return event_type.rsplit(".", 1)[-1] in {"error", "failed", "incomplete"}
+
+
+def _emptied(level: Any) -> bool:
+    """An item removed from a list that is now empty (``list-became-empty`` reports the list once)."""
+    parent = level.up
+    return parent is not None and isinstance(parent.t2, list) and not parent.t2 and bool(parent.t1)
+
+
+def _omitted_null(c: Comparison, level: Any) -> bool:
+    """A recorded ``null`` now left out, where no response schema of the operation requires the key."""
+    return level.t1 is None and _key(level) not in c.required
+
+
 # ---------------------------------------------------------------- handlers
 
 
 def _status(c: Comparison) -> Iterator[Hit]:
-    if c.recorded.status != c.target.status:
+    if c.recorded.status != c.target.status and not _now_fails(c):
         yield "status", c.recorded.status, c.target.status, f"status {c.recorded.status} -> {c.target.status}"
+
+
+def _request_fails(c: Comparison) -> Iterator[Hit]:
+    if _now_fails(c):
+        said = server_message(c.target.body if c.target.is_json else c.target.text)
+        message = f"the request now fails: status {c.recorded.status} -> {c.target.status}"
+        yield "status", c.recorded.status, c.target.status, message + (f" ({said})" if said else "")
 
 
 def _content_type(c: Comparison) -> Iterator[Hit]:
@@ -127,6 +172,8 @@ def _not_json(c: Comparison) -> Iterator[Hit]:
 
 def _field_missing(c: Comparison) -> Iterator[Hit]:
     for level in c.levels("dictionary_item_removed"):
+        if _omitted_null(c, level):
+            continue  # null-field-omitted
         before, _ = c.shown(level)
         yield _at(level), before, _MISSING, f"{_at(level)} is missing (recorded {_short(before)})"
 
@@ -149,7 +196,7 @@ def _type_changed(c: Comparison) -> Iterator[Hit]:
 def _enum_changes(c: Comparison, *, known: bool) -> Iterator[Hit]:
     for level in c.levels("values_changed"):
         allowed = c.allowed(_key(level), level.t1)
-        if allowed is None or not isinstance(level.t2, str):
+        if allowed is None or not isinstance(level.t2, str) or _became_failed(level):
             continue
         if (level.t2 in allowed) is known:
             verb = "changed" if known else "has a value the client cannot know:"
@@ -175,26 +222,92 @@ def _stream_order(c: Comparison) -> Iterator[Hit]:
         yield "events", list(c.stream.recorded), list(c.stream.target), f"stream events out of order: {moved}"
 
 
+def _state_failed(c: Comparison) -> Iterator[Hit]:
+    for level in c.levels("values_changed"):
+        if _became_failed(level):
+            said = _error_text(c, level)
+            message = f"{_at(level)} changed {_short(level.t1)} -> {_short(level.t2)}: the work now fails"
+            yield _at(level), level.t1, level.t2, message + (f" ({said})" if said else "")
+
+
+def _error_text(c: Comparison, level: Any) -> str | None:
+    """The error message the target put beside a failed ``status`` (``last_error``/``error``), if any."""
+    parent = c.shown_right
+    for part in level.path(output_format="list")[:-1]:
+        parent = parent[part] if isinstance(parent, dict | list) else None
+    if isinstance(parent, dict):
+        for key in sorted(_ERROR_KEYS):
+            if isinstance(parent.get(key), dict):
+                return server_message({"error": parent[key]})
+    return None
+
+
+def _list_emptied(c: Comparison) -> Iterator[Hit]:
+    reported: set[str] = set()
+    for level in c.levels("iterable_item_removed"):
+        if _emptied(level) and (where := _at(level.up)) not in reported:
+            reported.add(where)
+            count = len(level.up.t1)
+            noun = "item" if count == 1 else "items"
+            yield where, count, 0, f"{where} is now empty (recorded {count} {noun})"
+
+
+def _error_object(c: Comparison) -> Iterator[Hit]:
+    appeared = [level for level in c.levels("dictionary_item_added") if _error_appeared(_key(level), level.t2)]
+    appeared += [
+        level for level in c.levels("type_changes") if level.t1 is None and _error_appeared(_key(level), level.t2)
+    ]
+    for level in sorted(appeared, key=lambda lv: str(lv.path())):
+        _, after = c.shown(level)
+        said = server_message({"error": after})
+        yield (
+            _at(level),
+            None,
+            after,
+            f"{_at(level)} now holds an error" + (f": {said}" if said else f" ({_short(after)})"),
+        )
+
+
+def _stream_error(c: Comparison) -> Iterator[Hit]:
+    for event in c.stream.added if c.stream else ():
+        if _is_error_event(event):
+            said = next((server_message(e.data) for e in c.target.events or () if e.type == event), None)
+            message = f"the stream now sends {event!r}" + (f": {said}" if said else "")
+            yield f"events[{event}]", _MISSING, event, message
+
+
+def _null_omitted(c: Comparison) -> Iterator[Hit]:
+    for level in c.levels("dictionary_item_removed"):
+        if _omitted_null(c, level):
+            yield _at(level), None, _MISSING, f"{_at(level)} was null, now left out (the spec does not require it)"
+
+
 def _field_added(c: Comparison) -> Iterator[Hit]:
     for level in c.levels("dictionary_item_added"):
+        if _error_appeared(_key(level), level.t2):
+            continue  # error-appeared
         _, after = c.shown(level)
         yield _at(level), _MISSING, after, f"{_at(level)} is new ({_short(after)})"
 
 
 def _null_filled(c: Comparison) -> Iterator[Hit]:
     for level in c.levels("type_changes"):
-        if level.t1 is None and level.t2 is not None:
+        if level.t1 is None and level.t2 is not None and not _error_appeared(_key(level), level.t2):
             _, after = c.shown(level)
             yield _at(level), None, after, f"{_at(level)} was null, now {_short(after)}"
 
 
 def _stream_added(c: Comparison) -> Iterator[Hit]:
     for event in c.stream.added if c.stream else ():
+        if _is_error_event(event):
+            continue  # stream-error-event
         yield f"events[{event}]", _MISSING, event, f"stream event {event!r} is new"
 
 
 def _value_changed(c: Comparison) -> Iterator[Hit]:
     for level in c.levels("values_changed"):
+        if _became_failed(level):
+            continue  # state-became-failed
         if c.allowed(_key(level), level.t1) is not None and isinstance(level.t2, str):
             continue  # an enum-like value: the enum rules judge it
         if c.strictness is Strictness.VALUES or not isinstance(level.t1, str):
@@ -206,6 +319,8 @@ def _value_changed(c: Comparison) -> Iterator[Hit]:
 
 def _array_length(c: Comparison) -> Iterator[Hit]:
     for level in c.levels("iterable_item_removed"):
+        if _emptied(level):
+            continue  # list-became-empty
         before, _ = c.shown(level)
         yield _at(level), before, _MISSING, f"{_at(level)} is gone (the array is shorter)"
     for level in c.levels("iterable_item_added"):
@@ -216,7 +331,8 @@ def _array_length(c: Comparison) -> Iterator[Hit]:
 B, A, V = Level.BREAKING, Level.ADDITIVE, Level.VALUE_ONLY
 
 RULES: tuple[DiffRule, ...] = (
-    DiffRule("status-code-changed", B, "The HTTP status differs from the recording.", _status),
+    DiffRule("request-now-fails", B, "A request that succeeded (2xx) now fails (4xx or 5xx).", _request_fails),
+    DiffRule("status-code-changed", B, "The HTTP status differs (other than 2xx to 4xx/5xx).", _status),
     DiffRule("content-type-changed", B, "The response media type differs.", _content_type),
     DiffRule("body-not-json", B, "The recording had a JSON body; the target's does not parse.", _not_json),
     DiffRule("field-missing", B, "A field of the recorded object is absent.", _field_missing),
@@ -225,12 +341,17 @@ RULES: tuple[DiffRule, ...] = (
     DiffRule("enum-value-unknown", B, "An enum-like value neither the spec nor the recording has.", _enum_unknown),
     DiffRule("stream-event-missing", B, "An event type of the recorded stream never arrives.", _stream_missing),
     DiffRule("stream-event-out-of-order", B, "Event types arrive in a different order.", _stream_order),
+    DiffRule("state-became-failed", B, "A completed or in-progress `status` is failed, cancelled or incomplete.", _state_failed),  # noqa: E501
+    DiffRule("list-became-empty", B, "A list that had items (`data`, `output`, hits) is empty.", _list_emptied),
+    DiffRule("error-appeared", B, "An `error`/`last_error` that was null or absent is an object.", _error_object),
+    DiffRule("stream-error-event", B, "A new `error`, `*.failed` or `*.incomplete` event type.", _stream_error),
     DiffRule("field-added", A, "A field the recording did not have.", _field_added),
     DiffRule("null-field-filled", A, "A field that was null now has a value.", _null_filled),
     DiffRule("stream-event-added", A, "An event type the recording did not have.", _stream_added),
     DiffRule("enum-value-changed", V, "An enum-like field has another value the client knows.", _enum_changed),
     DiffRule("value-changed", V, "Same type, another value (free values are masked in schema mode).", _value_changed),
-    DiffRule("array-length-changed", V, "An array has more or fewer items.", _array_length),
+    DiffRule("array-length-changed", V, "An array has more or fewer items (and is not now empty).", _array_length),
+    DiffRule("null-field-omitted", V, "A null field is left out, and the spec does not require it.", _null_omitted),
 )  # fmt: skip
 
 _BY_ID = {rule.id: rule for rule in RULES}

@@ -38,6 +38,7 @@ from conformance.diff import (
     enum_index,
     known_enum_values,
     observe,
+    required_keys,
     tally,
     unified_diff,
 )
@@ -73,6 +74,7 @@ class _Corpus:
     known: dict[str, frozenset[str]] = field(default_factory=dict)
     spec: dict[str, Any] = field(default_factory=dict)
     _enums: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)
+    _required: dict[tuple[str, int], frozenset[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for cassette in self.cassettes:
@@ -86,6 +88,13 @@ class _Corpus:
         if key not in self._enums:
             self._enums[key] = enum_index(self.spec, method, path)
         return self._enums[key]
+
+    def required(self, method: str, path: str, status: int) -> frozenset[str]:
+        """Property names the spec requires in one operation's answers (a left-out null there breaks)."""
+        key = (operation_template(method, path), status)
+        if key not in self._required:
+            self._required[key] = required_keys(self.spec, method, path, status)
+        return self._required[key]
 
     def candidates(self, exclude: tuple[str, int]) -> Iterator[tuple[str, Observed]]:
         for cassette in self.cassettes:
@@ -225,6 +234,9 @@ class _CassetteReplay:
                 strictness=self.suite.strictness,
                 enums=self.corpus.enums(interaction.request.method, interaction.request.path),
                 known=self.corpus.known,
+                required=self.corpus.required(
+                    interaction.request.method, interaction.request.path, interaction.response.status
+                ),
             )
             differences = classify(comparison)
             case.details["verdict"] = _verdict_word(differences)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conformance.diff import enum_index, find_operation
+from conformance.diff import enum_index, find_operation, required_keys
 from conformance.spec import load_spec
 
 SPEC: dict[str, Any] = {
@@ -61,3 +61,12 @@ def test_literal_paths_win_over_templates_and_unknown_operations_have_no_enums()
 def test_the_committed_spec_knows_the_response_status_values() -> None:
     enums = enum_index(load_spec("ogx-1.5"), "GET", "/v1/responses/resp_1")
     assert {"completed", "in_progress"} <= enums["status"]
+
+
+def test_required_keys_come_from_the_schemas_of_the_answers_own_status() -> None:
+    spec = load_spec("ogx-1.5")
+    ok = required_keys(spec, "GET", "/v1/conversations/conv_1", 200)
+    assert {"id", "created_at"} <= ok
+    assert "error" not in ok  # only the error envelope (4xx) requires it
+    assert "error" in required_keys(spec, "GET", "/v1/conversations/conv_1", 404)
+    assert required_keys(spec, "GET", "/v1/nothing", 200) == frozenset()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,7 +29,13 @@ RESPONSE = {"id": "resp_1a2b3c4d5e6f", "object": "response", "status": "complete
 
 # rule id -> (recorded, target, strictness, the path the difference is reported at)
 FIRES: dict[str, tuple[Observed, Observed, Strictness, str]] = {
-    "status-code-changed": (_json(RESPONSE), _json({"detail": "gone"}, status=404), Strictness.SCHEMA, "status"),
+    "request-now-fails": (_json(RESPONSE), _json({"detail": "gone"}, status=404), Strictness.SCHEMA, "status"),
+    "status-code-changed": (
+        _json({"detail": "gone"}, status=404),
+        _json({"detail": "bad id"}, status=400),
+        Strictness.SCHEMA,
+        "status",
+    ),
     "content-type-changed": (
         _json(RESPONSE),
         observe(200, "text/plain", "plain"),
@@ -62,6 +69,20 @@ FIRES: dict[str, tuple[Observed, Observed, Strictness, str]] = {
         Strictness.SCHEMA,
         "events",
     ),
+    "state-became-failed": (_json(RESPONSE), _json({**RESPONSE, "status": "failed"}), Strictness.SCHEMA, "body.status"),
+    "list-became-empty": (_json(RESPONSE), _json({**RESPONSE, "output": []}), Strictness.SCHEMA, "body.output"),
+    "error-appeared": (
+        _json({**RESPONSE, "error": None}),
+        _json({**RESPONSE, "error": {"code": "server_error", "message": "boom"}}),
+        Strictness.SCHEMA,
+        "body.error",
+    ),
+    "stream-error-event": (
+        _sse("response.created", "response.completed"),
+        _sse("response.created", "response.completed", "error"),
+        Strictness.SCHEMA,
+        "events[error]",
+    ),
     "field-added": (
         _json(RESPONSE),
         _json({**RESPONSE, "usage": {"total_tokens": 3}}),
@@ -88,6 +109,7 @@ FIRES: dict[str, tuple[Observed, Observed, Strictness, str]] = {
     ),
     "value-changed": (_json(RESPONSE), _json({**RESPONSE, "model": "other"}), Strictness.VALUES, "body.model"),
     "array-length-changed": (_json(RESPONSE), _json({**RESPONSE, "output": [1]}), Strictness.SCHEMA, "body.output[1]"),
+    "null-field-omitted": (_json({**RESPONSE, "error": None}), _json(RESPONSE), Strictness.SCHEMA, "body.error"),
 }
 
 
@@ -115,6 +137,7 @@ def test_rule_is_quiet_when_nothing_changed(rule_id: str) -> None:
 def test_levels_partition_the_rules_as_documented() -> None:
     by_level = {level: {r.id for r in RULES if r.level is level} for level in Level}
     assert by_level[Level.BREAKING] == {
+        "request-now-fails",
         "status-code-changed",
         "content-type-changed",
         "body-not-json",
@@ -124,6 +147,10 @@ def test_levels_partition_the_rules_as_documented() -> None:
         "enum-value-unknown",
         "stream-event-missing",
         "stream-event-out-of-order",
+        "state-became-failed",
+        "list-became-empty",
+        "error-appeared",
+        "stream-error-event",
     }
     assert by_level[Level.ADDITIVE] == {"field-added", "null-field-filled", "stream-event-added"}
 
@@ -184,4 +211,95 @@ def test_sse_payload_differences_are_reported_per_event_type() -> None:
 def test_bodies_are_not_compared_when_the_status_changed() -> None:
     comparison = compare(_json(RESPONSE), _json({"error": "x"}, status=500))
     assert not comparison.bodies_compared
-    assert [d.rule for d in classify(comparison)] == ["status-code-changed"]
+    assert [d.rule for d in classify(comparison)] == ["request-now-fails"]
+
+
+def test_a_request_that_now_fails_quotes_the_servers_own_message() -> None:
+    target = _json({"error": {"message": "FileProcessor API is required"}}, status=400)
+    (difference,) = classify(compare(_json(RESPONSE), target))
+    assert difference.message == "the request now fails: status 200 -> 400 (FileProcessor API is required)"
+
+
+def test_a_status_change_between_errors_is_not_a_request_that_now_fails() -> None:
+    differences = classify(compare(_json({"detail": "x"}, status=400), _json({"detail": "x"}, status=422)))
+    assert [(d.rule, d.message) for d in differences] == [("status-code-changed", "status 400 -> 422")]
+
+
+VECTOR_STORE_FILE = {"id": "file-0123456789", "object": "vector_store.file", "status": "completed", "last_error": None}
+
+
+def test_a_vector_store_file_whose_attach_now_fails_is_breaking() -> None:
+    """OGX 1.5 answers the attach with ``status: failed`` and a ``last_error``: a client sees a failure."""
+    error = {"code": "server_error", "message": "FileProcessor API is required for file processing"}
+    target = _json({**VECTOR_STORE_FILE, "status": "failed", "last_error": error})
+    differences = classify(compare(_json(VECTOR_STORE_FILE), target))
+    assert [(d.rule, d.level, d.path) for d in differences] == [
+        ("state-became-failed", Level.BREAKING, "body.status"),
+        ("error-appeared", Level.BREAKING, "body.last_error"),
+    ]
+    assert differences[0].message == (
+        'body.status changed "completed" -> "failed": the work now fails '
+        "(FileProcessor API is required for file processing)"
+    )
+    said = "FileProcessor API is required for file processing"
+    assert differences[1].message == f"body.last_error now holds an error: {said}"
+
+
+def test_a_status_moving_on_to_completed_is_not_a_failure() -> None:
+    recorded = _json({**VECTOR_STORE_FILE, "status": "in_progress"})
+    known = {"status": frozenset({"in_progress", "completed"})}
+    differences = classify(compare(recorded, _json(VECTOR_STORE_FILE), known=known))
+    assert [d.rule for d in differences] == ["enum-value-changed"]
+
+
+def test_a_search_that_lost_its_hits_is_breaking_once_per_list() -> None:
+    hit = {"file_id": "file-0123456789", "score": 0.5, "content": [{"type": "text", "text": "x"}]}
+    recorded = _json({"object": "vector_store.search_results.page", "data": [hit, hit], "has_more": False})
+    target = _json({"object": "vector_store.search_results.page", "data": [], "has_more": False})
+    differences = classify(compare(recorded, target))
+    assert [(d.rule, d.path, d.message) for d in differences] == [
+        ("list-became-empty", "body.data", "body.data is now empty (recorded 2 items)")
+    ]
+
+
+def test_a_list_that_was_already_empty_is_quiet() -> None:
+    empty = _json({"data": []})
+    assert classify(compare(empty, empty)) == []
+
+
+def test_an_error_string_that_was_absent_is_only_a_new_field() -> None:
+    """Only an error *object* is an error: a new free-text field named ``error`` stays additive."""
+    differences = classify(compare(_json(RESPONSE), _json({**RESPONSE, "error": "none"})))
+    assert [d.rule for d in differences] == ["field-added"]
+
+
+def test_a_failed_event_in_a_stream_is_breaking_and_quotes_the_error() -> None:
+    events: list[dict[str, Any]] = [{"type": "response.created"}, {"type": "response.completed"}]
+    recorded = observe(200, SSE, "".join(f"data: {json.dumps(e)}\n\n" for e in events))
+    events.append({"type": "response.failed", "response": {"error": {"message": "model exploded"}}})
+    events.append({"type": "error", "error": {"message": "model exploded"}})
+    target = observe(200, SSE, "".join(f"data: {json.dumps(e)}\n\n" for e in events))
+    differences = classify(compare(recorded, target))
+    assert [(d.rule, d.message) for d in differences] == [
+        ("stream-error-event", "the stream now sends 'response.failed'"),
+        ("stream-error-event", "the stream now sends 'error': model exploded"),
+    ]
+
+
+def test_a_null_left_out_where_the_spec_requires_the_key_stays_breaking() -> None:
+    recorded, target = _json({**RESPONSE, "error": None}), _json(RESPONSE)
+    differences = classify(compare(recorded, target, required=frozenset({"error"})))
+    assert [(d.rule, d.level) for d in differences] == [("field-missing", Level.BREAKING)]
+
+
+def test_a_null_that_comes_back_is_only_a_new_field() -> None:
+    """Absent -> null is the other direction of ``null-field-omitted``: additive, as any new key."""
+    differences = classify(compare(_json(RESPONSE), _json({**RESPONSE, "error": None})))
+    assert [(d.rule, d.level) for d in differences] == [("field-added", Level.ADDITIVE)]
+
+
+def test_docs_replay_md_lists_every_rule_with_its_level() -> None:
+    docs = (Path(__file__).resolve().parents[3] / "docs" / "replay.md").read_text()
+    section = docs.split("## Diff rules", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| `([a-z-]+)` \| ([a-z-]+) \|", section, flags=re.MULTILINE)
+    assert rows == [(rule.id, rule.level.value) for rule in RULES]
