@@ -17,12 +17,10 @@ from conformance.checks.context import (
     jsonschema_validator,
 )
 from conformance.checks.evaluate import Outcome, evaluate, evaluate_all
-from conformance.checks.profiles import SEVERITY_OVERRIDES, severity_for
 from conformance.checks.registry import KINDS, Check, NotApplicable, Violation, all_checks, check, checks_for, get_check
 
 __all__ = [
     "KINDS",
-    "SEVERITY_OVERRIDES",
     "AgentTurnStreamContext",
     "ChatStreamContext",
     "Check",
@@ -47,6 +45,5 @@ __all__ = [
     "json_response",
     "jsonschema_validator",
     "responses_stream",
-    "severity_for",
     "sse",
 ]

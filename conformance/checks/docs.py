@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 from conformance.checks import all_checks
-from conformance.checks.profiles import SEVERITY_OVERRIDES
 from conformance.checks.registry import KINDS
 
 __all__ = ["DOCS_PATH", "render_checks_markdown"]
@@ -29,7 +28,9 @@ def render_checks_markdown() -> str:
         "",
         "The suite's own checks, beyond schema validation. Each has a stable id used by findings, baselines",
         "and `--include`/`--exclude`; the case id of a check is `<suite>/<scenario>/<short id>`.",
-        "Severities are the defaults; profiles lower some of them (see the end of this page).",
+        "A severity belongs to the rule (what the contract, the OpenAI convention or the SDKs require), whichever",
+        "server is judged; a reference's own deviations are listed in its known findings, each with a reason.",
+        "To weigh a rule differently, pass `--severity-levels FILE` (lines `<rule id> must|should|may|off`).",
         "",
     ]
     checks = all_checks()
@@ -40,18 +41,6 @@ def render_checks_markdown() -> str:
         lines += [f"## `{kind}`", "", f"Applies to {applies_to}.", "", "| Id | Severity | Rule |", "|---|---|---|"]
         lines += [f"| `{c.id}` | {c.severity} | {_cell(c.description)} |" for c in of_kind]
         lines.append("")
-    lines += [
-        "## Profile overrides",
-        "",
-        "Rules a profile's own reference server does not follow are lowered for that profile (still reported).",
-        "",
-        "| Profile | Check | Operations | Severity | Why |",
-        "|---|---|---|---|---|",
-    ]
-    for profile_id, overrides in sorted(SEVERITY_OVERRIDES.items()):
-        for o in overrides:
-            operations = "<br>".join(f"`{op}`" for op in sorted(o.operations)) or "all"
-            lines.append(f"| `{profile_id}` | `{o.check_id}` | {operations} | {o.severity} | {_cell(o.reason)} |")
     return "\n".join(lines) + "\n"
 
 

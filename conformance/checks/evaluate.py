@@ -1,6 +1,6 @@
 """Running checks against a context and turning what they yield into findings.
 
-Checks yield bare messages; this module adds what every finding needs (check id, the profile's
+Checks yield bare messages; this module adds what every finding needs (check id, its
 severity, the operation, a curl reproduction and redacted evidence), so checks stay small and no
 check can forget to redact.
 """
@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from conformance.checks.context import Exchange
-from conformance.checks.profiles import severity_for
 from conformance.checks.registry import Check, NotApplicable, Violation, checks_for
 from conformance.core.exchange import evidence, to_curl
 from conformance.core.redact import Redactor
@@ -47,7 +46,7 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def evaluate(check: Check, ctx: CheckContext, *, operation: str, profile_id: str, redactor: Redactor) -> Outcome:
+def evaluate(check: Check, ctx: CheckContext, *, operation: str, redactor: Redactor) -> Outcome:
     """Run ``check`` on ``ctx``; a crash inside a check is a harness error, never a finding."""
     if check.guarded and (reason := ctx.precondition()) is not None:
         return Outcome(check, skipped=reason)
@@ -57,7 +56,7 @@ def evaluate(check: Check, ctx: CheckContext, *, operation: str, profile_id: str
         return Outcome(check, skipped=exc.reason)
     except Exception as exc:
         return Outcome(check, error=f"check {check.id} crashed: {type(exc).__name__}: {exc}")
-    severity = severity_for(check.id, check.severity, profile_id, operation)
+    severity = check.severity
     findings = []
     for item in raw[:MAX_FINDINGS_PER_CHECK]:
         violation = item if isinstance(item, Violation) else Violation(item)
@@ -79,8 +78,8 @@ def evaluate(check: Check, ctx: CheckContext, *, operation: str, profile_id: str
     return Outcome(check, findings=tuple(findings))
 
 
-def evaluate_all(ctx: CheckContext, *, operation: str, profile_id: str, redactor: Redactor) -> list[Outcome]:
+def evaluate_all(ctx: CheckContext, *, operation: str, redactor: Redactor) -> list[Outcome]:
     """Every registered check whose kind applies to ``ctx``, in registry order."""
     return [
-        evaluate(c, ctx, operation=operation, profile_id=profile_id, redactor=redactor) for c in checks_for(ctx.kinds)
+        evaluate(c, ctx, operation=operation, redactor=redactor) for c in checks_for(ctx.kinds)
     ]

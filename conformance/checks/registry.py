@@ -67,7 +67,7 @@ CheckFunction = Callable[[Any], Iterable[str | Violation]]
 class Check:
     id: str
     severity: Severity
-    """Default severity; profiles may override it (:mod:`conformance.checks.profiles`)."""
+    """What the contract requires; the same for every server (users may re-weigh it: ``--severity-levels``)."""
     kind: str
     title: str
     description: str

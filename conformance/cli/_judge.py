@@ -85,7 +85,9 @@ def judge(
     from conformance.runner.target import probe_target
 
     known = load_baseline(gate.baseline).keys if gate.baseline else ()
-    options = RunOptions(fail_on=gate.fail_on, include=gate.include, exclude=gate.exclude)
+    options = RunOptions(
+        fail_on=gate.fail_on, include=gate.include, exclude=gate.exclude, severity_levels=gate.severity_levels
+    )
     server = get_release(release).server if release else None
     embedded_profile = profile_for_release(release) if release else None
     profile_id = profile or (embedded_profile.id if embedded_profile else None)

@@ -6,13 +6,16 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 
 from conformance.core.client import ClientSettings, parse_header, validate_base_url
 from conformance.core.profiles import PROFILES
 from conformance.core.results import Severity
+
+if TYPE_CHECKING:
+    from conformance.runner.severity_levels import SeverityLevels
 
 __all__ = [
     "GateOptions",
@@ -84,12 +87,24 @@ class GateOptions:
     include: tuple[str, ...]
     exclude: tuple[str, ...]
     verbose: bool
+    severity_levels: SeverityLevels | None = None
+    """Read from --severity-levels before anything starts: a malformed file is exit 2 up front."""
 
     def with_baseline(self, baseline: Path, *, allow_stale: bool) -> GateOptions:
         return replace(self, baseline=baseline, allow_stale=allow_stale)
 
 
-_GATE_FIELDS = ("report_dir", "baseline", "write_baseline", "allow_stale", "fail_on", "include", "exclude", "verbose")
+_GATE_FIELDS = (
+    "report_dir",
+    "baseline",
+    "write_baseline",
+    "allow_stale",
+    "fail_on",
+    "include",
+    "exclude",
+    "verbose",
+    "severity_levels",
+)
 
 
 def report_options[F: Callable[..., Any]](func: F) -> F:
@@ -102,6 +117,10 @@ def report_options[F: Callable[..., Any]](func: F) -> F:
     def collect(*args: Any, **kwargs: Any) -> Any:
         values = {name: kwargs.pop(name) for name in _GATE_FIELDS}
         values["fail_on"] = Severity(values["fail_on"].upper())
+        if values["severity_levels"] is not None:
+            from conformance.runner.severity_levels import load_severity_levels, rule_ids
+
+            values["severity_levels"] = load_severity_levels(values["severity_levels"], rule_ids())
         return func(*args, gate=GateOptions(**values), **kwargs)
 
     options = [
@@ -131,6 +150,13 @@ def report_options[F: Callable[..., Any]](func: F) -> F:
             default="should",
             show_default=True,
             help="Lowest severity that fails the run.",
+        ),
+        click.option(
+            "--severity-levels",
+            type=click.Path(dir_okay=False, path_type=Path),
+            default=None,
+            metavar="FILE",
+            help="Your own level for rules: lines '<rule id> must|should|may|off' (off drops the rule).",
         ),
         click.option(
             "--include",

@@ -34,11 +34,19 @@ EventSink = Callable[[CaseResult], None]
 """Called once per finished case, in order (progress display, streaming reporters)."""
 
 
+class CaseAdjuster(Protocol):
+    """Re-weighs a finished case (``--severity-levels``); see :mod:`conformance.runner.severity_levels`."""
+
+    def apply(self, case: CaseResult, fail_on: Severity) -> CaseResult: ...
+
+
 @dataclass(frozen=True)
 class RunOptions:
     fail_on: Severity = Severity.SHOULD
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    severity_levels: CaseAdjuster | None = None
+    """The user's own levels for rules, applied to every case as it finishes."""
 
 
 @dataclass
@@ -160,9 +168,11 @@ def execute(
     """Run ``suites`` in order against ``ctx.target`` and apply the known-failures ``baseline``."""
     started = utc_now()
     cases: list[CaseResult] = []
-    for case in _iter_cases(suites, ctx):
-        if not selected(case.id, case.operation, ctx.options):
+    levels = ctx.options.severity_levels
+    for produced in _iter_cases(suites, ctx):
+        if not selected(produced.id, produced.operation, ctx.options):
             continue
+        case = levels.apply(produced, ctx.options.fail_on) if levels is not None else produced
         cases.append(case)
         if on_case:
             on_case(case)

@@ -75,9 +75,7 @@ def check_cases(
         return
     for check in wanted:
         with CaseRecorder(case_id(suite, scenario.name, check), suite=suite, operation=scenario.operation) as case:
-            outcome = evaluate(
-                check, check_ctx, operation=scenario.operation, profile_id=ctx.profile.id, redactor=ctx.client.redactor
-            )
+            outcome = evaluate(check, check_ctx, operation=scenario.operation, redactor=ctx.client.redactor)
             case.details["check_id"] = check.id
             for finding in outcome.findings:
                 case.add(finding)

@@ -12,7 +12,7 @@ MODEL_LIST = jsonschema_validator({"type": "object", "required": ["data"], "prop
 
 
 def _findings(check_id: str, ctx: JsonResponseContext) -> list[str]:
-    outcome = evaluate(get_check(check_id), ctx, operation="GET /v1/models", profile_id="x", redactor=Redactor())
+    outcome = evaluate(get_check(check_id), ctx, operation="GET /v1/models", redactor=Redactor())
     assert outcome.error is None
     return [f.message for f in outcome.findings]
 
@@ -45,11 +45,11 @@ def test_schema_fires_on_a_missing_field_and_names_where() -> None:
 
 def test_schema_is_not_applicable_without_a_documented_schema() -> None:
     ctx = JsonResponseContext(exchange=exchange(200, {"anything": 1}))
-    outcome = evaluate(get_check("json-response-schema"), ctx, operation="GET /x", profile_id="x", redactor=Redactor())
+    outcome = evaluate(get_check("json-response-schema"), ctx, operation="GET /x", redactor=Redactor())
     assert outcome.skipped == "the spec documents no JSON schema for this answer"
 
 
 def test_content_rules_wait_for_the_status_rule() -> None:
     ctx = JsonResponseContext(exchange=exchange(404, "nope", content_type="text/plain"), validator=MODEL_LIST)
-    outcome = evaluate(get_check("json-response-schema"), ctx, operation="GET /x", profile_id="x", redactor=Redactor())
+    outcome = evaluate(get_check("json-response-schema"), ctx, operation="GET /x", redactor=Redactor())
     assert outcome.skipped == "the request answered HTTP 404 (see json-response-status)"
