@@ -32,7 +32,8 @@ __all__ = ["Baseline", "BaselineEntry", "load_baseline", "write_baseline"]
 _HEADER = (
     "# Known findings, keyed by (check, operation). A listed finding does not fail the run; an entry\n"
     "# that no longer occurs is stale and does (unless --allow-stale). Written by --write-baseline:\n"
-    "# say why each entry is expected in its reason.\n"
+    "# say why each entry is expected in its reason (what the server does, why it is still accepted,\n"
+    "# the upstream issue); 'observed' is what the run that wrote it saw.\n"
 )
 
 
@@ -41,7 +42,8 @@ class BaselineEntry(BaseModel):
 
     check: str = Field(min_length=1, description="Check or diff-rule id.")
     operation: str = Field(min_length=1, description="'METHOD /path/template' or a scenario name.")
-    reason: str = Field(default="", description="Why this finding is expected (an issue link, a decision).")
+    reason: str = Field(default="", description="Why this finding is expected, written by a person (an issue link, a decision).")
+    observed: str = Field(default="", description="What the run that wrote the entry saw (the finding's message).")
 
     @property
     def key(self) -> tuple[str, str]:
@@ -112,11 +114,11 @@ def load_baseline(path: Path) -> Baseline:
 def write_baseline(result: RunResult, path: Path) -> Baseline:
     """Write the run's gating findings as a baseline, sorted, keeping the reasons of ``path``'s entries.
 
-    New entries get ``observed: <the finding's message>`` as their reason (the first finding of that key).
+    Every entry records what was ``observed`` (the first finding of its key). A new entry's ``reason``
+    is left empty: why a finding is acceptable is for a person to write, not for the tool to guess.
     """
     reasons = {e.key: e.reason for e in load_baseline(path).entries if e.reason} if path.exists() else {}
-    # A new entry's reason starts as what was observed; a maintainer may replace it with why.
-    observed = {f.key: f"observed: {f.message}" for f in reversed(result.findings) if result.gates(f)}
+    observed = {f.key: f.message for f in reversed(result.findings) if result.gates(f)}
     keys = sorted(observed)
     target = result.target
     server = "==".join(p for p in (target.server, target.version) if p) or None
@@ -124,7 +126,8 @@ def write_baseline(result: RunResult, path: Path) -> Baseline:
         profile=target.profile,
         server=server,
         entries=tuple(
-            BaselineEntry(check=c, operation=o, reason=reasons.get((c, o), observed[(c, o)])) for c, o in keys
+            BaselineEntry(check=c, operation=o, reason=reasons.get((c, o), ""), observed=observed[(c, o)])
+            for c, o in keys
         ),
     )
     document = baseline.model_dump(mode="json")

@@ -6,6 +6,10 @@ llama-stack 0.7.3 and OGX load the ``cl100k_base`` tiktoken encoding at start-up
 and tiktoken verifies the sha256 of cached files, so a fake cache file does not work. Instead we
 register an offline byte-level encoding under the usual names before the server imports anything;
 token counts then differ from the real encodings, which no conformance rule depends on.
+
+OGX 1.5.0 runs some providers (the file processors that ingest vector store files) in worker
+processes started with multiprocessing's ``spawn``; a spawned child runs this script again under
+the name ``__mp_main__`` before it unpickles its target, so the encoding is registered there too.
 """
 
 from __future__ import annotations
@@ -41,3 +45,5 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+elif __name__ == "__mp_main__":
+    install_offline_tiktoken()

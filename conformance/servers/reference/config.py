@@ -66,9 +66,12 @@ def build_run_config(release: Release, *, state_dir: Path, model_base_url: str, 
         providers["responses"] = _provider("builtin", "inline::builtin", {"persistence": persistence})
         stores["prompts"] = _kv("prompts")
         stores["connectors"] = _kv("connectors")
+    if release.file_processor:
+        apis.append("file_processors")
+        providers["file_processors"] = _provider(release.file_processor.split("::")[-1], release.file_processor)
     config.update(
         {
-            "apis": apis,
+            "apis": sorted(apis),
             "providers": providers,
             "storage": {
                 "backends": {
@@ -89,6 +92,12 @@ def build_run_config(release: Release, *, state_dir: Path, model_base_url: str, 
                         "metadata": {"embedding_dimension": EMBEDDING_DIMENSION},
                     }
                 ]
+            },
+            # Without a default, a vector store created the OpenAI way (a name, no embedding_model)
+            # is a 400 "Model 'None' not found" on OGX 1.5.0 and llama-stack 0.7.3. All three
+            # releases read this section (0.3.0 takes provider_id and model_id only).
+            "vector_stores": {
+                "default_embedding_model": {"provider_id": MODEL_PROVIDER_ID, "model_id": EMBEDDING_MODEL}
             },
             "server": {"host": "127.0.0.1", "port": port},
         }

@@ -30,6 +30,13 @@ class Release:
     """Environment variable that moves the server's home directory into our state directory."""
     legacy_agents: bool = False
     """0.3.x: ``image_name``, the ``agents`` + ``safety`` APIs, ``inline::rag-runtime``, no prompts store."""
+    file_processor: str | None = None
+    """Provider type of the ``file_processors`` API, for a release whose vector stores need one.
+
+    OGX 1.5.0 refuses to ingest a file without it (the vector store file ends ``failed``: "FileProcessor
+    API is required for file processing but is not configured"); llama-stack 0.7.3 falls back to its
+    own chunking without one (its only processors, pypdf and docling, read PDFs), 0.3.0 has no such API.
+    """
 
     @property
     def known_findings(self) -> Path:
@@ -64,6 +71,9 @@ RELEASES: dict[str, Release] = {
             run_args=("run",),
             extra_run_args=("--insecure",),  # without it OGX refuses to start without TLS certificates
             config_dir_env="OGX_CONFIG_DIR",
+            # inline::pypdf reads text files as well as PDFs with what we install (pypdf, chardet);
+            # inline::auto would need markitdown.
+            file_processor="inline::pypdf",
         ),
         Release(
             id="llama-stack==0.7.3",

@@ -127,10 +127,12 @@ SOURCES: dict[str, ExportSource] = {
             dist="ogx-api",
             version="1.5.0",
             module="ogx_api",
-            # As 0.7 without connectors and tool_groups: OGX moved them under admin.
+            # As 0.7 without connectors and tool_groups: OGX moved them under admin. Plus
+            # file_processors (configured: OGX ingests vector store files only through one).
             apis=(
                 "admin",
                 "conversations",
+                "file_processors",
                 "files",
                 "inference",
                 "inspect=inspect_api",

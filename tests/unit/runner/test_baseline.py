@@ -42,7 +42,8 @@ def test_write_then_load_round_trips_sorted_and_keeps_reasons(tmp_path: Path) ->
     loaded = load_baseline(path)
     assert loaded == written
     assert loaded.keys == (("a-check", "GET /a"), ("b-check", "GET /b"))
-    assert [e.reason for e in loaded.entries] == ["observed: m", "upstream bug 7"]
+    assert [e.reason for e in loaded.entries] == ["", "upstream bug 7"]  # a new entry's reason is a person's to write
+    assert [e.observed for e in loaded.entries] == ["m", "m"]
     assert (loaded.profile, loaded.server) == ("ogx-1.5", "ogx==1.5.0")
     assert path.read_text().startswith("# Known findings")
     assert write_baseline(result, path) == written  # rewriting keeps the reasons it just wrote

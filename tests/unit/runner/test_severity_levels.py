@@ -103,3 +103,16 @@ def test_a_bad_levels_file_stops_the_cli_before_any_request(tmp_path: Path) -> N
     assert proc.stderr.strip().splitlines() == [
         f"error: severity levels {levels}, line 1: unknown rule 'no-such-rule' (see docs/checks.md and docs/replay.md)"
     ]
+
+
+def test_a_malformed_baseline_stops_run_before_any_server_is_probed(tmp_path: Path) -> None:
+    """Checked with the other gate files up front: unreachable would be exit 3, so exit 2 proves the order."""
+    baseline = tmp_path / "known.yaml"
+    baseline.write_text("- just a list\n")
+    proc = subprocess.run(
+        [sys.executable, "-m", "conformance", "run", "--base-url", "http://127.0.0.1:9", "--baseline", str(baseline),
+         "--report-dir", str(tmp_path / "out")],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 2, proc.stderr
+    assert "expected a mapping with 'version' and 'entries'" in proc.stderr

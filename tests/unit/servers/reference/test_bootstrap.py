@@ -38,3 +38,41 @@ def test_bootstrap_imports_nothing_of_ours() -> None:
     source = Path(bootstrap.__file__).read_text()
     assert "from conformance" not in source
     assert "import conformance" not in source
+
+
+def test_a_process_spawned_by_the_server_gets_the_offline_encoding_too(tmp_path: Path) -> None:
+    # OGX's file-processor workers are multiprocessing "spawn" children (no network inside them either).
+    fake = tmp_path / "tiktoken"
+    fake.mkdir()
+    (fake / "__init__.py").write_text("from tiktoken.registry import Encoding\n")
+    (fake / "registry.py").write_text(
+        "ENCODINGS = {}\n"
+        "class Encoding:\n"
+        "    def __init__(self, name, **kwargs):\n"
+        "        self.name = name\n"
+    )
+    (tmp_path / "spawning_upstream.py").write_text(
+        "import multiprocessing as mp\n"
+        "def child(queue):\n"
+        "    import tiktoken.registry\n"
+        "    queue.put(sorted(tiktoken.registry.ENCODINGS))\n"
+        "def main():\n"
+        "    ctx = mp.get_context('spawn')\n"
+        "    queue = ctx.Queue()\n"
+        "    proc = ctx.Process(target=child, args=(queue,))\n"
+        "    proc.start()\n"
+        "    print(queue.get(timeout=30))\n"
+        "    proc.join()\n"
+        "    return 0\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    proc = subprocess.run(
+        [sys.executable, bootstrap.__file__, "spawning_upstream:main", "ogx"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "'cl100k_base'" in proc.stdout

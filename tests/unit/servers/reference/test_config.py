@@ -54,7 +54,26 @@ def test_llama_stack_0_3_serves_the_agents_api(tmp_path: Path) -> None:
 def test_newer_releases_serve_responses_through_the_builtin_provider(release_id: str, tmp_path: Path) -> None:
     config = _config(release_id, tmp_path)
     assert config["distro_name"] == "conformance-reference"
-    assert set(config["apis"]) == {"inference", "responses", "vector_io", "tool_runtime", "files"}
+    file_processors = {"file_processors"} if release_id == "ogx==1.5.0" else set()
+    assert set(config["apis"]) == {"inference", "responses", "vector_io", "tool_runtime", "files"} | file_processors
     assert config["providers"]["responses"][0]["provider_type"] == "inline::builtin"
     assert config["providers"]["tool_runtime"][0]["provider_type"] == "inline::file-search"
     assert {"prompts", "connectors"} <= set(config["storage"]["stores"])
+
+
+@pytest.mark.parametrize("release_id", list(RELEASES))
+def test_vector_stores_default_to_the_registered_embedding_model(release_id: str, tmp_path: Path) -> None:
+    config = _config(release_id, tmp_path)
+    default = config["vector_stores"]["default_embedding_model"]
+    (embedding,) = config["registered_resources"]["models"]
+    assert (default["provider_id"], default["model_id"]) == (embedding["provider_id"], embedding["model_id"])
+
+
+@pytest.mark.parametrize(("release_id", "processor"), [("ogx==1.5.0", "inline::pypdf"), ("llama-stack==0.7.3", None)])
+def test_ogx_ingests_vector_store_files_through_a_file_processor(
+    release_id: str, processor: str | None, tmp_path: Path
+) -> None:
+    config = _config(release_id, tmp_path)
+    providers = config["providers"].get("file_processors", [])
+    assert [p["provider_type"] for p in providers] == ([processor] if processor else [])
+    assert ("file_processors" in config["apis"]) is (processor is not None)
