@@ -117,6 +117,10 @@ def report_options[F: Callable[..., Any]](func: F) -> F:
     def collect(*args: Any, **kwargs: Any) -> Any:
         values = {name: kwargs.pop(name) for name in _GATE_FIELDS}
         values["fail_on"] = Severity(values["fail_on"].upper())
+        if values["baseline"] is not None:
+            from conformance.runner.baseline import load_baseline
+
+            load_baseline(values["baseline"])  # a malformed baseline is exit 2 before any server starts
         if values["severity_levels"] is not None:
             from conformance.runner.severity_levels import load_severity_levels, rule_ids
 
