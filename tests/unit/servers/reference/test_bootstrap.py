@@ -46,10 +46,7 @@ def test_a_process_spawned_by_the_server_gets_the_offline_encoding_too(tmp_path:
     fake.mkdir()
     (fake / "__init__.py").write_text("from tiktoken.registry import Encoding\n")
     (fake / "registry.py").write_text(
-        "ENCODINGS = {}\n"
-        "class Encoding:\n"
-        "    def __init__(self, name, **kwargs):\n"
-        "        self.name = name\n"
+        "ENCODINGS = {}\nclass Encoding:\n    def __init__(self, name, **kwargs):\n        self.name = name\n"
     )
     (tmp_path / "spawning_upstream.py").write_text(
         "import multiprocessing as mp\n"
