@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from conformance.core.errors import ExitCode
 from conformance.core.results import CaseResult, Finding, RunResult, Status
+from conformance.runner.blocked import PREREQUISITES
 
 __all__ = [
     "BaselineKey",
@@ -75,7 +76,9 @@ class ReportSummary(_Model):
     total: int = Field(description="Number of cases.")
     counts: dict[Status, int] = Field(description="Cases per status (every status present, zero included).")
     labels: dict[CaseLabel, int] = Field(description="Cases per report label (status refined by baseline/severity).")
-    unexpected_findings: list[Finding] = Field(description="Gating findings the baseline did not expect.")
+    unexpected_findings: list[Finding] = Field(
+        description="Gating findings the baseline did not expect; those that blocked other cases first."
+    )
     baselined_findings: int = Field(description="Gating findings the baseline expected.")
     warnings: int = Field(description="Findings below fail_on (reported, never failing).")
     stale: list[BaselineKey] = Field(description="Baseline entries that no longer occur.")
@@ -110,6 +113,12 @@ def column_of(case: CaseResult) -> str:
     return check_id if isinstance(check_id, str) and check_id else case.suite
 
 
+def _blockers_first(result: RunResult) -> list[Finding]:
+    """Unexpected findings, those that blocked other cases first: later skips follow from them."""
+    blocking = {f.key for case in result.cases if case.suite == PREREQUISITES for f in case.findings}
+    return sorted(result.unexpected_findings, key=lambda f: f.key not in blocking)
+
+
 def summarize(result: RunResult) -> ReportSummary:
     expected = set(result.baselined)
     gating = [f for f in result.findings if result.gates(f)]
@@ -120,7 +129,7 @@ def summarize(result: RunResult) -> ReportSummary:
         total=len(result.cases),
         counts=result.counts(),
         labels={label: labels[label] for label in CaseLabel},
-        unexpected_findings=result.unexpected_findings,
+        unexpected_findings=_blockers_first(result),
         baselined_findings=sum(1 for f in gating if f.key in expected),
         warnings=len(result.findings) - len(gating),
         stale=[BaselineKey(check=c, operation=o) for c, o in result.stale],

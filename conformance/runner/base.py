@@ -18,6 +18,7 @@ from conformance.core.client import TargetClient
 from conformance.core.errors import ConformanceError
 from conformance.core.profiles import Profile
 from conformance.core.results import CaseResult, Finding, RunResult, Severity, Status, Target, utc_now
+from conformance.runner.blocked import BlockedError
 
 __all__ = [
     "CaseRecorder",
@@ -58,9 +59,18 @@ class RunContext:
     target: Target
     options: RunOptions = field(default_factory=RunOptions)
 
+    blocked: list[BlockedError] = field(default_factory=list)
+    """What the server broke that stopped later cases, each once, in the order met."""
+
     def wants(self, case_id: str, operation: str | None = None) -> bool:
         """Whether ``--include``/``--exclude`` select this case; suites ask before doing the work."""
         return selected(case_id, operation, self.options)
+
+    def note_blocked(self, exc: BlockedError) -> str:
+        """Remember what blocked a case (its finding is reported once, ahead of it); the skip reason."""
+        if all(known.case_id != exc.case_id for known in self.blocked):
+            self.blocked.append(exc)
+        return exc.reason
 
 
 class Suite(Protocol):
@@ -85,8 +95,12 @@ class CaseRecorder:
         yield case.result(fail_on)
     """
 
-    def __init__(self, case_id: str, *, suite: str, operation: str | None = None) -> None:
+    def __init__(
+        self, case_id: str, *, suite: str, operation: str | None = None, ctx: RunContext | None = None
+    ) -> None:
         self.case_id = case_id
+        self.ctx = ctx
+        """Where a :class:`BlockedError` met inside the case is noted (its finding must reach the run)."""
         self.suite = suite
         self.operation = operation
         self.findings: list[Finding] = []
@@ -102,6 +116,9 @@ class CaseRecorder:
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> bool:
         self._duration = time.perf_counter() - self._started
+        if isinstance(exc, BlockedError):
+            self.skip_reason = self.ctx.note_blocked(exc) if self.ctx is not None else exc.reason
+            return True
         if isinstance(exc, ConformanceError):
             self.error = exc.message
             return True
@@ -146,6 +163,10 @@ def _iter_cases(suites: Sequence[Suite], ctx: RunContext) -> Iterator[CaseResult
         started = time.perf_counter()
         try:
             yield from suite.run(ctx)
+        except BlockedError as exc:
+            yield CaseResult(
+                id=f"{suite.name}/blocked", suite=suite.name, status=Status.SKIP, reason=ctx.note_blocked(exc)
+            )
         except ConformanceError as exc:
             # The suite could not go on (e.g. the server went away): one error case says so.
             yield CaseResult(
@@ -169,13 +190,16 @@ def execute(
     started = utc_now()
     cases: list[CaseResult] = []
     levels = ctx.options.severity_levels
+    reported = 0
     for produced in _iter_cases(suites, ctx):
-        if not selected(produced.id, produced.operation, ctx.options):
-            continue
-        case = levels.apply(produced, ctx.options.fail_on) if levels is not None else produced
-        cases.append(case)
-        if on_case:
-            on_case(case)
+        # What blocked a case is reported first, once, whatever --include/--exclude select.
+        blockers, reported = [b.case() for b in ctx.blocked[reported:]], len(ctx.blocked)
+        wanted = [produced] if selected(produced.id, produced.operation, ctx.options) else []
+        for found in [*blockers, *wanted]:
+            case = levels.apply(found, ctx.options.fail_on) if levels is not None else found
+            cases.append(case)
+            if on_case:
+                on_case(case)
     expected = set(baseline)
     seen = {f.key for case in cases for f in case.findings}
     return RunResult(

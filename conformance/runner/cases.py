@@ -14,6 +14,7 @@ from conformance.checks.registry import Check
 from conformance.core.errors import ConformanceError
 from conformance.core.results import CaseResult, Severity, Status
 from conformance.runner.base import CaseRecorder, RunContext
+from conformance.runner.blocked import BlockedError
 
 __all__ = ["Scenario", "case_id", "check_cases"]
 
@@ -49,7 +50,9 @@ def check_cases(
     cases without sending anything.
 
     A harness error while building (server gone, setup request refused) makes every case of the
-    scenario an ``error``: none of its rules could be judged.
+    scenario an ``error``: none of its rules could be judged. A :class:`BlockedError` (the server broke
+    what the scenario needs, e.g. no model list) makes them ``skip`` with the reason, and the run
+    reports the finding that blocked them.
     """
     wanted = list(checks)
     fail_on: Severity = ctx.options.fail_on
@@ -66,6 +69,14 @@ def check_cases(
         return
     try:
         check_ctx = build()
+    except BlockedError as exc:
+        reason = ctx.note_blocked(exc)
+        for check in wanted:
+            recorder = CaseRecorder(case_id(suite, scenario.name, check), suite=suite, operation=scenario.operation)
+            recorder.details["check_id"] = check.id
+            recorder.skip(reason)
+            yield recorder.result(fail_on)
+        return
     except ConformanceError as exc:
         for check in wanted:
             recorder = CaseRecorder(case_id(suite, scenario.name, check), suite=suite, operation=scenario.operation)
@@ -74,7 +85,10 @@ def check_cases(
             yield recorder.result(fail_on)
         return
     for check in wanted:
-        with CaseRecorder(case_id(suite, scenario.name, check), suite=suite, operation=scenario.operation) as case:
+        recorder = CaseRecorder(
+            case_id(suite, scenario.name, check), suite=suite, operation=scenario.operation, ctx=ctx
+        )
+        with recorder as case:
             outcome = evaluate(check, check_ctx, operation=scenario.operation, redactor=ctx.client.redactor)
             case.details["check_id"] = check.id
             for finding in outcome.findings:

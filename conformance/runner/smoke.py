@@ -20,8 +20,8 @@ from conformance.core.results import CaseResult
 from conformance.core.sse import read_sse
 from conformance.runner.base import RunContext
 from conformance.runner.cases import Scenario, case_id, check_cases
+from conformance.runner.model_choice import pick_model
 from conformance.runner.spec_validators import body_validator, event_validator
-from conformance.runner.streaming import pick_model
 
 __all__ = ["CALLS", "SmokeSuite"]
 

@@ -35,6 +35,7 @@ from conformance.core.results import CaseResult
 from conformance.core.sse import SSELimits, SSEStream, read_sse
 from conformance.runner.base import RunContext
 from conformance.runner.cases import Scenario, case_id, check_cases
+from conformance.runner.model_choice import CHAT_MODEL_SUFFIX, pick_model
 
 __all__ = [
     "CHAT_MODEL_SUFFIX",
@@ -42,9 +43,6 @@ __all__ = [
     "StreamingSuite",
     "pick_model",
 ]
-
-CHAT_MODEL_SUFFIX = "conformance-chat"
-"""The deterministic model server's chat model; preferred when the server lists it."""
 
 FUNCTION_TOOL: dict[str, Any] = {
     "type": "function",
@@ -90,37 +88,6 @@ SCENARIOS = (
         needs_agents=True,
     ),
 )
-
-
-def _model_type(item: dict[str, Any]) -> Any:
-    metadata = item.get("custom_metadata")
-    return item.get("model_type") or (metadata.get("model_type") if isinstance(metadata, dict) else None)
-
-
-def pick_model(client: TargetClient) -> str:
-    """The model to stream from: ``*conformance-chat`` if listed, else the first LLM ``GET /v1/models`` lists.
-
-    Both list shapes are understood: Llama Stack's (``identifier``, ``model_type``) and the OpenAI-style
-    one (``id``, ``custom_metadata.model_type``). No LLM is a harness error: nothing can be streamed.
-    """
-    response = client.request("GET", "/v1/models")
-    try:
-        items = response.json()["data"]
-        assert isinstance(items, list)
-    except (ValueError, KeyError, TypeError, AssertionError):
-        raise HarnessError(
-            f"GET /v1/models answered HTTP {response.status_code} without a model list; cannot pick a model to stream"
-        ) from None
-    models = [item for item in items if isinstance(item, dict)]
-    ids = [str(m.get("identifier") or m.get("id")) for m in models if _model_type(m) in ("llm", None)]
-    typed = [str(m.get("identifier") or m.get("id")) for m in models if _model_type(m) == "llm"]
-    candidates = typed or ids
-    for model_id in candidates:
-        if model_id == CHAT_MODEL_SUFFIX or model_id.endswith(f"/{CHAT_MODEL_SUFFIX}"):
-            return model_id
-    if not candidates:
-        raise HarnessError(f"GET /v1/models lists no LLM model; register one (e.g. <provider>/{CHAT_MODEL_SUFFIX})")
-    return candidates[0]
 
 
 def _checked(client: TargetClient, method: str, path: str, **kwargs: Any) -> dict[str, Any]:

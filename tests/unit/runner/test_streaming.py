@@ -10,6 +10,7 @@ from conformance.core.client import ClientSettings, TargetClient
 from conformance.core.errors import HarnessError
 from conformance.core.results import Status
 from conformance.runner.base import RunOptions
+from conformance.runner.blocked import BlockedError
 from conformance.runner.smoke import CALLS
 from conformance.runner.streaming import SCENARIOS, StreamingSuite, pick_model
 from tests.fakes import CHAT_MODEL, SyncASGITransport, make_app, run_suite
@@ -120,16 +121,26 @@ def test_pick_model_understands_the_openai_listing_and_skips_embeddings() -> Non
     assert pick_model(_models(listing)) == "p/llm"
 
 
-@pytest.mark.parametrize(
-    ("payload", "message"),
-    [
-        ({"data": [{"identifier": "p/embed", "model_type": "embedding"}]}, "lists no LLM model"),
-        ({"detail": "nope"}, "without a model list"),
-    ],
-)
-def test_pick_model_without_a_usable_model_is_a_harness_error(payload: object, message: str) -> None:
-    with pytest.raises(HarnessError, match=message):
-        pick_model(_models(payload))
+def test_pick_model_without_an_llm_is_a_harness_error() -> None:
+    """A valid listing without any LLM is how the server is configured, not a broken contract."""
+    with pytest.raises(HarnessError, match="lists no LLM model"):
+        pick_model(_models({"data": [{"identifier": "p/embed", "model_type": "embedding"}]}))
+
+
+def test_pick_model_without_a_data_list_is_blocked_by_the_server() -> None:
+    with pytest.raises(BlockedError) as raised:
+        pick_model(_models({"detail": "nope"}))
+    assert raised.value.reason == "blocked: GET /v1/models answered without a `data` list"
+    finding = raised.value.finding
+    assert (finding.check_id, finding.severity, finding.operation) == ("models-list-usable", "MUST", "GET /v1/models")
+    assert finding.message == "HTTP 200 OK without a `data` list (the body has keys 'detail'); no model can be picked"
+
+
+def test_pick_model_on_an_error_answer_quotes_the_server() -> None:
+    transport = httpx.MockTransport(lambda _: httpx.Response(503, json={"error": {"message": "models warming up"}}))
+    with pytest.raises(BlockedError) as raised:
+        pick_model(_client(transport))
+    assert raised.value.reason == "blocked: GET /v1/models answered HTTP 503 Service Unavailable: models warming up"
 
 
 def test_no_model_makes_every_case_an_error_with_the_reason() -> None:
