@@ -195,18 +195,28 @@ class Scenario:
     api: str
     profiles: frozenset[str]
     run: Callable[[ScenarioContext], None] = field(repr=False)
+    expects_errors: bool = False
+    """The flow is about failures (unknown ids, invalid bodies, an operation the server does not
+    implement): its recordings may hold 5xx answers and failed or empty results. Every other
+    recording holding one is a broken reference setup (tests/unit/cassettes/test_recordings_sanity.py)."""
 
     def applies_to(self, profile_id: str) -> bool:
         return profile_id in self.profiles
 
 
 def scenario(
-    bucket: list[Scenario], scenario_id: str, title: str, *, api: str, profiles: frozenset[str] = ALL_PROFILES
+    bucket: list[Scenario],
+    scenario_id: str,
+    title: str,
+    *,
+    api: str,
+    profiles: frozenset[str] = ALL_PROFILES,
+    expects_errors: bool = False,
 ) -> Callable[[Callable[[ScenarioContext], None]], Callable[[ScenarioContext], None]]:
     """Decorator: define a scenario and append it to its module's ``bucket`` (the registry reads those)."""
 
     def define(run: Callable[[ScenarioContext], None]) -> Callable[[ScenarioContext], None]:
-        bucket.append(Scenario(scenario_id, title, api, profiles, run))
+        bucket.append(Scenario(scenario_id, title, api, profiles, run, expects_errors))
         return run
 
     return define

@@ -134,7 +134,9 @@ def list_paginated(ctx: ScenarioContext) -> None:
         ctx.call(f"delete-{n}", "DELETE", f"/v1/responses/{response_id}")
 
 
-@scenario(SCENARIOS, "responses-errors", "Errors: an unknown response id and an invalid body", api=API)
+@scenario(
+    SCENARIOS, "responses-errors", "Errors: an unknown response id and an invalid body", api=API, expects_errors=True
+)
 def errors(ctx: ScenarioContext) -> None:
     ctx.call("get-unknown", "GET", "/v1/responses/resp_does_not_exist")
     ctx.call("delete-unknown", "DELETE", "/v1/responses/resp_does_not_exist")

@@ -2,11 +2,12 @@
 
 Other layers use ``load_spec(profile)``, the operation helpers and the standalone schemas:
 
-* ``iter_operations(spec)`` yields ``Operation(method, path, operation)``;
+* ``iter_operations(spec)`` yields ``Operation(method, path, operation)``; ``match_operation``
+  finds the one serving a concrete request path;
 * ``streaming_operations(spec)`` the ones that can answer with ``text/event-stream``;
 * ``event_schema(spec, method, path)`` the schema each SSE ``data:`` payload must satisfy;
 * ``response_validator(profile, method, path, status, media_type)`` a cached validator;
-* ``component_schema`` / ``response_schema`` / ``validator_for`` for the rest.
+* ``component_schema`` / ``request_schema`` / ``response_schema`` / ``validator_for`` for the rest.
 
 Every schema these return is standalone (components embedded under ``$defs``); see
 ``openapi/README.md`` for the conventions of the documents themselves.
@@ -21,6 +22,8 @@ from conformance.spec.operations import (
     event_schema,
     find_operation,
     iter_operations,
+    match_operation,
+    request_schema,
     response_schema,
     streaming_operations,
 )
@@ -35,7 +38,9 @@ __all__ = [
     "find_operation",
     "iter_operations",
     "load_spec",
+    "match_operation",
     "read_spec",
+    "request_schema",
     "response_schema",
     "response_validator",
     "standalone_schema",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
@@ -15,6 +16,8 @@ __all__ = [
     "event_schema",
     "find_operation",
     "iter_operations",
+    "match_operation",
+    "request_schema",
     "response_schema",
     "streaming_operations",
 ]
@@ -79,6 +82,32 @@ def find_operation(spec: Mapping[str, Any], method: str, path: str) -> Operation
     return Operation(method.upper(), path, operation)
 
 
+def match_operation(spec: Mapping[str, Any], method: str, path: str) -> Operation | None:
+    """The operation serving a concrete request path (``/v1/files/file-1``), or ``None``.
+
+    Templated segments match one segment; when several paths match, the one with the most literal
+    segments wins (``/v1/vector_stores/{id}/search`` over ``/v1/vector_stores/{id}/{x}``). Only when
+    nothing matches may a parameter span segments: the servers route ``/v1/models/{model_id:path}``,
+    and model ids such as ``provider/model`` hold a slash that OpenAPI templates cannot show.
+    """
+    for parameter in ("[^/]+", ".+"):
+        best: tuple[int, Operation] | None = None
+        for template in spec.get("paths", {}):
+            pattern = "^" + re.sub(r"\\\{[^/]+?\\\}", parameter, re.escape(template)) + "/?$"
+            if not re.match(pattern, path):
+                continue
+            try:
+                operation = find_operation(spec, method, template)
+            except KeyError:
+                continue
+            literal = sum(1 for segment in template.split("/") if segment and not segment.startswith("{"))
+            if best is None or literal > best[0]:
+                best = (literal, operation)
+        if best is not None:
+            return best[1]
+    return None
+
+
 def _sse_media(spec: Mapping[str, Any], method: str, path: str) -> Mapping[str, Any] | None:
     media = find_operation(spec, method, path).success_content().get(SSE_MEDIA_TYPE)
     return media if isinstance(media, Mapping) else None
@@ -119,6 +148,17 @@ def response_schema(
     if not isinstance(response, Mapping):
         return None
     media = response.get("content", {}).get(media_type)
+    if not isinstance(media, Mapping) or "schema" not in media:
+        return None
+    return standalone_schema(spec, media["schema"])
+
+
+def request_schema(
+    spec: Mapping[str, Any], method: str, path: str, media_type: str = "application/json"
+) -> dict[str, Any] | None:
+    """Standalone schema of the operation's request body in ``media_type``; ``None`` when it declares none."""
+    body = find_operation(spec, method, path).operation.get("requestBody")
+    media = body.get("content", {}).get(media_type) if isinstance(body, Mapping) else None
     if not isinstance(media, Mapping) or "schema" not in media:
         return None
     return standalone_schema(spec, media["schema"])

@@ -15,7 +15,9 @@ from conformance.spec import (
     find_operation,
     iter_operations,
     load_spec,
+    match_operation,
     read_spec,
+    request_schema,
     response_schema,
     response_validator,
     standalone_schema,
@@ -96,6 +98,49 @@ def test_find_operation_raises_key_error_for_an_unknown_operation() -> None:
     assert find_operation(SPEC, "post", "/v1/b").operation_id == "make_b"
     with pytest.raises(KeyError, match="PUT /v1/b"):
         find_operation(SPEC, "PUT", "/v1/b")
+
+
+def test_match_operation_finds_the_template_of_a_concrete_path_and_prefers_literal_segments() -> None:
+    spec: dict[str, Any] = {
+        "paths": {
+            "/v1/stores/{store_id}/{part}": {"get": {"operationId": "part"}},
+            "/v1/stores/{store_id}/search": {"get": {"operationId": "search"}, "post": {"operationId": "run"}},
+            "/v1/stores/{store_id}": {"delete": {"operationId": "delete"}},
+        }
+    }
+
+    def label(method: str, path: str) -> str | None:
+        operation = match_operation(spec, method, path)
+        return f"{operation.label} {operation.operation_id}" if operation else None
+
+    assert label("GET", "/v1/stores/vs_1/search") == "GET /v1/stores/{store_id}/search search"
+    assert label("GET", "/v1/stores/vs_1/files") == "GET /v1/stores/{store_id}/{part} part"
+    assert label("post", "/v1/stores/vs_1/search") == "POST /v1/stores/{store_id}/search run"
+    assert label("DELETE", "/v1/stores/vs_1") == "DELETE /v1/stores/{store_id} delete"
+    assert label("GET", "/v1/stores/vs_1") is None
+    assert label("GET", "/v1/stores/a/b/c") == "GET /v1/stores/{store_id}/{part} part", "ids like provider/model"
+    assert label("GET", "/v1/elsewhere/a") is None
+
+
+def test_request_schema_is_the_json_body_schema_with_its_components_embedded() -> None:
+    spec: dict[str, Any] = {
+        "paths": {
+            "/v1/b": {
+                "post": {
+                    "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/B"}}}}
+                },
+                "get": {},
+            }
+        },
+        "components": {"schemas": SPEC["components"]["schemas"]},
+    }
+    schema = request_schema(spec, "POST", "/v1/b")
+    assert schema is not None
+    assert set(schema["$defs"]) == {"B"}
+    assert validator_for(schema).is_valid({"id": "x"})
+    assert not validator_for(schema).is_valid({})
+    assert request_schema(spec, "GET", "/v1/b") is None
+    assert request_schema(spec, "POST", "/v1/b", "multipart/form-data") is None
 
 
 def test_event_schema_is_the_data_payload_schema_with_its_components_embedded() -> None:
