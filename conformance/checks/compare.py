@@ -17,6 +17,7 @@ from typing import Any
 
 from conformance.checks.context import Exchange
 from conformance.checks.registry import NotApplicable, Violation
+from conformance.core.server_message import describe_status
 
 __all__ = ["differences", "mismatch_with_stored"]
 
@@ -32,7 +33,8 @@ def mismatch_with_stored(
     if retrieved is None:
         raise NotApplicable(f"the {noun} was not read back")
     if retrieved.status != 200:
-        yield Violation(f"GET of the streamed {noun} {ident!r} answered HTTP {retrieved.status}", retrieved)
+        answered = describe_status(retrieved.status, retrieved.text()) if retrieved.status is not None else "nothing"
+        yield Violation(f"GET of the streamed {noun} {ident!r} answered {answered}", retrieved)
         return
     try:
         stored = retrieved.json()

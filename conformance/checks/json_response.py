@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from conformance.checks.context import JsonResponseContext
 from conformance.checks.registry import NotApplicable, check
 from conformance.core.results import Severity
+from conformance.core.server_message import describe_status
 
 __all__ = ["body_matches_schema", "content_type_json", "status_expected"]
 
@@ -26,9 +27,10 @@ _MAX_PROBLEMS = 3
 )
 def status_expected(ctx: JsonResponseContext) -> Iterator[str]:
     """A well-formed request for an operation the profile documents gets its success status (200)."""
-    if ctx.exchange.status != ctx.expected_status:
-        excerpt = " ".join(ctx.exchange.text().split())[:160]
-        yield f"expected HTTP {ctx.expected_status}, got {ctx.exchange.status}: {excerpt}"
+    status = ctx.exchange.status
+    if status != ctx.expected_status:
+        answered = describe_status(status, ctx.exchange.text()) if status is not None else "no answer"
+        yield f"{answered} (expected HTTP {ctx.expected_status})"
 
 
 @check(

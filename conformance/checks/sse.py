@@ -8,6 +8,7 @@ from typing import Any
 from conformance.checks.context import StreamContext
 from conformance.checks.registry import NotApplicable, check
 from conformance.core.results import Severity
+from conformance.core.server_message import describe_status
 
 __all__ = ["content_type", "http_status", "json_data", "schema_problems", "stream_ends"]
 
@@ -24,8 +25,10 @@ def http_status(ctx: StreamContext) -> Iterator[str]:
 
     When this fails, every other rule about the stream is skipped for that request.
     """
-    if ctx.exchange.status != 200:
-        yield f"expected HTTP 200 with an event stream, got HTTP {ctx.exchange.status}"
+    status = ctx.exchange.status
+    if status != 200:
+        answered = describe_status(status, ctx.exchange.text()) if status is not None else "no answer"
+        yield f"{answered} (expected HTTP 200 with an event stream)"
 
 
 @check("sse-content-type", severity=Severity.MUST, kind="sse", title="Streams are served as text/event-stream")

@@ -25,11 +25,17 @@ def test_a_documented_json_answer_keeps_every_check_quiet(check_id: str) -> None
     assert _findings(check_id, GOOD) == []
 
 
-def test_status_fires_on_an_unexpected_status_and_quotes_the_body() -> None:
-    ctx = JsonResponseContext(exchange=exchange(500, {"detail": "boom"}), validator=MODEL_LIST)
+def test_status_fires_on_an_unexpected_status_and_quotes_the_server() -> None:
+    ctx = JsonResponseContext(
+        exchange=exchange(501, {"detail": "Non-streaming agent turns not yet implemented"}), validator=MODEL_LIST
+    )
     (message,) = _findings("json-response-status", ctx)
-    assert message.startswith("expected HTTP 200, got 500")
-    assert "boom" in message
+    assert message == "HTTP 501 Not Implemented: Non-streaming agent turns not yet implemented (expected HTTP 200)"
+
+
+def test_status_without_a_server_message_names_the_status_and_reason() -> None:
+    ctx = JsonResponseContext(exchange=exchange(500, "<html>oops</html>", content_type="text/html"))
+    assert _findings("json-response-status", ctx) == ["HTTP 500 Internal Server Error (expected HTTP 200)"]
 
 
 def test_content_type_fires_on_html() -> None:

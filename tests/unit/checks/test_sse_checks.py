@@ -43,3 +43,15 @@ def test_json_data_names_the_event_that_is_not_an_object() -> None:
     assert list(sse.json_data(StreamContext(exchange=exchange, stream=stream))) == [
         "event 2 is JSON but not an object: '[1, 2]'"
     ]
+
+
+def test_http_status_names_the_status_and_the_servers_message() -> None:
+    from conformance.checks.context import Exchange
+    from conformance.core.sse import SSEStream
+    from tests.fakes.contexts import exchange
+
+    failed: Exchange = exchange(400, {"error": {"message": "Model 'x' not found"}}, method="POST")
+    ctx = StreamContext(exchange=failed, stream=SSEStream(content_type="application/json"))
+    assert list(sse.http_status(ctx)) == [
+        "HTTP 400 Bad Request: Model 'x' not found (expected HTTP 200 with an event stream)"
+    ]
