@@ -20,6 +20,7 @@ import httpx
 
 from conformance.core.errors import HarnessError, UsageError
 from conformance.core.redact import Redactor
+from conformance.core.reproduce import client_redactor
 
 __all__ = ["ClientSettings", "TargetClient", "parse_header", "validate_base_url"]
 
@@ -61,7 +62,7 @@ class ClientSettings:
         return headers
 
     def redactor(self) -> Redactor:
-        return Redactor.for_values([*(v for v in (self.api_key,) if v), *self.headers.values()], self.headers)
+        return client_redactor(self.base_url, self.api_key, self.headers)
 
 
 class TargetClient:

@@ -7,12 +7,12 @@ of exchanges — our httpx client, Schemathesis interactions, replayed cassettes
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Iterable
 
 import httpx
 
 from conformance.core.redact import Redactor
+from conformance.core.reproduce import curl_command
 from conformance.core.results import Evidence
 
 __all__ = [
@@ -28,7 +28,6 @@ __all__ = [
 
 EXCERPT_CHARS = 2000
 HeaderPairs = Iterable[tuple[str, str]]
-_SKIP_CURL_HEADERS = {"host", "content-length", "accept-encoding", "connection", "user-agent", "accept"}
 
 
 def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
@@ -41,18 +40,6 @@ def _text(body: bytes | str | None) -> str:
     if body is None:
         return ""
     return body if isinstance(body, str) else body.decode("utf-8", errors="replace")
-
-
-def curl_command(method: str, url: str, headers: HeaderPairs, body: bytes | str | None, redactor: Redactor) -> str:
-    """A copy-pasteable curl command, with secrets redacted."""
-    parts = ["curl", "-sS", "-X", method.upper()]
-    for name, value in redactor.headers(list(headers)).items():
-        if name.lower() not in _SKIP_CURL_HEADERS:
-            parts += ["-H", f"{name}: {value}"]
-    if text := _text(body):
-        parts += ["--data-raw", redactor.text(text)]
-    parts.append(redactor.text(url))
-    return shlex.join(parts)
 
 
 def format_request(method: str, url: str, headers: HeaderPairs, body: bytes | str | None, redactor: Redactor) -> str:
@@ -86,7 +73,7 @@ def _request_body(request: httpx.Request) -> bytes:
 
 
 def to_curl(request: httpx.Request, redactor: Redactor) -> str:
-    """A copy-pasteable curl command for an httpx ``request``, with secrets redacted."""
+    """A curl command for an httpx ``request`` that runs as printed (``core.reproduce``)."""
     return curl_command(
         request.method, str(request.url), _header_pairs(request.headers), _request_body(request), redactor
     )

@@ -24,6 +24,10 @@ class Redactor:
 
     secrets: frozenset[str] = field(default_factory=frozenset)
     header_names: frozenset[str] = SENSITIVE_HEADERS
+    base_url: str = ""
+    """The target's base URL: reproductions (``core.reproduce``) write it as ``$CONFORMANCE_BASE_URL``."""
+    variables: tuple[tuple[str, str], ...] = ()
+    """``(secret, shell variable)``: what a reproduction writes instead of each secret."""
 
     @classmethod
     def for_values(cls, values: Iterable[str], extra_headers: Iterable[str] = ()) -> Redactor:

@@ -6,6 +6,7 @@ import httpx
 
 from conformance.core.exchange import EXCERPT_CHARS, evidence, excerpt, to_curl
 from conformance.core.redact import REDACTED, Redactor
+from conformance.core.reproduce import client_redactor
 
 SECRET = "sk-live-123456"
 
@@ -19,14 +20,22 @@ def _request() -> httpx.Request:
     )
 
 
-def test_curl_reproduces_method_url_headers_and_body_without_the_secret() -> None:
-    command = to_curl(_request(), Redactor.for_values([SECRET]))
-    argv = shlex.split(command)
+def test_curl_reproduces_method_url_headers_and_body_with_variables_for_base_url_and_secret() -> None:
+    command = to_curl(_request(), client_redactor("http://127.0.0.1:1", SECRET, {}))
+    argv = shlex.split(command)  # the variables stay unexpanded here
     assert argv[:4] == ["curl", "-sS", "-X", "POST"]
-    assert argv[-1] == "http://127.0.0.1:1/v1/responses"
-    assert f"Authorization: {REDACTED}" in argv
+    assert command.endswith(' "$CONFORMANCE_BASE_URL/v1/responses"')
+    assert '-H "Authorization: Bearer $CONFORMANCE_API_KEY"' in command
     assert SECRET not in command
+    assert REDACTED not in command
     assert '"input":"hi"' in argv[argv.index("--data-raw") + 1]
+
+
+def test_a_secret_without_a_name_is_still_a_variable_never_the_placeholder() -> None:
+    command = to_curl(_request(), Redactor.for_values([SECRET]))
+    assert SECRET not in command
+    assert REDACTED not in command
+    assert "$CONFORMANCE_SECRET" in command
 
 
 def test_evidence_redacts_request_and_response_and_cuts_long_bodies() -> None:
