@@ -7,6 +7,8 @@ of exchanges — our httpx client, Schemathesis interactions, replayed cassettes
 
 from __future__ import annotations
 
+import contextlib
+import json
 from collections.abc import Iterable
 
 import httpx
@@ -23,6 +25,7 @@ __all__ = [
     "excerpt",
     "format_request",
     "format_response",
+    "readable",
     "to_curl",
 ]
 
@@ -30,10 +33,43 @@ EXCERPT_CHARS = 2000
 HeaderPairs = Iterable[tuple[str, str]]
 
 
-def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
-    if len(text) <= limit:
+_KEPT_CONTROLS = frozenset("\n\r\t")
+
+
+def _escape_unprintable(text: str) -> str:
+    """Control and other unprintable characters as escapes; every other character as itself."""
+    if text.isprintable():
         return text
-    return f"{text[:limit]}… [{len(text) - limit} more characters]"
+    return "".join(
+        ch if ch.isprintable() or ch in _KEPT_CONTROLS else ch.encode("unicode_escape").decode("ascii") for ch in text
+    )
+
+
+def readable(text: str) -> str:
+    """Text a person can read: JSON's ``\\uXXXX`` escapes shown as the characters they stand for.
+
+    Generated inputs are full of non-ASCII text that Schemathesis sends escaped; a wall of
+    ``\\u00e9\\u4e2d`` says nothing. JSON with such escapes is shown re-encoded with real characters
+    (string control characters stay JSON escapes); unprintable characters are escaped everywhere.
+    """
+    if "\\u" in text:
+        with contextlib.suppress(ValueError):
+            text = json.dumps(json.loads(text), ensure_ascii=False)
+    return _escape_unprintable(text)
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARS, *, size: int | None = None) -> str:
+    """``text`` made :func:`readable` and cut at ``limit`` characters, saying how big the whole was
+    (``size`` bytes, by default the UTF-8 size of ``text``)."""
+    shown = readable(text)
+    if len(shown) <= limit:
+        return shown
+    total = size if size is not None else len(text.encode("utf-8", errors="replace"))
+    return f"{shown[:limit]}… ({total:,} bytes)"
+
+
+def _size(body: bytes | str) -> int:
+    return len(body) if isinstance(body, bytes) else len(body.encode("utf-8", errors="replace"))
 
 
 def _text(body: bytes | str | None) -> str:
@@ -46,7 +82,7 @@ def format_request(method: str, url: str, headers: HeaderPairs, body: bytes | st
     lines = [f"{method.upper()} {redactor.text(url)}"]
     lines += [f"{k}: {v}" for k, v in redactor.headers(list(headers)).items()]
     if text := _text(body):
-        lines += ["", excerpt(redactor.text(text))]
+        lines += ["", excerpt(redactor.text(readable(text)), size=_size(body or b""))]
     return "\n".join(lines)
 
 
@@ -56,7 +92,7 @@ def format_response(
     lines = [f"HTTP {status} {reason}".rstrip()]
     lines += [f"{k}: {v}" for k, v in redactor.headers(list(headers)).items()]
     if text := _text(body):
-        lines += ["", excerpt(redactor.text(text))]
+        lines += ["", excerpt(redactor.text(readable(text)), size=_size(body or b""))]
     return "\n".join(lines)
 
 

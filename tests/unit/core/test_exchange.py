@@ -4,7 +4,7 @@ import shlex
 
 import httpx
 
-from conformance.core.exchange import EXCERPT_CHARS, evidence, excerpt, to_curl
+from conformance.core.exchange import EXCERPT_CHARS, evidence, excerpt, readable, to_curl
 from conformance.core.redact import REDACTED, Redactor
 from conformance.core.reproduce import client_redactor
 
@@ -45,9 +45,21 @@ def test_evidence_redacts_request_and_response_and_cuts_long_bodies() -> None:
     found = evidence(_request(), response, Redactor.for_values([SECRET]))
     assert SECRET not in found.request + found.response
     assert found.response.startswith("HTTP 400 Bad Request")
-    assert "more characters]" in found.response
+    assert found.response.endswith(f"… ({len(response.text.encode()):,} bytes)")
 
 
 def test_excerpt_keeps_short_text_whole() -> None:
     assert excerpt("short") == "short"
     assert len(excerpt("y" * (EXCERPT_CHARS * 2))) < EXCERPT_CHARS + 40
+
+
+def test_generated_unicode_is_shown_as_characters_and_only_control_characters_are_escaped() -> None:
+    sent = '{"name": "\\u00e9t\\u00e9 \\u4e2d\\u6587 \\ud83d\\ude00", "ctl": "a\\u0000b\\n", "lone": "\\ud800"}'
+    assert readable(sent) == '{"name": "été 中文 😀", "ctl": "a\\u0000b\\n", "lone": "\\ud800"}'
+    assert readable("line one\nbell \x07 tab\t") == "line one\nbell \\x07 tab\t"
+
+
+def test_a_long_body_is_cut_with_its_size_in_bytes() -> None:
+    body = "é" * 10_000
+    shown = excerpt(body, limit=100)
+    assert shown == "é" * 100 + "… (20,000 bytes)"
