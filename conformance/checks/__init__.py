@@ -4,11 +4,23 @@ Importing this package registers every check, so ``all_checks()`` is complete af
 ``import conformance.checks``. Check ids, kinds and severities are listed in ``docs/checks.md``.
 """
 
-from conformance.checks import agent_stream, chat_stream, error_contract, json_response, responses_stream, sse
+# Registration order is documentation order within a kind: the basic error rules come first.
+from conformance.checks import (  # noqa: I001
+    agent_stream,
+    chat_stream,
+    error_contract,
+    error_answers,
+    error_consistency,
+    json_response,
+    responses_stream,
+    sse,
+)
 from conformance.checks.context import (
     AgentTurnStreamContext,
     ChatStreamContext,
+    ConnectionAfterError,
     ErrorProbeContext,
+    ErrorSummaryContext,
     Exchange,
     JsonResponseContext,
     PayloadValidator,
@@ -24,7 +36,9 @@ __all__ = [
     "AgentTurnStreamContext",
     "ChatStreamContext",
     "Check",
+    "ConnectionAfterError",
     "ErrorProbeContext",
+    "ErrorSummaryContext",
     "Exchange",
     "JsonResponseContext",
     "NotApplicable",
@@ -38,6 +52,8 @@ __all__ = [
     "chat_stream",
     "check",
     "checks_for",
+    "error_answers",
+    "error_consistency",
     "error_contract",
     "evaluate",
     "evaluate_all",

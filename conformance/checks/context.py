@@ -23,7 +23,9 @@ from conformance.core.sse import SSEStream
 __all__ = [
     "AgentTurnStreamContext",
     "ChatStreamContext",
+    "ConnectionAfterError",
     "ErrorProbeContext",
+    "ErrorSummaryContext",
     "Exchange",
     "JsonResponseContext",
     "PayloadValidator",
@@ -152,11 +154,29 @@ class AgentTurnStreamContext(StreamContext):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ConnectionAfterError:
+    """What a cheap request sent right after an error answer found of the keep-alive connection."""
+
+    follow_up: Exchange
+    reset: str | None = None
+    """The error of the follow-up's first attempt when the reused connection was reset (it was retried)."""
+    reused: bool | None = None
+    """Whether the follow-up went over the error answer's connection; ``None`` when the transport does not tell."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class ErrorProbeContext:
-    """A request built to fail: an unknown resource id or an invalid body."""
+    """A request built to fail: an unknown resource id, an invalid body, or a streaming request that is
+    invalid before its stream can start (unknown model or session)."""
 
     exchange: Exchange
-    expect: Literal["not-found", "invalid-body"]
+    expect: Literal["not-found", "invalid-body", "invalid-stream"]
+    subject: str = ""
+    """What makes the request fail, for messages: ``an unknown model 'x'``, ``an unknown turn id 'y'``."""
+    stream: SSEStream | None = None
+    """The events read when a streaming probe was answered with a stream."""
+    connection: ConnectionAfterError | None = None
+    """Set when the suite sent a follow-up request to see whether the connection survived the error."""
 
     @property
     def kinds(self) -> tuple[str, ...]:
@@ -164,6 +184,26 @@ class ErrorProbeContext:
 
     def precondition(self) -> str | None:
         return None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ErrorSummaryContext:
+    """Every answered error probe of one run, judged together (rules about a server's consistency)."""
+
+    probes: tuple[tuple[str, str, ErrorProbeContext], ...]
+    """``(probe name, operation, context)`` in the order they were sent."""
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return ("error-summary",)
+
+    @property
+    def exchange(self) -> Exchange:
+        """The first probe's exchange: evidence for a finding that names no better one."""
+        return self.probes[0][2].exchange
+
+    def precondition(self) -> str | None:
+        return None if self.probes else "no error probe was answered"
 
 
 @dataclass(frozen=True, kw_only=True)

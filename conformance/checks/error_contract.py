@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterator
 
 from conformance.checks.context import ErrorProbeContext
+from conformance.checks.error_reading import empty_success, streamed_error
 from conformance.checks.registry import NotApplicable, check
 from conformance.core.results import Severity
 
@@ -27,8 +28,15 @@ def _require_error(ctx: ErrorProbeContext) -> int:
 
 @check("error-not-success", severity=Severity.MUST, kind="error", title="An error is never answered 2xx or 3xx")
 def not_success(ctx: ErrorProbeContext) -> Iterator[str]:
-    """A request that cannot succeed (unknown id, invalid body) gets a 4xx or 5xx status."""
+    """A request that cannot succeed (unknown id, invalid body) gets a 4xx or 5xx status. Two shapes of
+    success have checks of their own and are reported there, once: an error inside a 200 stream
+    (``error-status-before-stream``) and an empty or ``null`` body for an unknown id
+    (``error-unknown-id-null-body``)."""
     status = ctx.exchange.status
+    if ctx.expect == "invalid-stream" and (found := streamed_error(ctx)) is not None:
+        raise NotApplicable(f"the HTTP {status} stream carried {found.label} (see error-status-before-stream)")
+    if ctx.expect == "not-found" and (empty := empty_success(ctx)) is not None:
+        raise NotApplicable(f"the answer was HTTP {status} with {empty} (see error-unknown-id-null-body)")
     if status is not None and status < 400:
         yield f"a request that must fail ({ctx.expect}) was answered HTTP {status}"
 

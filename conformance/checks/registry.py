@@ -40,6 +40,8 @@ KINDS: dict[str, str] = {
     "error": "every request built to fail",
     "error-not-found": "a request for a resource id that does not exist",
     "error-invalid-body": "a request with an invalid body",
+    "error-invalid-stream": "a streaming request that is invalid before its stream starts (unknown model or session)",
+    "error-summary": "all of the errors suite's answers from one server, judged together (one case per run)",
 }
 """Check kinds in documentation order, with what each applies to."""
 

@@ -3,8 +3,9 @@
 Two upstream behaviours shape it (see ``shared/upstream-servers.md``):
 
 * after an error handled by the server's catch-all handler, the keep-alive connection is closed and
-  the next pooled request can fail with a connection reset. That is not a conformance failure, so a
-  request that fails on a reused connection is retried once on a fresh one;
+  the next pooled request can fail with a connection reset. The run must go on, so a request that
+  fails on a reused connection is retried once on a fresh one; the reset is recorded
+  (:attr:`TargetClient.resets`) so that the errors suite can report it as a finding of its own;
 * a server that cannot be reached, or that hangs past the timeouts, is a harness error (exit 3),
   never a finding and never a traceback.
 """
@@ -22,9 +23,11 @@ from conformance.core.errors import HarnessError, UsageError
 from conformance.core.redact import Redactor
 from conformance.core.reproduce import client_redactor
 
-__all__ = ["ClientSettings", "TargetClient", "parse_header", "validate_base_url"]
+__all__ = ["ClientSettings", "ConnectionReset", "TargetClient", "local_address", "parse_header", "validate_base_url"]
 
 _RETRYABLE = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
+_LOCAL_ADDRESS = "conformance.local_address"
+"""Response extension naming the client end of the connection a response came on."""
 
 
 def validate_base_url(base_url: str) -> str:
@@ -45,6 +48,35 @@ def parse_header(raw: str) -> tuple[str, str]:
     if not sep or not name.strip() or any(c.isspace() for c in name.strip()):
         raise UsageError(f"--header {raw!r} must look like 'Name: value'")
     return name.strip(), value.strip()
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionReset:
+    """A request that failed on a reused connection and was sent again on a fresh one."""
+
+    method: str
+    url: str
+    error: str
+    """``RemoteProtocolError: Server disconnected without sending a response.``"""
+
+
+def local_address(response: httpx.Response) -> str | None:
+    """``host:port`` of the client end of the connection ``response`` came on; ``None`` when the
+    transport does not tell (in-memory transports without a network stream)."""
+    value = response.extensions.get(_LOCAL_ADDRESS)
+    return value if isinstance(value, str) else None
+
+
+def _note_local_address(response: httpx.Response) -> None:
+    """Response hook: read the socket's address while the connection is surely open (before the
+    body is read and a ``Connection: close`` answer closes it)."""
+    stream = response.extensions.get("network_stream")
+    try:
+        address = stream.get_extra_info("client_addr") if stream is not None else None
+    except OSError:
+        address = None
+    if isinstance(address, tuple) and len(address) >= 2:
+        response.extensions[_LOCAL_ADDRESS] = f"{address[0]}:{address[1]}"
 
 
 @dataclass(frozen=True)
@@ -71,9 +103,15 @@ class TargetClient:
     def __init__(self, settings: ClientSettings, *, transport: httpx.BaseTransport | None = None) -> None:
         self.settings = settings
         self.redactor = settings.redactor()
+        self.resets: list[ConnectionReset] = []
+        """Every request that was reset on a reused connection and retried, in order."""
         timeout = httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout)
         self._http = httpx.Client(
-            base_url=settings.base_url, headers=settings.all_headers(), timeout=timeout, transport=transport
+            base_url=settings.base_url,
+            headers=settings.all_headers(),
+            timeout=timeout,
+            transport=transport,
+            event_hooks={"response": [_note_local_address]},
         )
 
     def __enter__(self) -> TargetClient:
@@ -119,9 +157,10 @@ class TargetClient:
     def _send_with_retry(self, request: httpx.Request, *, stream: bool) -> httpx.Response:
         try:
             return self._http.send(request, stream=stream)
-        except _RETRYABLE:
+        except _RETRYABLE as exc:
             # A reset on a pooled keep-alive connection: retry once on a fresh connection.
             # httpx drops the broken connection from its pool, so this send opens a new one.
+            self.resets.append(ConnectionReset(request.method, str(request.url), f"{type(exc).__name__}: {exc}"))
             return self._http.send(request, stream=stream)
 
     def _timeout_for(self, exc: httpx.TimeoutException) -> str:

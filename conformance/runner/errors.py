@@ -1,32 +1,50 @@
 """The ``errors`` suite: requests built to fail, judged by the error-contract checks.
 
 Unknown resource ids (well-formed, so a server cannot reject them as malformed) must give 404; bodies
-that are empty, of the wrong type or not JSON at all must give 400 or 422; and every error must come
-back as JSON, never 2xx, never an HTML page. Probes only touch endpoints every profile has; the
-agents probes run only for profiles with the Agents API. Case ids are
-``errors/<probe>/<check short id>``.
+that are empty, of the wrong type or not JSON at all must give 400 or 422; streaming requests for an
+unknown model or session must be refused before a stream starts; and every error must come back as
+JSON, never 2xx, never an HTML page. After each probe a cheap ``GET /v1/health`` on the same pooled
+connection shows whether the server dropped the connection after its error answer. A last case judges
+all answers together (one status for invalid bodies, one error envelope).
+
+Probes only touch endpoints every profile has; the agents probes run only for profiles with the
+Agents API, against an agent (and session) the suite creates and deletes. Case ids are
+``errors/<probe>/<check short id>`` and ``errors/all-probes/<check short id>``.
 """
 
 from __future__ import annotations
 
+import re
 import secrets
 import uuid
 from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any, Literal
 
-from conformance.checks import ErrorProbeContext, Exchange
-from conformance.checks.registry import checks_for
-from conformance.core.client import TargetClient
+from conformance.checks import ConnectionAfterError, ErrorProbeContext, ErrorSummaryContext, Exchange
+from conformance.checks.error_consistency import summary_details
+from conformance.checks.registry import Check, checks_for, get_check
+from conformance.core.client import TargetClient, local_address
+from conformance.core.errors import ConformanceError, HarnessError
 from conformance.core.results import CaseResult
+from conformance.core.sse import SSELimits
 from conformance.runner.base import RunContext
 from conformance.runner.cases import Scenario, case_id, check_cases
-from conformance.runner.streaming import AGENTS
+from conformance.runner.streaming import AGENTS, pick_model, read_stream, setup_json
 
-__all__ = ["PROBES", "ErrorsSuite", "Probe"]
+__all__ = ["FOLLOW_UP", "PROBES", "SUMMARY", "ErrorsSuite", "Probe", "unknown_ids"]
 
 _MISSING = "conformance-missing"
+FOLLOW_UP = "/v1/health"
+"""The cheap request sent after each error answer to see whether its connection is still usable."""
+SUMMARY = Scenario("all-probes", "all error probes", ("error-summary",))
+"""The case that judges every answered probe together; its findings' operation is this label."""
+_STREAM_LIMITS = SSELimits(max_events=200, max_bytes=256 * 1024, max_seconds=30.0)
+"""An error event comes first; a server that streams a whole answer instead is read only this far."""
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+Expect = Literal["not-found", "invalid-body", "invalid-stream"]
 
 
 @dataclass(frozen=True)
@@ -35,11 +53,16 @@ class Probe:
     method: str
     template: str
     """The operation's path template, ``{name}`` placeholders filled with unknown ids."""
-    expect: Literal["not-found", "invalid-body"]
+    expect: Expect
     json_body: Any = None
+    """Strings in it may name placeholders too (``"{model_id}"``)."""
     raw_body: bytes | None = None
     """Sent as-is with a JSON content type (for malformed JSON)."""
     needs_agents: bool = False
+    live: tuple[str, ...] = ()
+    """Placeholders filled with the ids of an agent and session the suite creates (the rest stay unknown)."""
+    subject: str = ""
+    """What makes it fail, for messages (``an unknown model '{model_id}'``); derived when empty."""
 
     @property
     def operation(self) -> str:
@@ -48,6 +71,18 @@ class Probe:
     @property
     def scenario(self) -> Scenario:
         return Scenario(self.name, self.operation, ("error", f"error-{self.expect}"), needs_agents=self.needs_agents)
+
+    @property
+    def streams(self) -> bool:
+        return isinstance(self.json_body, dict) and self.json_body.get("stream") is True
+
+    def describe(self, ids: dict[str, str]) -> str:
+        if self.subject:
+            return self.subject.format(**ids)
+        if self.expect != "not-found":
+            return "an invalid body"
+        last = _PLACEHOLDER.findall(self.template)[-1]
+        return f"an unknown {last.removesuffix('_id').replace('_', ' ')} id {ids[last]!r}"
 
 
 def unknown_ids() -> dict[str, str]:
@@ -62,16 +97,26 @@ def unknown_ids() -> dict[str, str]:
         "completion_id": f"chatcmpl-{token[:24]}",
         "agent_id": str(uuid.uuid4()),
         "session_id": str(uuid.uuid4()),
+        "turn_id": str(uuid.uuid4()),
     }
 
 
-def _nf(name: str, method: str, template: str, *, agents: bool = False) -> Probe:
-    return Probe(name, method, template, "not-found", needs_agents=agents)
+def _nf(name: str, method: str, template: str, *, agents: bool = False, live: tuple[str, ...] = ()) -> Probe:
+    return Probe(name, method, template, "not-found", needs_agents=agents, live=live)
 
 
 def _bad(name: str, template: str, body: Any = None, raw: bytes | None = None, *, agents: bool = False) -> Probe:
     return Probe(name, "POST", template, "invalid-body", json_body=body, raw_body=raw, needs_agents=agents)
 
+
+def _stream(name: str, template: str, body: dict[str, Any], subject: str, **kwargs: Any) -> Probe:
+    return Probe(
+        name, "POST", template, "invalid-stream", json_body={**body, "stream": True}, subject=subject, **kwargs
+    )
+
+
+_HELLO = [{"role": "user", "content": "Say hello."}]
+_TURN = f"{AGENTS}/{{agent_id}}/session/{{session_id}}/turn"
 
 PROBES = (
     _nf("responses/get-unknown", "GET", "/v1/responses/{response_id}"),
@@ -84,45 +129,173 @@ PROBES = (
     _nf("chat-completions/get-unknown", "GET", "/v1/chat/completions/{completion_id}"),
     _nf("agents/get-unknown", "GET", f"{AGENTS}/{{agent_id}}", agents=True),
     _nf("agents/session-unknown", "GET", f"{AGENTS}/{{agent_id}}/session/{{session_id}}", agents=True),
+    _nf("agents/turn-unknown", "GET", f"{_TURN}/{{turn_id}}", agents=True, live=("agent_id", "session_id")),
     _bad("responses/create-empty", "/v1/responses", {}),
     _bad("responses/create-wrong-type", "/v1/responses", {"model": f"{_MISSING}/model", "input": 42}),
     _bad("responses/create-malformed-json", "/v1/responses", raw=b'{"model": "x", "input": '),
     _bad("chat-completions/create-wrong-type", "/v1/chat/completions", {"model": "x", "messages": "hello"}),
     _bad("conversations/create-wrong-type", "/v1/conversations", {"items": "not-a-list"}),
     _bad("agents/create-empty", AGENTS, {}, agents=True),
+    _stream(
+        "responses/stream-unknown-model",
+        "/v1/responses",
+        {"model": "{model_id}", "input": "Say hello."},
+        "an unknown model '{model_id}'",
+    ),
+    _stream(
+        "chat-completions/stream-unknown-model",
+        "/v1/chat/completions",
+        {"model": "{model_id}", "messages": _HELLO},
+        "an unknown model '{model_id}'",
+    ),
+    _stream(
+        "agents/turn-stream-unknown-session",
+        _TURN,
+        {"messages": _HELLO},
+        "an unknown session '{session_id}'",
+        needs_agents=True,
+        live=("agent_id",),
+    ),
 )
 
 
-def _send(client: TargetClient, probe: Probe, ids: dict[str, str]) -> ErrorProbeContext:
+def _fill(value: Any, ids: dict[str, str]) -> Any:
+    if isinstance(value, str) and "{" in value:
+        return value.format(**ids)
+    if isinstance(value, dict):
+        return {k: _fill(v, ids) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill(v, ids) for v in value]
+    return value
+
+
+class _LiveAgent:
+    """An agent and a session created on first use, for probes that need real parents of an unknown id."""
+
+    def __init__(self, client: TargetClient) -> None:
+        self._client = client
+        self._agent_id: str | None = None
+        self._ids: dict[str, str] | None = None
+        self._failure: ConformanceError | None = None
+
+    def ids(self) -> dict[str, str]:
+        """``agent_id`` and ``session_id``; a setup that failed once fails every probe that needs it."""
+        if self._failure is not None:
+            raise self._failure
+        if self._ids is None:
+            try:
+                self._ids = self._create()
+            except ConformanceError as exc:
+                self._failure = exc
+                raise
+        return self._ids
+
+    def _create(self) -> dict[str, str]:
+        config = {"model": pick_model(self._client), "instructions": "You are a helpful assistant."}
+        self._agent_id = str(setup_json(self._client, "POST", AGENTS, json={"agent_config": config}).get("agent_id"))
+        path = f"{AGENTS}/{self._agent_id}/session"
+        session = setup_json(self._client, "POST", path, json={"session_name": "conformance-errors"})
+        return {"agent_id": self._agent_id, "session_id": str(session.get("session_id"))}
+
+    def close(self) -> None:
+        if self._agent_id is not None:
+            with suppress(ConformanceError):  # clean-up only: the results stand
+                self._client.request("DELETE", f"{AGENTS}/{self._agent_id}")
+
+
+def _follow_up(client: TargetClient, exchange: Exchange) -> ConnectionAfterError:
+    """Send :data:`FOLLOW_UP` right after ``exchange`` and see what became of its connection."""
+    before = local_address(exchange.response) if exchange.response is not None else None
+    resets = len(client.resets)
+    request = client.build("GET", FOLLOW_UP)
+    response = client.send(request)
+    after = local_address(response)
+    reset = client.resets[resets].error if len(client.resets) > resets else None
+    reused = None if before is None or after is None else before == after
+    return ConnectionAfterError(follow_up=Exchange(request=request, response=response), reset=reset, reused=reused)
+
+
+def _send(client: TargetClient, probe: Probe, ids: dict[str, str], *, follow_up: bool) -> ErrorProbeContext:
     path = probe.template.format(**ids)
+    stream = None
     if probe.raw_body is not None:
         request = client.build(probe.method, path, content=probe.raw_body, headers={"content-type": "application/json"})
     elif probe.json_body is not None:
-        request = client.build(probe.method, path, json=probe.json_body)
+        request = client.build(probe.method, path, json=_fill(probe.json_body, ids))
     else:
         request = client.build(probe.method, path)
-    return ErrorProbeContext(exchange=Exchange(request=request, response=client.send(request)), expect=probe.expect)
+    if probe.streams:
+        exchange, stream = read_stream(client, request, _STREAM_LIMITS)
+    else:
+        exchange = Exchange(request=request, response=client.send(request))
+    status = exchange.status
+    connection = _follow_up(client, exchange) if follow_up and status is not None and status >= 400 else None
+    return ErrorProbeContext(
+        exchange=exchange, expect=probe.expect, subject=probe.describe(ids), stream=stream, connection=connection
+    )
 
 
 @dataclass
 class ErrorsSuite:
-    """Sends each probe once and judges the answer with the ``error*`` checks."""
+    """Sends each probe once and judges the answer with the ``error*`` checks, then all answers together."""
 
     probes: tuple[Probe, ...] = PROBES
     name: str = "errors"
     ids: dict[str, str] = field(default_factory=unknown_ids)
 
+    def _wanted(self, ctx: RunContext, scenario: Scenario) -> list[Check]:
+        return [
+            c for c in checks_for(scenario.kinds) if ctx.wants(case_id(self.name, scenario.name, c), scenario.operation)
+        ]
+
     def run(self, ctx: RunContext) -> Iterator[CaseResult]:
-        for probe in self.probes:
-            scenario = probe.scenario
-            checks = [
-                c for c in checks_for(scenario.kinds) if ctx.wants(case_id(self.name, probe.name, c), probe.operation)
-            ]
-            if checks:
-                yield from check_cases(
-                    ctx,
-                    suite=self.name,
-                    scenario=scenario,
-                    checks=checks,
-                    build=partial(_send, ctx.client, probe, self.ids),
-                )
+        summary_checks = self._wanted(ctx, SUMMARY)
+        follow_up = get_check("error-connection-kept-alive")
+        live = _LiveAgent(ctx.client)
+        answered: list[tuple[str, str, ErrorProbeContext]] = []
+        failures: list[str] = []
+        try:
+            for probe in self.probes:
+                checks = self._wanted(ctx, probe.scenario)
+
+                def build(probe: Probe = probe, checks: list[Check] = checks) -> ErrorProbeContext:
+                    ids = dict(self.ids)
+                    try:
+                        if probe.live:
+                            ids.update((k, v) for k, v in live.ids().items() if k in probe.live)
+                        built = _send(ctx.client, probe, ids, follow_up=follow_up in checks)
+                    except ConformanceError as exc:
+                        failures.append(exc.message)
+                        raise
+                    answered.append((probe.name, probe.operation, built))
+                    return built
+
+                if checks:
+                    yield from check_cases(ctx, suite=self.name, scenario=probe.scenario, checks=checks, build=build)
+                elif summary_checks and (ctx.profile.has_agents or not probe.needs_agents):
+                    with suppress(ConformanceError):  # the summary judges the probes that were answered
+                        build()
+            if summary_checks:
+                yield from self._summary(ctx, summary_checks, answered, failures)
+        finally:
+            live.close()
+
+    def _summary(
+        self,
+        ctx: RunContext,
+        checks: list[Check],
+        answered: list[tuple[str, str, ErrorProbeContext]],
+        failures: list[str],
+    ) -> Iterator[CaseResult]:
+        """The cases judging every answered probe together, with what they observed in their details."""
+        summary = ErrorSummaryContext(probes=tuple(answered))
+
+        def build() -> ErrorSummaryContext:
+            if not answered and failures:
+                raise HarnessError(f"no error probe was answered: {failures[0]}")
+            return summary
+
+        details = summary_details(summary)
+        for case in check_cases(ctx, suite=self.name, scenario=SUMMARY, checks=checks, build=build):
+            observed = details.get(str(case.details.get("check_id")), {})
+            yield case.model_copy(update={"details": {**case.details, **observed}})

@@ -38,11 +38,15 @@ from conformance.runner.cases import Scenario, case_id, check_cases
 from conformance.runner.model_choice import CHAT_MODEL_SUFFIX, pick_model
 
 __all__ = [
+    "AGENTS",
     "CHAT_MODEL_SUFFIX",
     "StreamValidators",
     "StreamingSuite",
     "pick_model",
+    "read_stream",
+    "setup_json",
 ]
+
 
 FUNCTION_TOOL: dict[str, Any] = {
     "type": "function",
@@ -90,7 +94,7 @@ SCENARIOS = (
 )
 
 
-def _checked(client: TargetClient, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+def setup_json(client: TargetClient, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
     """A setup request that must succeed with a JSON object; anything else is a harness error."""
     response = client.request(method, path, **kwargs)
     try:
@@ -110,6 +114,21 @@ def _quietly(client: TargetClient, method: str, path: str) -> Exchange | None:
     except ConformanceError:
         return None
     return Exchange(request=request, response=response)
+
+
+def read_stream(client: TargetClient, request: httpx.Request, limits: SSELimits) -> tuple[Exchange, SSEStream]:
+    """Send ``request`` and read its stream within ``limits``; a non-200 answer is read whole and
+    gives an empty stream. A connection that breaks mid-stream is a harness error."""
+    try:
+        with client.stream(request) as response:
+            if response.status_code != 200:
+                response.read()
+                stream = SSEStream(content_type=response.headers.get("content-type", ""))
+                return Exchange(request=request, response=response, body_text=response.text), stream
+            stream = read_sse(response, limits)
+    except httpx.HTTPError as exc:
+        raise HarnessError(f"{request.method} {request.url}: the stream broke: {type(exc).__name__}: {exc}") from None
+    return Exchange(request=request, response=response, body_text=stream.raw), stream
 
 
 @dataclass
@@ -139,26 +158,11 @@ class StreamingSuite:
                     ctx, suite=self.name, scenario=scenario, checks=checks, build=builders[scenario.name]
                 )
 
-    def _read(self, client: TargetClient, request: httpx.Request) -> tuple[Exchange, SSEStream]:
-        """Send ``request`` and read its stream within the limits; a broken connection is a harness error."""
-        try:
-            with client.stream(request) as response:
-                if response.status_code != 200:
-                    response.read()
-                    stream = SSEStream(content_type=response.headers.get("content-type", ""))
-                    return Exchange(request=request, response=response, body_text=response.text), stream
-                stream = read_sse(response, self.limits)
-        except httpx.HTTPError as exc:
-            raise HarnessError(
-                f"{request.method} {request.url}: the stream broke: {type(exc).__name__}: {exc}"
-            ) from None
-        return Exchange(request=request, response=response, body_text=stream.raw), stream
-
     def _responses(self, client: TargetClient, model: str, *, function_tool: bool) -> ResponsesStreamContext:
         body: dict[str, Any] = {"model": model, "input": PROMPT, "stream": True, "store": True}
         if function_tool:
             body.update(input=TOOL_PROMPT, tools=[FUNCTION_TOOL], tool_choice="auto")
-        exchange, stream = self._read(client, client.build("POST", "/v1/responses", json=body))
+        exchange, stream = read_stream(client, client.build("POST", "/v1/responses", json=body), self.limits)
         response_ids = [
             e["response"].get("id")
             for e in stream.json_events()
@@ -183,19 +187,19 @@ class StreamingSuite:
             "stream": True,
             "stream_options": {"include_usage": True},
         }
-        exchange, stream = self._read(client, client.build("POST", "/v1/chat/completions", json=body))
+        exchange, stream = read_stream(client, client.build("POST", "/v1/chat/completions", json=body), self.limits)
         return ChatStreamContext(
             exchange=exchange, stream=stream, validator=self.validators.chat_chunk, include_usage=True
         )
 
     def _agent_turn(self, client: TargetClient, model: str) -> AgentTurnStreamContext:
         config = {"model": model, "instructions": "You are a helpful assistant."}
-        agent_id = _checked(client, "POST", AGENTS, json={"agent_config": config}).get("agent_id")
+        agent_id = setup_json(client, "POST", AGENTS, json={"agent_config": config}).get("agent_id")
         try:
-            session = _checked(client, "POST", f"{AGENTS}/{agent_id}/session", json={"session_name": "conformance"})
+            session = setup_json(client, "POST", f"{AGENTS}/{agent_id}/session", json={"session_name": "conformance"})
             base = f"{AGENTS}/{agent_id}/session/{session.get('session_id')}"
             body = {"messages": [{"role": "user", "content": PROMPT}], "stream": True}
-            exchange, stream = self._read(client, client.build("POST", f"{base}/turn", json=body))
+            exchange, stream = read_stream(client, client.build("POST", f"{base}/turn", json=body), self.limits)
             payloads = [p for p in (payload_of(e) for e in stream.json_events() if isinstance(e, dict)) if p]
             # turn_start names the turn, but the 0.3 reference never sends it: the final turn does too.
             turns = [t for p in payloads if isinstance(t := p.get("turn"), dict)]

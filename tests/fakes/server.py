@@ -20,9 +20,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from tests.fakes.transport import CLOSE_SILENTLY
+
 __all__ = ["BREAKABLE", "CHAT_MODEL", "REPLY", "SCHEMA_PROBE_FIELD", "TOOL_ARGUMENTS", "make_app"]
 
 CHAT_MODEL = "fake/conformance-chat"
+MODELS = frozenset({CHAT_MODEL, "fake/embedding"})
 REPLY = ["Hello", " from", " the", " fake", " server."]
 TOOL_ARGUMENTS = ['{"city": ', '"Paris"}']
 SCHEMA_PROBE_FIELD = "x_conformance_probe"
@@ -64,6 +67,12 @@ BREAKABLE = frozenset(
         "error-unknown-id-404",
         "error-invalid-body-status",
         "error-json-body",
+        "error-message-not-repr",
+        "error-connection-kept-alive",
+        "error-unknown-id-null-body",
+        "error-status-before-stream",
+        "error-invalid-body-status-consistent",
+        "error-envelope-consistent",
     }
 )
 
@@ -79,16 +88,39 @@ class _State:
         return rule in self.breaks
 
 
-def _error(state: _State, status: int, message: str, *, not_found: bool = False) -> Response:
+def _error(state: _State, status: int, message: str, *, not_found: bool = False, openai: bool = False) -> Response:
+    """A FastAPI-style ``{"detail": ...}`` error (OpenAI's ``{"error": {...}}`` with ``openai``)."""
     if not_found and state.broken("error-unknown-id-404"):
         status = 400
+    headers = {CLOSE_SILENTLY: "1"} if state.broken("error-connection-kept-alive") else None
     if state.broken("error-json-body"):
-        return HTMLResponse(f"<html><body><h1>{status}</h1><p>{message}</p></body></html>", status_code=status)
-    return JSONResponse({"detail": message}, status_code=status)
+        page = f"<html><body><h1>{status}</h1><p>{message}</p></body></html>"
+        return HTMLResponse(page, status_code=status, headers=headers)
+    body: dict[str, Any] = {"detail": message}
+    if openai:
+        body = {"error": {"message": message, "type": "invalid_request_error", "code": None}}
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
-def _invalid(state: _State, message: str) -> Response:
-    return _error(state, 500 if state.broken("error-invalid-body-status") else 400, message)
+def _invalid(state: _State, message: str, *, status: int = 400) -> Response:
+    if state.broken("error-message-not-repr"):
+        message = str({"errors": [{"loc": ("body", "input"), "msg": message, "type": "value_error"}]})
+    status = 500 if state.broken("error-invalid-body-status") else status
+    return _error(state, status, message, openai=state.broken("error-envelope-consistent"))
+
+
+def _unknown_model(state: _State, model: str, *, stream: bool) -> Response:
+    """404 before any stream; the ``error-status-before-stream`` variant streams the error instead."""
+    message = f"Model '{model}' not found"
+    if stream and state.broken("error-status-before-stream"):
+        return _stream_error(message)
+    return _error(state, 404, message, not_found=True)
+
+
+def _stream_error(message: str) -> Response:
+    """HTTP 200 and an error event: how some servers report what went wrong before the stream began."""
+    frame = f"data: {json.dumps({'error': {'message': message}})}\n\n"
+    return StreamingResponse(iter([frame]), media_type="text/event-stream")
 
 
 async def _json_body(request: Request) -> Any:
@@ -181,6 +213,8 @@ async def create_response(request: Request) -> Response:
         return _invalid(state, "body must be a JSON object with a model")
     if not isinstance(body.get("input"), str | list):
         return _invalid(state, "input must be a string or a list of items")
+    if body["model"] not in MODELS:
+        return _unknown_model(state, body["model"], stream=bool(body.get("stream")))
     events, final = _responses_events(state, body)
     stored = {**final, "status": "incomplete"} if state.broken("responses-stream-final-matches-retrieve") else final
     state.responses[final["id"]] = {**stored, "input": body["input"]}
@@ -217,7 +251,10 @@ async def chat_completions(request: Request) -> Response:
     state: _State = request.app.state.fake
     body = await _json_body(request)
     if not isinstance(body, dict) or not isinstance(body.get("messages"), list) or not body.get("model"):
-        return _invalid(state, "body must be a JSON object with a model and a messages list")
+        status = 422 if state.broken("error-invalid-body-status-consistent") else 400
+        return _invalid(state, "body must be a JSON object with a model and a messages list", status=status)
+    if body["model"] not in MODELS:
+        return _unknown_model(state, str(body["model"]), stream=bool(body.get("stream")))
     if not body.get("stream"):
         message = {"role": "assistant", "content": "".join(REPLY)}
         return JSONResponse(
@@ -345,6 +382,8 @@ async def create_turn(request: Request) -> Response:
     turns = _session(request)
     body = await _json_body(request)
     if turns is None:
+        if state.broken("error-status-before-stream"):
+            return _stream_error(f"Session {request.path_params['session_id']} not found")
         return _error(state, 404, "session not found", not_found=True)
     if not isinstance(body, dict) or not isinstance(body.get("messages"), list):
         return _invalid(state, "messages is required")
@@ -359,6 +398,8 @@ async def get_turn(request: Request) -> Response:
     state: _State = request.app.state.fake
     turn = (_session(request) or {}).get(request.path_params["turn_id"])
     if turn is None:
+        if state.broken("error-unknown-id-null-body"):
+            return JSONResponse(None)
         return _error(state, 404, "turn not found", not_found=True)
     return JSONResponse(turn)
 

@@ -1,10 +1,21 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import httpx
 import pytest
 
-from conformance.core.client import ClientSettings, TargetClient, parse_header, validate_base_url
+from conformance.core.client import (
+    ClientSettings,
+    ConnectionReset,
+    TargetClient,
+    local_address,
+    parse_header,
+    validate_base_url,
+)
 from conformance.core.errors import HarnessError, UsageError
+from tests.fakes import make_app
 
 
 def _client(handler) -> TargetClient:  # type: ignore[no-untyped-def]
@@ -25,6 +36,29 @@ def test_a_connection_reset_on_a_pooled_connection_is_retried_once() -> None:
     with _client(handler) as client:
         assert client.request("GET", "/v1/models").json() == {"ok": True}
     assert len(calls) == 2
+    assert client.resets == [
+        ConnectionReset(
+            "GET",
+            "http://127.0.0.1:9/v1/models",
+            "RemoteProtocolError: Server disconnected without sending a response.",
+        )
+    ]
+
+
+def test_in_memory_transports_do_not_name_their_connection() -> None:
+    with _client(lambda request: httpx.Response(200)) as client:
+        assert local_address(client.request("GET", "/v1/models")) is None
+
+
+def test_a_real_connection_is_named_and_reused(serve_app: Callable[[Any], str]) -> None:
+    base_url = serve_app(make_app())
+    with TargetClient(ClientSettings(base_url=base_url)) as client:
+        first = local_address(client.request("GET", "/v1/health"))
+        second = local_address(client.request("GET", "/v1/files/file-x"))
+    assert first is not None
+    assert first.startswith("127.0.0.1:")
+    assert second == first
+    assert client.resets == []
 
 
 def test_a_second_reset_is_a_harness_error_not_a_finding() -> None:

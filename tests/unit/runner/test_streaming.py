@@ -11,6 +11,7 @@ from conformance.core.errors import HarnessError
 from conformance.core.results import Status
 from conformance.runner.base import RunOptions
 from conformance.runner.blocked import BlockedError
+from conformance.runner.errors import PROBES, SUMMARY
 from conformance.runner.smoke import CALLS
 from conformance.runner.streaming import SCENARIOS, StreamingSuite, pick_model
 from tests.fakes import CHAT_MODEL, SyncASGITransport, make_app, run_suite
@@ -153,5 +154,6 @@ def test_no_model_makes_every_case_an_error_with_the_reason() -> None:
 
 def test_checks_cover_the_registry_between_the_suites() -> None:
     smoke_kinds = {k for call in CALLS for k in call.scenario.kinds}
-    kinds = {k for s in SCENARIOS for k in s.kinds} | {"error", "error-not-found", "error-invalid-body"} | smoke_kinds
+    error_kinds = {k for p in PROBES for k in p.scenario.kinds} | set(SUMMARY.kinds)
+    kinds = {k for s in SCENARIOS for k in s.kinds} | error_kinds | smoke_kinds
     assert {c.kind for c in all_checks()} == kinds
