@@ -16,8 +16,10 @@ from typing import Any
 from conformance.core.errors import HarnessError, UsageError
 from conformance.core.exchange import format_request, format_response
 from conformance.core.redact import Redactor
+from conformance.core.reproduce import rewrite_command
 from conformance.core.results import CaseResult, Evidence, Finding, Severity, Status
 from conformance.runner.base import RunContext, case_status
+from conformance.runner.property_messages import failure_message
 from conformance.spec.hints import with_id_formats
 from conformance.spec.loader import read_spec
 
@@ -152,16 +154,16 @@ class _Collector:
                 if node.name in by_check:
                     continue
                 check = SCHEMATHESIS_CHECKS.get(node.name)
-                title = failure.title.strip().splitlines()[0] if failure.title else node.name
-                detail = (failure.message or "").strip().splitlines()
-                message = title + (f": {detail[0]}" if detail else "")
+                interaction = recorder.interactions.get(case_id)
+                response = interaction.response if interaction is not None else None
+                case = case_node.value if case_node is not None else None
                 by_check[node.name] = Finding(
                     check_id=node.name,
                     severity=check.severity if check else Severity.SHOULD,
                     operation=operation,
-                    message=message[:300],
-                    reproduction=self.redactor.text(node.failure_info.code_sample),
-                    evidence=_evidence(recorder.interactions.get(case_id), self.redactor),
+                    message=self.redactor.text(failure_message(node.name, failure, response, case)),
+                    reproduction=rewrite_command(node.failure_info.code_sample, self.redactor),
+                    evidence=_evidence(interaction, self.redactor),
                 )
 
     def error(self, label: str, value: BaseException) -> None:
