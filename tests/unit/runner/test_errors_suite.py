@@ -26,8 +26,8 @@ def test_each_probe_is_judged_by_the_generic_and_its_own_checks_then_all_togethe
     cases = run_suite(ErrorsSuite())
     by_probe: dict[str, set[str]] = {}
     for case in cases:
-        probe = case.id.removeprefix("errors/").rsplit("/", 1)[0]
-        by_probe.setdefault(probe, set()).add(str(case.details["check_id"]))
+        name = case.id.removeprefix("errors/").rsplit("/", 1)[0]
+        by_probe.setdefault(name, set()).add(str(case.details["check_id"]))
     assert set(by_probe) == {p.name for p in PROBES} | {SUMMARY.name}
     for probe in PROBES:
         assert by_probe[probe.name] == GENERIC | SPECIFIC[probe.expect], probe.name
