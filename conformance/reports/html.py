@@ -15,7 +15,14 @@ from html import escape
 
 from conformance.core.results import CaseResult, Finding, RunResult
 from conformance.reports.html_assets import LABEL_SYMBOL, SCRIPT, STYLE
-from conformance.reports.model import CaseLabel, case_label, column_of, summarize
+from conformance.reports.model import (
+    CaseLabel,
+    case_label,
+    column_of,
+    reproduction_setup,
+    restart_command,
+    summarize,
+)
 
 __all__ = ["render_html"]
 
@@ -67,6 +74,18 @@ class _Page:
             f'<p class="meta">Target <code>{_e(target.base_url)}</code> · profile <code>{_e(target.profile)}</code>'
             f" · suite {_e(result.suite_version)} · fails on {_e(result.fail_on)} and above"
             f" · started {_e(result.started_at.isoformat(timespec='seconds'))} · {seconds:.1f} s</p>"
+            f"{self.setup()}"
+        )
+
+    def setup(self) -> str:
+        """How to run the reproductions: the reference to start (embedded runs) and the exports, once."""
+        restart, exports = restart_command(self.result.target), reproduction_setup(self.result)
+        if not (restart or exports):
+            return ""
+        lines = [f"{restart}   # the embedded reference this run judged"] if restart else []
+        return (
+            '<p class="meta">The curl reproductions below read the base URL and secrets from shell variables; '
+            f"set them first:</p><pre>{_e(chr(10).join([*lines, *exports]))}</pre>"
         )
 
     def filters(self) -> str:

@@ -8,7 +8,7 @@ Everything else is in ``report.html``.
 from __future__ import annotations
 
 from conformance.core.results import RunResult
-from conformance.reports.model import CaseLabel, summarize
+from conformance.reports.model import CaseLabel, reproduction_setup, restart_command, summarize
 
 __all__ = ["MAX_ROWS", "render_markdown"]
 
@@ -41,6 +41,17 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     return [*lines, ""]
 
 
+def _setup(result: RunResult) -> list[str]:
+    """How to run the reproductions again: the reference to start (embedded runs) and the exports."""
+    restart, exports = restart_command(result.target), reproduction_setup(result)
+    if not (restart or exports):
+        return []
+    lines = ["To reproduce a finding, run its curl command (in report.html) after:", "", "```sh"]
+    if restart:
+        lines.append(f"{restart}   # the embedded reference this run judged, on the same port")
+    return [*lines, *exports, "```", ""]
+
+
 def render_markdown(result: RunResult) -> str:
     summary = summarize(result)
     target = result.target
@@ -52,6 +63,7 @@ def render_markdown(result: RunResult) -> str:
         f" · exit code {summary.exit_code}",
         "",
     ]
+    lines += _setup(result)
     labels = [label for label in CaseLabel if summary.labels.get(label)]
     lines += _table(
         [*(str(label) for label in labels), "total"], [[*(str(summary.labels[x]) for x in labels), str(summary.total)]]

@@ -10,10 +10,12 @@ from collections import Counter
 from enum import StrEnum
 from typing import Literal
 
+import httpx
 from pydantic import BaseModel, ConfigDict, Field
 
 from conformance.core.errors import ExitCode
-from conformance.core.results import CaseResult, Finding, RunResult, Status
+from conformance.core.reproduce import shell_setup
+from conformance.core.results import CaseResult, Finding, RunResult, Status, Target
 from conformance.runner.blocked import PREREQUISITES
 
 __all__ = [
@@ -25,6 +27,8 @@ __all__ = [
     "build_report",
     "case_label",
     "column_of",
+    "reproduction_setup",
+    "restart_command",
     "summarize",
     "verdict_of",
 ]
@@ -139,6 +143,22 @@ def summarize(result: RunResult) -> ReportSummary:
             if c.status is Status.ERROR
         ],
     )
+
+
+def restart_command(target: Target) -> str | None:
+    """After an embedded run: the command that starts the same reference again, on the same port."""
+    if not (target.embedded and target.server and target.version):
+        return None
+    port = httpx.URL(target.base_url).port
+    return f"conformance reference start --server {target.server}=={target.version}" + (
+        f" --port {port}" if port else ""
+    )
+
+
+def reproduction_setup(result: RunResult) -> list[str]:
+    """``export`` lines for the variables the run's curl reproductions use (``core.reproduce``)."""
+    commands = [f.reproduction for f in result.findings if f.reproduction]
+    return shell_setup(result.target.base_url, commands)
 
 
 def build_report(result: RunResult) -> Report:

@@ -8,7 +8,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from conformance.core.results import RunResult
-from conformance.reports.model import CaseLabel, summarize
+from conformance.reports.model import CaseLabel, restart_command, summarize
 
 __all__ = ["TOP_FINDINGS", "render_terminal_summary"]
 
@@ -60,6 +60,8 @@ def render_terminal_summary(result: RunResult, directory: Path | None = None) ->
         parts.append(Text(f"{len(summary.stale)} stale baseline entries (they no longer occur)", style="yellow"))
     for error in summary.harness_errors[:TOP_FINDINGS]:
         parts.append(Text.assemble(("error ", "magenta"), f"{error.case}: {error.message}"))
+    if restart := restart_command(result.target):
+        parts.append(Text.assemble("to start the same reference again: ", (restart, "bold")))
     if directory is not None:
         parts.append(
             Text.assemble(
