@@ -146,16 +146,22 @@ def _omitted_null(c: Comparison, level: Any) -> bool:
 # ---------------------------------------------------------------- handlers
 
 
+def _target_says(c: Comparison) -> str:
+    """`` (the server's own error message)`` when the target answered an error with one, else nothing."""
+    said = server_message(c.target.body if c.target.is_json else c.target.text) if c.target.status >= 400 else None
+    return f" ({said})" if said else ""
+
+
 def _status(c: Comparison) -> Iterator[Hit]:
     if c.recorded.status != c.target.status and not _now_fails(c):
-        yield "status", c.recorded.status, c.target.status, f"status {c.recorded.status} -> {c.target.status}"
+        message = f"status {c.recorded.status} -> {c.target.status}{_target_says(c)}"
+        yield "status", c.recorded.status, c.target.status, message
 
 
 def _request_fails(c: Comparison) -> Iterator[Hit]:
     if _now_fails(c):
-        said = server_message(c.target.body if c.target.is_json else c.target.text)
-        message = f"the request now fails: status {c.recorded.status} -> {c.target.status}"
-        yield "status", c.recorded.status, c.target.status, message + (f" ({said})" if said else "")
+        message = f"the request now fails: status {c.recorded.status} -> {c.target.status}{_target_says(c)}"
+        yield "status", c.recorded.status, c.target.status, message
 
 
 def _content_type(c: Comparison) -> Iterator[Hit]:

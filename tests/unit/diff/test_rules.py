@@ -221,8 +221,11 @@ def test_a_request_that_now_fails_quotes_the_servers_own_message() -> None:
 
 
 def test_a_status_change_between_errors_is_not_a_request_that_now_fails() -> None:
-    differences = classify(compare(_json({"detail": "x"}, status=400), _json({"detail": "x"}, status=422)))
-    assert [(d.rule, d.message) for d in differences] == [("status-code-changed", "status 400 -> 422")]
+    target = _json({"detail": [{"loc": ["body", "input"], "msg": "Field required"}]}, status=422)
+    differences = classify(compare(_json({"detail": "x"}, status=400), target))
+    assert [(d.rule, d.message) for d in differences] == [
+        ("status-code-changed", "status 400 -> 422 (body.input: Field required)")
+    ]
 
 
 VECTOR_STORE_FILE = {"id": "file-0123456789", "object": "vector_store.file", "status": "completed", "last_error": None}
