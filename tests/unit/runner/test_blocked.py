@@ -60,7 +60,7 @@ def test_a_models_list_without_data_fails_the_run_and_blocks_the_cases_that_need
     assert finding.check_id == "models-list-usable"
     assert "'models'" in finding.message
     assert finding.reproduction is not None
-    assert finding.reproduction.endswith("/v1/models")
+    assert finding.reproduction == 'curl -sS -X GET "$CONFORMANCE_BASE_URL/v1/models"'
 
 
 def test_the_blocking_finding_is_reported_whatever_the_include_globs_select() -> None:
