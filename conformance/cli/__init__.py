@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+from types import FrameType
 
 import click
 
@@ -12,8 +14,15 @@ from conformance.core.errors import ConformanceError, ExitCode
 __all__ = ["cli", "main"]
 
 
+def _terminated(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM (a CI job cancelled, a timeout's kill) unwinds like Ctrl-C, so an embedded reference
+    this process started is stopped on the way out instead of being left running."""
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: runs the CLI and turns every user-facing error into one line and an exit code."""
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         code = cli.main(args=argv, prog_name="conformance", standalone_mode=False)
     except ConformanceError as exc:

@@ -185,7 +185,12 @@ def start_reference(
             release.server,
             server_cmd,
             log=state_dir / "server.log",
-            env=_child_env({release.config_dir_env: str(home)}),
+            env=_child_env(
+                {
+                    release.config_dir_env: str(home),
+                    **({release.log_format_env: "json"} if release.log_format_env else {}),
+                }
+            ),
             cwd=state_dir,
         )
         started.append(record)
