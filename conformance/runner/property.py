@@ -20,7 +20,7 @@ from conformance.core.reproduce import rewrite_command
 from conformance.core.results import CaseResult, Evidence, Finding, Severity, Status
 from conformance.runner.base import RunContext, case_status
 from conformance.runner.property_messages import failure_message
-from conformance.spec.hints import with_id_formats
+from conformance.spec.hints import with_id_formats, with_multipart_files
 from conformance.spec.loader import read_spec
 
 __all__ = ["PHASES", "SCHEMATHESIS_CHECKS", "PropertySettings", "PropertySuite"]
@@ -57,8 +57,10 @@ SCHEMATHESIS_CHECKS: dict[str, SchemathesisCheck] = {
     )
 }
 
-# Valid input may still name a resource that does not exist (a random id): 404 is then correct.
-_POSITIVE_EXPECTED = ["2XX", 404]
+# Valid input may still name a resource that does not exist (a well-formed unknown id): 404 is then
+# correct. It may also meet a resource whose state refuses it (cancelling a response that already
+# completed): 409 Conflict says exactly that, and is no rejection of the input.
+_POSITIVE_EXPECTED = ["2XX", 404, 409]
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +140,24 @@ class _Collector:
     errors: dict[str, str] = field(default_factory=dict)
     exercised: dict[str, set[str]] = field(default_factory=dict)
     """operation -> names of the checks that judged at least one of its responses."""
+    hinted: frozenset[str] = frozenset()
+    """Names that carry a generation hint's pattern (``conversation_id``). The pattern is not the
+    contract's, so a negative case that only breaks it is no schema-invalid request, and a server that
+    accepts it is right."""
+
+    def _breaks_only_a_hint(self, check: str, case: Any) -> bool:
+        if check != "negative_data_rejection" or not self.hinted or case is None:
+            return False
+        data = getattr(getattr(getattr(case, "meta", None), "phase", None), "data", None)
+        mutations = tuple(getattr(data, "mutations", ()) or ())
+        if mutations:
+            return all(set(m.keywords) == {"pattern"} and self._names_hinted(m.parameter, m.path) for m in mutations)
+        scenario = str(getattr(data, "scenario", ""))
+        return scenario == "invalid_pattern" and getattr(data, "parameter", None) in self.hinted
+
+    def _names_hinted(self, parameter: str | None, path: Any) -> bool:
+        names = [parameter, *(p for p in reversed(tuple(path or ())) if isinstance(p, str))]
+        return next((n for n in names if n), None) in self.hinted
 
     def scenario(self, recorder: Any) -> None:
         for case_id, nodes in recorder.checks.items():
@@ -150,6 +170,8 @@ class _Collector:
                 failure = node.failure_info.failure
                 operation = failure.operation or default_operation
                 self.exercised.setdefault(operation, set()).add(node.name)
+                if self._breaks_only_a_hint(node.name, case_node.value if case_node is not None else None):
+                    continue
                 by_check = self.findings.setdefault(operation, {})
                 if node.name in by_check:
                     continue
@@ -201,7 +223,7 @@ class PropertySuite:
             raise UsageError(f"no spec for profile {ctx.profile.id} at {path} (run `conformance export`)")
         config = SchemathesisConfig.from_dict(_config(ctx, self.settings))
         # The profile's id formats steer generation; the spec on disk stays as upstream declares it.
-        document = with_id_formats(read_spec(path), ctx.profile.id_formats)
+        document = with_multipart_files(with_id_formats(read_spec(path), ctx.profile.id_formats))
         try:
             schema = schemathesis.openapi.from_dict(document, config=config)
         except LoaderError as exc:
@@ -219,7 +241,7 @@ class PropertySuite:
         from schemathesis.engine import StopReason, events, from_schema
 
         schema, operations = self._load(ctx)
-        collector = _Collector(redactor=ctx.client.redactor)
+        collector = _Collector(redactor=ctx.client.redactor, hinted=frozenset(ctx.profile.id_formats))
         for event in from_schema(schema).execute():
             if isinstance(event, events.ScenarioFinished | events.FuzzScenarioFinished):
                 collector.scenario(event.recorder)

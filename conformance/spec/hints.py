@@ -1,4 +1,12 @@
-"""Generation hints: a profile's id formats laid over its spec for the property suite only.
+"""Generation hints: what the property suite lays over an in-memory copy of a profile's spec.
+
+Two kinds, both for generating requests only:
+
+* ``with_id_formats``: the profile's id formats as patterns (below);
+* ``with_multipart_files``: a multipart field declared ``anyOf: [<file>, null]`` (FastAPI's spelling
+  of ``UploadFile | None``) is the file alone. A multipart part cannot carry a JSON null (leaving it
+  out is the null), and Schemathesis decides "send as a file" from the field's own schema, so the
+  wrapper made it send the file's bytes as a text field, which servers rightly reject.
 
 The committed spec stays what upstream declares: an id parameter is a bare ``string``. Servers do
 check ids, though (OGX answers 400 "Conversation ID must match format 'conv_' followed by 48
@@ -21,7 +29,7 @@ from typing import Any
 from conformance.spec.operations import iter_operations
 from conformance.spec.refs import SCHEMA_PREFIX, iter_refs, resolve_ref
 
-__all__ = ["with_id_formats"]
+__all__ = ["with_id_formats", "with_multipart_files"]
 
 
 def with_id_formats(spec: Mapping[str, Any], formats: Mapping[str, str]) -> dict[str, Any]:
@@ -128,3 +136,27 @@ def _constrain(schema: dict[str, Any], pattern: str) -> None:
 
 def _has_branches(schema: Mapping[str, Any]) -> bool:
     return any(keyword in schema for keyword in ("anyOf", "oneOf", "allOf"))
+
+
+def with_multipart_files(spec: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of ``spec`` whose nullable multipart file fields are plain file fields."""
+    document: dict[str, Any] = json.loads(json.dumps(spec))
+    schemas = document.get("components", {}).get("schemas", {})
+    for operation in iter_operations(document):
+        content = (operation.operation.get("requestBody") or {}).get("content") or {}
+        schema = (content.get("multipart/form-data") or {}).get("schema")
+        if isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
+            schema = schemas.get(schema["$ref"][len(SCHEMA_PREFIX) :])
+        for name, field in ((schema or {}).get("properties") or {}).items():
+            branches = field.get("anyOf") if isinstance(field, dict) else None
+            files = [b for b in branches or [] if isinstance(b, dict) and _is_file(b)]
+            if files and all(_is_file(b) or b.get("type") == "null" for b in branches or []):
+                kept = {k: v for k, v in field.items() if k != "anyOf"}
+                schema["properties"][name] = {**kept, **files[0]}  # type: ignore[index]
+    return document
+
+
+def _is_file(schema: Mapping[str, Any]) -> bool:
+    return schema.get("type") == "string" and (
+        schema.get("contentMediaType") == "application/octet-stream" or schema.get("format") == "binary"
+    )

@@ -57,9 +57,9 @@ def _app(seen: list[str]) -> Starlette:
     return Starlette(routes=[Route("/v1/conversations/{conversation_id}", get, methods=["GET"])])
 
 
-def _run(base_url: str, tmp_path: Path, profile: Profile) -> RunResult:
+def _run(base_url: str, tmp_path: Path, profile: Profile, document: dict[str, Any] = SPEC) -> RunResult:
     spec = tmp_path / "spec.yaml"
-    spec.write_text(yaml.safe_dump(SPEC))
+    spec.write_text(yaml.safe_dump(document))
     suite = PropertySuite(PropertySettings(spec_path=spec, max_examples=10, phases=("examples", "coverage", "fuzzing")))
     ctx = RunContext(
         client=TargetClient(ClientSettings(base_url=base_url)),
@@ -86,3 +86,31 @@ def test_without_id_formats_random_ids_are_rejected_as_valid_data(
     bare = dataclasses.replace(get_profile("ogx-1.5"), ids=())
     result = _run(serve_app(_app([])), tmp_path, bare)
     assert "positive_data_acceptance" in {f.check_id for f in result.findings}
+
+
+def _lenient_app() -> Starlette:
+    """Answers 200 for every id, well-formed or not, and for any ``limit``: no id format is in the contract."""
+
+    async def get(request: Request) -> JSONResponse:
+        return JSONResponse({"id": request.path_params["conversation_id"]})
+
+    return Starlette(routes=[Route("/v1/conversations/{conversation_id}", get, methods=["GET"])])
+
+
+def test_a_server_that_accepts_any_id_format_breaks_no_contract(
+    serve_app: Callable[[Any], str], tmp_path: Path
+) -> None:
+    """The formats are hints, not the spec: accepting a malformed id is not a schema-invalid request accepted.
+    A constraint the spec does state (``limit >= 1``) still makes negative_data_rejection fire."""
+    operation = SPEC["paths"]["/v1/conversations/{conversation_id}"]["get"]
+    limit = {"name": "limit", "in": "query", "required": True, "schema": {"type": "integer", "minimum": 1}}
+    spec = {**SPEC, "paths": {"/v1/conversations/{conversation_id}": {"get": {**operation,
+            "parameters": [*operation["parameters"], limit]}}}}  # fmt: skip
+    url = serve_app(_lenient_app())
+    without_limit = _run(url, tmp_path, get_profile("ogx-1.5"))
+    assert "negative_data_rejection" not in {f.check_id for f in without_limit.findings}
+    (tmp_path / "with-limit").mkdir()
+    with_limit = _run(url, tmp_path / "with-limit", get_profile("ogx-1.5"), spec)
+    fired = [f for f in with_limit.findings if f.check_id == "negative_data_rejection"]
+    assert fired
+    assert "limit" in fired[0].message

@@ -88,3 +88,37 @@ def test_every_committed_id_parameter_of_a_profile_gets_its_format() -> None:
             for parameter in operation.get("parameters", []):
                 if parameter["in"] == "path" and parameter["name"] in profile.id_formats:
                     assert "pattern" in str(parameter["schema"]), f"{path}: {parameter['name']}"
+
+
+def test_a_nullable_multipart_file_field_becomes_a_file_field() -> None:
+    from conformance.spec.hints import with_multipart_files
+
+    file = {"type": "string", "contentMediaType": "application/octet-stream"}
+    spec = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/v1/process": {
+                "post": {
+                    "requestBody": {
+                        "content": {"multipart/form-data": {"schema": {"$ref": "#/components/schemas/Upload"}}}
+                    },
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        },
+        "components": {
+            "schemas": {
+                "Upload": {
+                    "type": "object",
+                    "properties": {
+                        "file": {"anyOf": [file, {"type": "null"}], "title": "File"},
+                        "purpose": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+                    },
+                }
+            }
+        },
+    }
+    properties = with_multipart_files(spec)["components"]["schemas"]["Upload"]["properties"]
+    assert properties["file"] == {**file, "title": "File"}
+    assert properties["purpose"] == spec["components"]["schemas"]["Upload"]["properties"]["purpose"]  # type: ignore[index]
