@@ -127,6 +127,11 @@ def _error_appeared(key: str, after: Any) -> bool:
     return key in _ERROR_KEYS and isinstance(after, dict)
 
 
+def _error_cleared(level: Any) -> bool:
+    """An ``error``/``last_error`` object that is now null or absent: the work no longer fails."""
+    return _key(level) in _ERROR_KEYS and isinstance(level.t1, dict) and not isinstance(level.t2, dict)
+
+
 def _is_error_event(event_type: str) -> bool:
     """``error``, ``response.failed``, ``response.incomplete``: what a stream sends when the work failed."""
     return event_type.rsplit(".", 1)[-1] in {"error", "failed", "incomplete"}
@@ -178,15 +183,15 @@ def _not_json(c: Comparison) -> Iterator[Hit]:
 
 def _field_missing(c: Comparison) -> Iterator[Hit]:
     for level in c.levels("dictionary_item_removed"):
-        if _omitted_null(c, level):
-            continue  # null-field-omitted
+        if _omitted_null(c, level) or _error_cleared(level):
+            continue  # null-field-omitted, error-cleared
         before, _ = c.shown(level)
         yield _at(level), before, _MISSING, f"{_at(level)} is missing (recorded {_short(before)})"
 
 
 def _became_null(c: Comparison) -> Iterator[Hit]:
     for level in c.levels("type_changes"):
-        if level.t2 is None:
+        if level.t2 is None and not _error_cleared(level):
             before, _ = c.shown(level)
             yield _at(level), before, None, f"{_at(level)} became null (recorded {_short(before)})"
 
@@ -246,6 +251,14 @@ def _error_text(c: Comparison, level: Any) -> str | None:
             if isinstance(parent.get(key), dict):
                 return server_message({"error": parent[key]})
     return None
+
+
+def _error_gone(c: Comparison) -> Iterator[Hit]:
+    gone = [lv for kind in ("type_changes", "dictionary_item_removed") for lv in c.levels(kind) if _error_cleared(lv)]
+    for level in sorted(gone, key=lambda lv: str(lv.path())):
+        before, _ = c.shown(level)
+        said = server_message({"error": before})
+        yield _at(level), before, None, f"{_at(level)} no longer holds an error (recorded: {said or _short(before)})"
 
 
 def _list_emptied(c: Comparison) -> Iterator[Hit]:
@@ -358,6 +371,7 @@ RULES: tuple[DiffRule, ...] = (
     DiffRule("value-changed", V, "Same type, another value (free values are masked in schema mode).", _value_changed),
     DiffRule("array-length-changed", V, "An array has more or fewer items (and is not now empty).", _array_length),
     DiffRule("null-field-omitted", V, "A null field is left out, and the spec does not require it.", _null_omitted),
+    DiffRule("error-cleared", V, "An `error`/`last_error` object is now null or absent: the work no longer fails.", _error_gone),  # noqa: E501
 )  # fmt: skip
 
 _BY_ID = {rule.id: rule for rule in RULES}

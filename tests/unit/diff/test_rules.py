@@ -110,6 +110,12 @@ FIRES: dict[str, tuple[Observed, Observed, Strictness, str]] = {
     "value-changed": (_json(RESPONSE), _json({**RESPONSE, "model": "other"}), Strictness.VALUES, "body.model"),
     "array-length-changed": (_json(RESPONSE), _json({**RESPONSE, "output": [1]}), Strictness.SCHEMA, "body.output[1]"),
     "null-field-omitted": (_json({**RESPONSE, "error": None}), _json(RESPONSE), Strictness.SCHEMA, "body.error"),
+    "error-cleared": (
+        _json({**RESPONSE, "status": "failed", "last_error": {"code": "server_error", "message": "no processor"}}),
+        _json({**RESPONSE, "status": "failed", "last_error": None}),
+        Strictness.SCHEMA,
+        "body.last_error",
+    ),
 }
 
 
@@ -306,3 +312,20 @@ def test_docs_replay_md_lists_every_rule_with_its_level() -> None:
     section = docs.split("## Diff rules", 1)[1].split("\n## ", 1)[0]
     rows = re.findall(r"^\| `([a-z-]+)` \| ([a-z-]+) \|", section, flags=re.MULTILINE)
     assert rows == [(rule.id, rule.level.value) for rule in RULES]
+
+
+def test_an_error_that_went_away_is_a_fix_not_a_break() -> None:
+    """A recording made while the reference failed (last_error set, status failed) against a target that
+    works: the status change is value-only and the cleared error is value-only, nothing is breaking."""
+    failed = {
+        **RESPONSE,
+        "status": "failed",
+        "last_error": {"code": "server_error", "message": "FileProcessor missing"},
+    }
+    enums = {"status": frozenset({"completed", "failed", "in_progress"})}
+    for target in ({**RESPONSE, "last_error": None}, RESPONSE):
+        differences = classify(compare(_json(failed), _json(target), strictness=Strictness.SCHEMA, enums=enums))
+        assert "error-cleared" in {d.rule for d in differences}
+        assert all(d.level is Level.VALUE_ONLY for d in differences), differences
+        cleared = next(d for d in differences if d.rule == "error-cleared")
+        assert cleared.message == "body.last_error no longer holds an error (recorded: FileProcessor missing)"
