@@ -156,8 +156,9 @@ class _Collector:
         return scenario == "invalid_pattern" and getattr(data, "parameter", None) in self.hinted
 
     def _names_hinted(self, parameter: str | None, path: Any) -> bool:
-        names = [parameter, *(p for p in reversed(tuple(path or ())) if isinstance(p, str))]
-        return next((n for n in names if n), None) in self.hinted
+        """A parameter named in the hints, or a body field (the innermost name on the mutation's path)."""
+        field = next((p for p in reversed(tuple(path or ())) if isinstance(p, str)), None)
+        return parameter in self.hinted or field in self.hinted
 
     def scenario(self, recorder: Any) -> None:
         for case_id, nodes in recorder.checks.items():

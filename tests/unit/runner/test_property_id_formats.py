@@ -114,3 +114,33 @@ def test_a_server_that_accepts_any_id_format_breaks_no_contract(
     fired = [f for f in with_limit.findings if f.check_id == "negative_data_rejection"]
     assert fired
     assert "limit" in fired[0].message
+
+
+def test_a_server_that_accepts_malformed_ids_in_a_body_array_breaks_no_contract(
+    serve_app: Callable[[Any], str], tmp_path: Path
+) -> None:
+    """``file_ids: [""]`` only breaks the hint on the array's items: the contract says ``string``."""
+    nullable_ids = {"anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "null"}]}
+    spec = {
+        "openapi": "3.1.0",
+        "info": {"title": "stores", "version": "1"},
+        "paths": {
+            "/v1/vector_stores": {
+                "post": {
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Create"}}},
+                    },
+                    "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {}}}}},
+                }
+            }
+        },
+        "components": {"schemas": {"Create": {"type": "object", "properties": {"file_ids": nullable_ids}}}},
+    }
+
+    async def create(request: Request) -> JSONResponse:
+        return JSONResponse({"id": "vs_1"})
+
+    url = serve_app(Starlette(routes=[Route("/v1/vector_stores", create, methods=["POST"])]))
+    result = _run(url, tmp_path, get_profile("ogx-1.5"), spec)
+    assert [f.message for f in result.findings if "file_ids" in f.message] == []
