@@ -10,6 +10,11 @@ entries), so it never silently outlives the bug it excuses. The file is YAML mea
       - check: error-unknown-id-404
         operation: GET /v1/files/{file_id}
         reason: upstream issue 1234
+      - check: positive_data_acceptance
+        operations:
+          - GET /v1/vector_stores/{vector_store_id}
+          - GET /v1/chat/completions/{completion_id}
+        reason: answers 400 instead of 404 for an unknown id (one cause, one reason)
 
 ``execute()`` takes :attr:`Baseline.keys`; :func:`write_baseline` snapshots a run's gating findings,
 keeping the reasons already written for entries that remain.
@@ -22,7 +27,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from conformance.core.errors import UsageError
 from conformance.core.results import RunResult
@@ -38,16 +43,38 @@ _HEADER = (
 
 
 class BaselineEntry(BaseModel):
+    """One known deviation: a rule, the operations it is broken on, and why that is accepted.
+
+    ``operation`` names one operation; ``operations`` several that share the same cause and reason
+    (a server that answers 400 for every unknown id is one deviation, not one per endpoint).
+    """
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     check: str = Field(min_length=1, description="Check or diff-rule id.")
-    operation: str = Field(min_length=1, description="'METHOD /path/template' or a scenario name.")
-    reason: str = Field(default="", description="Why this finding is expected, written by a person (an issue link, a decision).")
+    operation: str | None = Field(default=None, min_length=1, description="'METHOD /path/template' or a scenario name.")
+    operations: tuple[str, ...] = Field(default=(), description="Several operations sharing one cause and reason.")
+    reason: str = Field(
+        default="",
+        description="Why this is expected, written by a person: what the server does, why it is accepted.",
+    )
     observed: str = Field(default="", description="What the run that wrote the entry saw (the finding's message).")
 
+    @model_validator(mode="after")
+    def _one_way_to_name_operations(self) -> BaselineEntry:
+        if (self.operation is None) == (not self.operations):
+            raise ValueError("give either 'operation' or a non-empty 'operations' list")
+        if any(not op.strip() for op in self.operations):
+            raise ValueError("'operations' has an empty item")
+        return self
+
     @property
-    def key(self) -> tuple[str, str]:
-        return (self.check, self.operation)
+    def names(self) -> tuple[str, ...]:
+        return (self.operation,) if self.operation is not None else self.operations
+
+    @property
+    def keys(self) -> tuple[tuple[str, str], ...]:
+        return tuple((self.check, operation) for operation in self.names)
 
 
 class Baseline(BaseModel):
@@ -60,7 +87,7 @@ class Baseline(BaseModel):
 
     @property
     def keys(self) -> tuple[tuple[str, str], ...]:
-        return tuple(entry.key for entry in self.entries)
+        return tuple(key for entry in self.entries for key in entry.keys)
 
 
 def _line_of(node: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
@@ -104,34 +131,43 @@ def load_baseline(path: Path) -> Baseline:
         raise UsageError(f"baseline {path}, line {_line_of(node, loc)}: {field}: {error['msg']}") from None
     seen: set[tuple[str, str]] = set()
     for index, entry in enumerate(baseline.entries):
-        if entry.key in seen:
-            line = _line_of(node, ("entries", index))
-            raise UsageError(f"baseline {path}, line {line}: duplicate entry {entry.check} on {entry.operation}")
-        seen.add(entry.key)
+        for key in entry.keys:
+            if key in seen:
+                line = _line_of(node, ("entries", index))
+                raise UsageError(f"baseline {path}, line {line}: duplicate entry {key[0]} on {key[1]}")
+            seen.add(key)
     return baseline
 
 
 def write_baseline(result: RunResult, path: Path) -> Baseline:
-    """Write the run's gating findings as a baseline, sorted, keeping the reasons of ``path``'s entries.
+    """Write the run's gating findings as a baseline, keeping what a person wrote in ``path``.
 
-    Every entry records what was ``observed`` (the first finding of its key). A new entry's ``reason``
-    is left empty: why a finding is acceptable is for a person to write, not for the tool to guess.
+    An entry of ``path`` keeps its reason and its grouping for the operations that still occur (it is
+    dropped when none does). A finding no entry covers becomes a new entry of its own, with what was
+    ``observed`` and an empty ``reason``: why a finding is acceptable is for a person to write, not for
+    the tool to guess.
     """
-    reasons = {e.key: e.reason for e in load_baseline(path).entries if e.reason} if path.exists() else {}
+    previous = load_baseline(path).entries if path.exists() else ()
     observed = {f.key: f.message for f in reversed(result.findings) if result.gates(f)}
-    keys = sorted(observed)
+    entries: list[BaselineEntry] = []
+    covered: set[tuple[str, str]] = set()
+    for entry in previous:
+        still = [op for op in entry.names if (entry.check, op) in observed]
+        if not still:
+            continue
+        covered.update((entry.check, op) for op in still)
+        names = {"operations": tuple(still)} if entry.operations else {"operation": still[0]}
+        first = observed[(entry.check, still[0])]
+        entries.append(BaselineEntry(check=entry.check, reason=entry.reason, observed=first, **names))
+    entries += [
+        BaselineEntry(check=c, operation=o, observed=observed[(c, o)]) for c, o in sorted(set(observed) - covered)
+    ]
+    entries.sort(key=lambda e: (e.check, e.names[0]))
     target = result.target
     server = "==".join(p for p in (target.server, target.version) if p) or None
-    baseline = Baseline(
-        profile=target.profile,
-        server=server,
-        entries=tuple(
-            BaselineEntry(check=c, operation=o, reason=reasons.get((c, o), ""), observed=observed[(c, o)])
-            for c, o in keys
-        ),
-    )
-    document = baseline.model_dump(mode="json")
-    text = _HEADER + yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=1000)
+    baseline = Baseline(profile=target.profile, server=server, entries=tuple(entries))
+    document = baseline.model_dump(mode="json", exclude_defaults=True, exclude={"version"})
+    text = _HEADER + yaml.safe_dump({"version": 1, **document}, sort_keys=False, allow_unicode=True, width=1000)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.partial")
     partial.write_text(text, encoding="utf-8")

@@ -64,9 +64,18 @@ def test_the_written_file_is_stable(tmp_path: Path) -> None:
         ("version: 2\nentries: []\n", r"line 1: version: Input should be 1"),
         (
             "version: 1\nentries:\n  - check: a\n    operation: GET /a\n  - check: b\n    operaton: GET /b\n",
-            r"line 5: entries\.1\.operation: Field required",
+            r"line 6: entries\.1\.operaton: Extra inputs are not permitted",
         ),
         ("version: 1\nentries:\n  - check: a\n    operation: GET /a\n  - check: a\n    operation: GET /a\n", "line 5"),
+        (
+            "version: 1\nentries:\n  - check: a\n    operations: [GET /a, GET /a]\n",
+            "line 3: duplicate entry a on GET /a",
+        ),
+        (
+            "version: 1\nentries:\n  - check: a\n    operation: GET /a\n    operations: [GET /b]\n",
+            "line 3: entries.0: Value error, give either 'operation' or a non-empty 'operations' list",
+        ),
+        ("version: 1\nentries:\n  - check: a\n", "line 3: entries.0: Value error, give either"),
     ],
 )
 def test_malformed_files_name_the_file_and_the_line(tmp_path: Path, text: str, where: str) -> None:
@@ -95,3 +104,23 @@ def test_execute_splits_baselined_and_stale_keys() -> None:
         result = execute([ErrorsSuite()], ctx, baseline=known.keys)
     assert result.baselined == (("error-json-body", "GET /v1/files/{file_id}"),)
     assert result.stale == (("error-json-body", "GET /nowhere"),)
+
+
+def test_one_entry_may_cover_several_operations_with_one_reason(tmp_path: Path) -> None:
+    path = tmp_path / "known.yaml"
+    path.write_text(
+        "version: 1\nentries:\n  - check: unknown-id\n    operations:\n      - GET /a/{id}\n      - GET /b/{id}\n"
+        "      - GET /gone/{id}\n"
+        "    reason: answers 400 instead of 404 for every unknown id\n"
+    )
+    assert set(load_baseline(path).keys) == {("unknown-id", f"GET /{n}/{{id}}") for n in ("a", "b", "gone")}
+    result = _result(
+        _finding("unknown-id", "GET /b/{id}"), _finding("unknown-id", "GET /a/{id}"), _finding("new", "GET /c")
+    )
+    written = write_baseline(result, path)
+    grouped, new = sorted(written.entries, key=lambda e: e.check, reverse=True)
+    assert grouped.operations == ("GET /a/{id}", "GET /b/{id}")  # what no longer occurs is dropped, the reason kept
+    assert grouped.reason == "answers 400 instead of 404 for every unknown id"
+    assert (new.operation, new.reason, new.observed) == ("GET /c", "", "m")
+    assert load_baseline(path) == written
+    assert "operations:" in path.read_text()
