@@ -7,6 +7,11 @@ and tiktoken verifies the sha256 of cached files, so a fake cache file does not 
 register an offline byte-level encoding under the usual names before the server imports anything;
 token counts then differ from the real encodings, which no conformance rule depends on.
 
+Their console logs render each error's traceback with rich (syntax-highlighted source, sometimes
+locals): seconds of CPU per error answer, and the property suite provokes hundreds of errors. OGX and
+0.7.3 switch to JSON lines through an environment variable (the release table's ``log_format_env``);
+0.3.0 has no such switch, so ``RichHandler`` is made to format tracebacks as plain text here.
+
 OGX 1.5.0 runs some providers (the file processors that ingest vector store files) in worker
 processes started with multiprocessing's ``spawn``; a spawned child runs this script again under
 the name ``__mp_main__`` before it unpickles its target, so the encoding is registered there too.
@@ -34,9 +39,24 @@ def install_offline_tiktoken() -> None:
         )
 
 
+def plain_tracebacks() -> None:
+    try:
+        from rich.logging import RichHandler
+    except ImportError:
+        return
+    original = RichHandler.__init__
+
+    def init(self: RichHandler, *args: object, **kwargs: object) -> None:
+        kwargs["rich_tracebacks"] = False
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    RichHandler.__init__ = init  # type: ignore[method-assign]
+
+
 def main() -> None:
     target, prog, *args = sys.argv[1:]
     install_offline_tiktoken()
+    plain_tracebacks()
     module_name, _, function_name = target.partition(":")
     entry = getattr(importlib.import_module(module_name), function_name)
     sys.argv = [prog, *args]

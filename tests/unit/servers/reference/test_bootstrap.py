@@ -73,3 +73,22 @@ def test_a_process_spawned_by_the_server_gets_the_offline_encoding_too(tmp_path:
     )
     assert proc.returncode == 0, proc.stderr
     assert "'cl100k_base'" in proc.stdout
+
+
+def test_a_rich_log_handler_the_server_configures_formats_tracebacks_as_plain_text(tmp_path: Path) -> None:
+    """llama-stack 0.3.0 logs every error through RichHandler(rich_tracebacks=True): seconds of CPU each."""
+    (tmp_path / "rich_upstream.py").write_text(
+        "import logging, sys\n"
+        "from rich.logging import RichHandler\n"
+        "def main():\n"
+        "    handler = RichHandler(rich_tracebacks=True)\n"
+        "    print(handler.rich_tracebacks)\n"
+        "    return 0\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    proc = subprocess.run(
+        [sys.executable, bootstrap.__file__, "rich_upstream:main", "llama"],
+        capture_output=True, text=True, env=env, check=False, timeout=60,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "False"
