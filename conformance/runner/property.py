@@ -18,7 +18,7 @@ from conformance.core.exchange import format_request, format_response
 from conformance.core.redact import Redactor
 from conformance.core.reproduce import rewrite_command
 from conformance.core.results import CaseResult, Evidence, Finding, Severity, Status
-from conformance.runner.base import RunContext, case_status
+from conformance.runner.base import RunContext, case_status, disabled_case
 from conformance.runner.property_messages import failure_message
 from conformance.spec.hints import with_id_formats, with_multipart_files
 from conformance.spec.loader import read_spec
@@ -131,6 +131,9 @@ def _evidence(interaction: Any, redactor: Redactor) -> Evidence | None:
     return Evidence(request=req, response=resp)
 
 
+_SCHEMA_WORDS = frozenset({"properties", "items", "anyOf", "oneOf", "allOf", "additionalProperties", "prefixItems"})
+
+
 @dataclass
 class _Collector:
     """Folds engine events into per-operation findings, errors and the checks that ran."""
@@ -152,8 +155,12 @@ class _Collector:
         mutations = tuple(getattr(data, "mutations", ()) or ())
         if mutations:
             return all(set(m.keywords) == {"pattern"} and self._names_hinted(m.parameter, m.path) for m in mutations)
-        scenario = str(getattr(data, "scenario", ""))
-        return scenario == "invalid_pattern" and getattr(data, "parameter", None) in self.hinted
+        if str(getattr(data, "scenario", "")) != "invalid_pattern":
+            return False
+        # The coverage phase names a body field by its schema location (``/properties/file_ids/items``).
+        parts = str(getattr(data, "location", "") or "").split("/")
+        location = [p for p in parts if p and not p.isdigit() and p not in _SCHEMA_WORDS]
+        return getattr(data, "parameter", None) in self.hinted or (bool(location) and location[-1] in self.hinted)
 
     def _names_hinted(self, parameter: str | None, path: Any) -> bool:
         """A parameter named in the hints, or a body field (the innermost name on the mutation's path)."""
@@ -236,12 +243,21 @@ class PropertySuite:
         else:
             labels_in_shard = labels
         wanted = [label for label in labels_in_shard if ctx.wants(f"{SUITE}/{label}", label)]
-        return schema.include(name=wanted) if len(wanted) != len(labels) else schema, wanted
+        # Operations of APIs --api leaves out never reach Schemathesis; each gets one disabled case.
+        disabled = {label: reason for label in wanted if (reason := ctx.unselected(label)) is not None}
+        wanted = [label for label in wanted if label not in disabled]
+        return schema.include(name=wanted) if len(wanted) != len(labels) else schema, wanted, disabled
 
     def run(self, ctx: RunContext) -> Iterator[CaseResult]:
+        schema, operations, disabled = self._load(ctx)
+        for label, reason in sorted(disabled.items()):
+            yield disabled_case(f"{SUITE}/{label}", suite=SUITE, operation=label, reason=reason)
+        if operations:
+            yield from self._run(ctx, schema, operations)
+
+    def _run(self, ctx: RunContext, schema: Any, operations: list[str]) -> Iterator[CaseResult]:
         from schemathesis.engine import StopReason, events, from_schema
 
-        schema, operations = self._load(ctx)
         collector = _Collector(redactor=ctx.client.redactor, hinted=frozenset(ctx.profile.id_formats))
         for event in from_schema(schema).execute():
             if isinstance(event, events.ScenarioFinished | events.FuzzScenarioFinished):

@@ -144,3 +144,41 @@ def test_a_server_that_accepts_malformed_ids_in_a_body_array_breaks_no_contract(
     url = serve_app(Starlette(routes=[Route("/v1/vector_stores", create, methods=["POST"])]))
     result = _run(url, tmp_path, get_profile("ogx-1.5"), spec)
     assert [f.message for f in result.findings if "file_ids" in f.message] == []
+
+
+def _case(phase: str, **data: Any) -> Any:
+    from types import SimpleNamespace
+
+    data.setdefault("mutations", ())
+    return SimpleNamespace(meta=SimpleNamespace(phase=SimpleNamespace(name=phase, data=SimpleNamespace(**data))))
+
+
+def _mutation(keywords: tuple[str, ...], parameter: str | None, path: tuple[Any, ...]) -> Any:
+    from types import SimpleNamespace
+
+    return SimpleNamespace(keywords=keywords, parameter=parameter, path=path)
+
+
+def test_each_way_schemathesis_describes_a_hint_only_negative_case_is_recognised() -> None:
+    """Fuzzing names the mutated field on its path (an array index as the parameter); coverage names a path
+    parameter, or a body field by its schema location. Anything else that is invalid stays a finding."""
+    from conformance.core.redact import Redactor
+    from conformance.runner.property import _Collector
+
+    collector = _Collector(redactor=Redactor(), hinted=frozenset({"file_ids", "conversation_id"}))
+    check = "negative_data_rejection"
+    hint_only = [
+        _case("fuzzing", mutations=(_mutation(("pattern",), "7", ("file_ids", 7)),)),
+        _case("coverage", scenario="invalid_pattern", parameter="conversation_id", location=None),
+        _case("coverage", scenario="invalid_pattern", parameter="application/json",
+              location="/properties/file_ids/anyOf/0/items"),
+    ]  # fmt: skip
+    assert all(collector._breaks_only_a_hint(check, case) for case in hint_only)
+    genuine = [
+        _case("fuzzing", mutations=(_mutation(("anyOf",), "file_ids", ("file_ids",)),)),
+        _case("fuzzing", mutations=(_mutation(("pattern",), "name", ("name",)),)),
+        _case("coverage", scenario="incorrect_type", parameter="application/json", location="/properties/file_ids"),
+        _case("coverage", scenario="invalid_pattern", parameter="application/json", location="/properties/name"),
+    ]
+    assert not any(collector._breaks_only_a_hint(check, case) for case in genuine)
+    assert not collector._breaks_only_a_hint("positive_data_acceptance", hint_only[0])
