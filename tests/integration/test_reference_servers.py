@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import textwrap
+import time
 from collections.abc import Callable
 
 import httpx
@@ -88,3 +89,60 @@ def test_llama_stack_0_3_agent_session_and_streaming_turn_with_the_real_sdk(
     assert outcome["events"][0] in ("turn_start", "step_start")
     assert outcome["events"][-1] == "turn_complete"
     assert outcome["events"].count("step_start") == outcome["events"].count("step_complete") >= 1
+
+
+ALL_RELEASES = ["ogx==1.5.0", "llama-stack==0.7.3", "llama-stack==0.3.0"]
+WEATHER_QUESTION = "What's the weather like in San Francisco?"
+WEATHER_PARAMETERS = {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}
+
+
+@pytest.mark.parametrize("release", ALL_RELEASES)
+def test_a_vector_store_made_the_openai_way_ingests_and_finds_the_file(
+    reference_servers: ReferenceFactory, release: str
+) -> None:
+    """Only a name (no embedding_model): the reference's default embedding model and file processing work."""
+    document = "Teal is the favourite colour of the replay engine.\n"
+    with httpx.Client(base_url=reference_servers(release).base_url, timeout=120) as client:
+        upload = client.post("/v1/files", files={"file": ("notes.txt", document.encode(), "text/plain")},
+                             data={"purpose": "assistants"})  # fmt: skip
+        file_id = upload.json()["id"]
+        created = client.post("/v1/vector_stores", json={"name": "only-a-name"})
+        assert created.status_code == 200, created.text
+        store_id = created.json()["id"]
+        attached = client.post(f"/v1/vector_stores/{store_id}/files", json={"file_id": file_id}).json()
+        for _ in range(60):  # ingestion may finish after the attach answered
+            if attached["status"] != "in_progress":
+                break
+            time.sleep(0.5)
+            attached = client.get(f"/v1/vector_stores/{store_id}/files/{file_id}").json()
+        assert (attached["status"], attached["last_error"]) == ("completed", None)
+        search = client.post(f"/v1/vector_stores/{store_id}/search", json={"query": "favourite colour"}).json()
+        texts = [part["text"] for hit in search["data"] for part in hit["content"]]
+        assert any(document.strip() in text for text in texts), search
+        client.delete(f"/v1/vector_stores/{store_id}")
+        client.delete(f"/v1/files/{file_id}")
+
+
+@pytest.mark.parametrize("release", ALL_RELEASES)
+def test_a_question_with_an_unnamed_function_tool_gets_a_function_call(
+    reference_servers: ReferenceFactory, release: str
+) -> None:
+    reference = reference_servers(release)
+    chat_tool = {"type": "function", "function": {"name": "get_weather", "parameters": WEATHER_PARAMETERS}}
+    with httpx.Client(base_url=reference.base_url, timeout=120) as client:
+        chat = client.post("/v1/chat/completions", json={
+            "model": reference.chat_model, "messages": [{"role": "user", "content": WEATHER_QUESTION}],
+            "tools": [chat_tool],
+        }).json()  # fmt: skip
+        (choice,) = chat["choices"]
+        assert choice["finish_reason"] == "tool_calls"
+        assert [c["function"]["name"] for c in choice["message"]["tool_calls"]] == ["get_weather"]
+        # With a description: llama-stack 0.3.0 answers 500 for a function tool without one (its
+        # ChatCompletionFunctionToolParam conversion requires a string), whatever the model does.
+        tool = {"type": "function", "name": "get_weather", "description": "Weather.", "parameters": WEATHER_PARAMETERS}
+        response = client.post("/v1/responses", json={
+            "model": reference.chat_model, "input": WEATHER_QUESTION, "tools": [tool],
+        }).json()  # fmt: skip
+        calls = [item for item in response["output"] if item["type"] == "function_call"]
+        assert [c["name"] for c in calls] == ["get_weather"], response
+        assert json.loads(calls[0]["arguments"]) == {"city": WEATHER_QUESTION}
