@@ -72,11 +72,13 @@ def judge(
     release: str | None,
     suites: Callable[[Profile], Sequence[Suite]],
     gate: GateOptions,
+    apis: tuple[str, ...] = (),
 ) -> RunResult:
     """Probe the target, execute the suites, write the reports and print the terminal summary.
 
     ``release`` is set when the target is an embedded reference started by this process; ``suites``
-    builds the suites once the profile is known (given, or detected from the server's version).
+    builds the suites once the profile is known (given, or detected from the server's version);
+    ``apis`` (``--api``) limits every suite to those API groups of the profile.
     """
     from conformance.reports import render_terminal_summary, write_reports
     from conformance.runner.base import RunContext, RunOptions, execute
@@ -86,14 +88,22 @@ def judge(
 
     known = load_baseline(gate.baseline).keys if gate.baseline else ()
     options = RunOptions(
-        fail_on=gate.fail_on, include=gate.include, exclude=gate.exclude, severity_levels=gate.severity_levels
+        fail_on=gate.fail_on,
+        include=gate.include,
+        exclude=gate.exclude,
+        severity_levels=gate.severity_levels,
+        apis=apis,
     )
     server = get_release(release).server if release else None
     embedded_profile = profile_for_release(release) if release else None
     profile_id = profile or (embedded_profile.id if embedded_profile else None)
     with TargetClient(settings) as client:
         target, resolved = probe_target(client, profile_id=profile_id, server=server, embedded=release is not None)
+        selected_apis = resolved.select_apis(apis)  # a detected profile may lack a named API: exit 2
         err_console.print(f"judging {target.label} against profile {resolved.id}")
+        if selected_apis:
+            others = len(set(resolved.apis) - selected_apis)
+            err_console.print(f"APIs: {', '.join(sorted(selected_apis))} (the other {others} disabled)")
         chosen = suites(resolved)
         ctx = RunContext(client=client, profile=resolved, target=target, options=options)
         with CaseReporter(verbose=gate.verbose, known=frozenset(known)) as reporter:

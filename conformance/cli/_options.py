@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, cast
 import click
 
 from conformance.core.client import ClientSettings, parse_header, validate_base_url
-from conformance.core.profiles import PROFILES
+from conformance.core.profiles import PROFILES, get_profile, known_apis, parse_apis
 from conformance.core.results import Severity
 
 if TYPE_CHECKING:
@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "GateOptions",
+    "api_option",
+    "check_apis",
     "client_settings",
     "property_options",
     "release_option",
@@ -73,6 +75,32 @@ def target_options[F: Callable[..., Any]](*, base_url_required: bool) -> Callabl
         return func
 
     return decorate
+
+
+def _apis(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
+    return parse_apis(values)  # an unknown name is a usage error (exit 2) before any server is contacted
+
+
+def api_option[F: Callable[..., Any]](func: F) -> F:
+    """``--api responses,chat``: judge only these API groups of the profile (``apis: tuple[str, ...]``)."""
+    return click.option(
+        "--api",
+        "apis",
+        multiple=True,
+        callback=_apis,
+        metavar="API[,API...]",
+        help=(
+            "Judge only these APIs (comma-separated, repeatable); cases of the others are disabled and "
+            "nothing is sent for them. An operation's API is its path's first segment after the version "
+            f"(/v1/chat/completions: chat); models is always included. APIs: {', '.join(known_apis())}."
+        ),
+    )(func)
+
+
+def check_apis(apis: tuple[str, ...], profile: str | None) -> None:
+    """With the profile known up front, an API it lacks is a usage error before any server starts."""
+    if apis and profile is not None:
+        get_profile(profile).select_apis(apis)
 
 
 @dataclass(frozen=True)

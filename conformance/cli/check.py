@@ -9,6 +9,8 @@ import click
 from conformance.cli._judge import judge
 from conformance.cli._options import (
     GateOptions,
+    api_option,
+    check_apis,
     client_settings,
     property_options,
     report_options,
@@ -19,6 +21,7 @@ from conformance.cli._options import (
 
 @click.command("check")
 @target_options(base_url_required=True)
+@api_option
 @property_options
 @report_options
 @click.pass_context
@@ -31,6 +34,7 @@ def command(
     api_key: str | None,
     headers: tuple[str, ...],
     timeout: float,
+    apis: tuple[str, ...],
     gate: GateOptions,
     **property_args: Any,
 ) -> None:
@@ -43,6 +47,7 @@ def command(
     """
     from conformance.runner.suites import CHECK_SUITES, select_suites
 
+    check_apis(apis, profile)
     settings = suite_settings(timeout=timeout, **property_args)
     client = client_settings(base_url, api_key=api_key, headers=headers, timeout=timeout)
     result = judge(
@@ -51,5 +56,6 @@ def command(
         release=None,
         suites=lambda profile: select_suites(CHECK_SUITES, profile, settings),
         gate=gate,
+        apis=apis,
     )
     ctx.exit(int(result.exit_code))

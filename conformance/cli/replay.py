@@ -8,7 +8,14 @@ import click
 
 from conformance.cli._console import err_console
 from conformance.cli._judge import judge
-from conformance.cli._options import GateOptions, client_settings, report_options, target_options
+from conformance.cli._options import (
+    GateOptions,
+    api_option,
+    check_apis,
+    client_settings,
+    report_options,
+    target_options,
+)
 from conformance.core.profiles import Profile
 
 __all__ = ["command"]
@@ -42,6 +49,7 @@ __all__ = ["command"]
     default=None,
     help="Also write a Markdown compatibility summary here (what `nox -s compat` commits under docs/).",
 )
+@api_option
 @report_options
 @click.pass_context
 def command(
@@ -57,18 +65,21 @@ def command(
     scenarios: tuple[str, ...],
     recordings: Path | None,
     compat_summary: Path | None,
+    apis: tuple[str, ...],
     gate: GateOptions,
 ) -> None:
     """Replay a profile's cassettes against a server and report breaking, additive and value-only differences.
 
     Ids the recording obtained from the server are bound to the target's own ids. Breaking
-    differences exit 1; a malformed cassette exits 2 before anything is sent.
+    differences exit 1; a malformed cassette exits 2 before anything is sent. With --api, a
+    cassette is replayed only when every operation it calls belongs to a selected API.
     """
     from conformance.cassettes import load_profile_cassettes, recordings_dir
     from conformance.diff import Strictness
     from conformance.diff.summary import render_compat_summary
     from conformance.runner.replay import ReplaySuite
 
+    check_apis(apis, profile)
     directory = recordings or recordings_dir()
     settings = client_settings(base_url, api_key, headers, timeout)
     # With --profile the cassettes are read first: a malformed one is exit 2 before any request.
@@ -85,6 +96,7 @@ def command(
         release=None,
         suites=suites,
         gate=gate,
+        apis=apis,
     )
     if compat_summary:
         name = result.target.name

@@ -12,6 +12,8 @@ from conformance.cli._console import err_console, progress
 from conformance.cli._judge import judge
 from conformance.cli._options import (
     GateOptions,
+    api_option,
+    check_apis,
     client_settings,
     property_options,
     release_option,
@@ -51,6 +53,7 @@ def embedded_or_given(
     metavar="NAME",
     help="Run only these suites (repeatable; default: all of them, in order).",
 )
+@api_option
 @property_options
 @report_options
 @click.pass_context
@@ -65,6 +68,7 @@ def command(
     timeout: float,
     release: str,
     suites: tuple[str, ...],
+    apis: tuple[str, ...],
     gate: GateOptions,
     **property_args: Any,
 ) -> None:
@@ -73,9 +77,12 @@ def command(
     Without --base-url, starts the embedded default (a real OGX 1.5.0 backed by the deterministic
     model server), judges it and stops it again.
     """
+    from conformance.core.profiles import profile_for_release
     from conformance.runner.suites import check_suite_names, select_suites
 
     check_suite_names(suites)
+    embedded_profile = profile_for_release(get_release(release).id) if base_url is None else None
+    check_apis(apis, profile or (embedded_profile.id if embedded_profile else None))
     settings = suite_settings(timeout=timeout, **property_args)
     if base_url is None and gate.baseline is None and gate.write_baseline is None:
         known = get_release(release).known_findings
@@ -91,5 +98,6 @@ def command(
             release=rel,
             suites=lambda profile: select_suites(suites, profile, settings),
             gate=gate,
+            apis=apis,
         )
     ctx.exit(int(result.exit_code))

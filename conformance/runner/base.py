@@ -27,6 +27,7 @@ __all__ = [
     "RunOptions",
     "Suite",
     "case_status",
+    "disabled_case",
     "execute",
     "selected",
 ]
@@ -48,6 +49,8 @@ class RunOptions:
     exclude: tuple[str, ...] = ()
     severity_levels: CaseAdjuster | None = None
     """The user's own levels for rules, applied to every case as it finishes."""
+    apis: tuple[str, ...] = ()
+    """The API groups ``--api`` named (empty: all of them); cases that call others are ``disabled``."""
 
 
 @dataclass
@@ -65,6 +68,19 @@ class RunContext:
     def wants(self, case_id: str, operation: str | None = None) -> bool:
         """Whether ``--include``/``--exclude`` select this case; suites ask before doing the work."""
         return selected(case_id, operation, self.options)
+
+    def unselected(self, *operations: str) -> str | None:
+        """Why a case that calls ``operations`` is disabled by ``--api``; ``None`` when it may run.
+
+        Each operation's API group comes from the profile (:meth:`Profile.api_of`); ``models`` is
+        always selected (:data:`conformance.core.profiles.IMPLIED_APIS`)."""
+        if not self.options.apis:
+            return None
+        selected_apis = self.profile.select_apis(self.options.apis)
+        missing = sorted({self.profile.api_of(op) for op in operations} - selected_apis)
+        if not missing:
+            return None
+        return f"API {', '.join(missing)} not selected by --api {','.join(self.options.apis)}"
 
     def note_blocked(self, exc: BlockedError) -> str:
         """Remember what blocked a case (its finding is reported once, ahead of it); the skip reason."""
@@ -148,6 +164,15 @@ class CaseRecorder:
             reason=self.skip_reason,
             details=self.details,
         )
+
+
+def disabled_case(
+    case_id: str, *, suite: str, operation: str | None, reason: str, details: dict[str, object] | None = None
+) -> CaseResult:
+    """A case that was not run by choice (``--api``, a profile without the API): nothing was sent."""
+    return CaseResult(
+        id=case_id, suite=suite, operation=operation, status=Status.DISABLED, reason=reason, details=details or {}
+    )
 
 
 def selected(case_id: str, operation: str | None, options: RunOptions) -> bool:

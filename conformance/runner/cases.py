@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from conformance.checks.evaluate import CheckContext, evaluate
 from conformance.checks.registry import Check
 from conformance.core.errors import ConformanceError
-from conformance.core.results import CaseResult, Severity, Status
-from conformance.runner.base import CaseRecorder, RunContext
+from conformance.core.results import CaseResult, Severity
+from conformance.runner.base import CaseRecorder, RunContext, disabled_case
 from conformance.runner.blocked import BlockedError
 
-__all__ = ["Scenario", "case_id", "check_cases"]
+__all__ = ["Scenario", "case_id", "check_cases", "disabled_reason"]
 
 
 @dataclass(frozen=True)
@@ -26,14 +26,25 @@ class Scenario:
     kinds: tuple[str, ...]
     """The check kinds its context will carry (known up front, so unwanted work is never sent)."""
     needs_agents: bool = False
+    calls: tuple[str, ...] | None = None
+    """The operations it sends, for ``--api`` (default: ``operation``; none for a scenario that judges
+    answers other scenarios got)."""
+
+    @property
+    def operations(self) -> tuple[str, ...]:
+        return (self.operation,) if self.calls is None else self.calls
 
 
 def case_id(suite: str, scenario: str, check: Check) -> str:
     return f"{suite}/{scenario}/{check.short_id}"
 
 
-def _enabled(scenario: Scenario, ctx: RunContext) -> bool:
-    return ctx.profile.has_agents or not scenario.needs_agents
+def disabled_reason(ctx: RunContext, scenario: Scenario) -> str | None:
+    """Why the scenario is not run at all: the profile has no Agents API, or ``--api`` leaves out an
+    API it calls. ``None`` when it runs."""
+    if scenario.needs_agents and not ctx.profile.has_agents:
+        return f"profile {ctx.profile.id} has no Agents API"
+    return ctx.unselected(*scenario.operations)
 
 
 def check_cases(
@@ -46,8 +57,8 @@ def check_cases(
 ) -> Iterator[CaseResult]:
     """Build the scenario's context once and turn each check's outcome into a case.
 
-    A scenario the profile cannot run (the Agents API on a profile without it) gives ``disabled``
-    cases without sending anything.
+    A scenario the profile cannot run (the Agents API on a profile without it) or that calls an API
+    ``--api`` leaves out gives ``disabled`` cases without sending anything.
 
     A harness error while building (server gone, setup request refused) makes every case of the
     scenario an ``error``: none of its rules could be judged. A :class:`BlockedError` (the server broke
@@ -56,14 +67,14 @@ def check_cases(
     """
     wanted = list(checks)
     fail_on: Severity = ctx.options.fail_on
-    if not _enabled(scenario, ctx):
+    disabled = disabled_reason(ctx, scenario)
+    if disabled is not None:
         for check in wanted:
-            yield CaseResult(
-                id=case_id(suite, scenario.name, check),
+            yield disabled_case(
+                case_id(suite, scenario.name, check),
                 suite=suite,
                 operation=scenario.operation,
-                status=Status.DISABLED,
-                reason=f"profile {ctx.profile.id} has no Agents API",
+                reason=disabled,
                 details={"check_id": check.id},
             )
         return

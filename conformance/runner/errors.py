@@ -29,8 +29,8 @@ from conformance.core.client import TargetClient, local_address
 from conformance.core.errors import ConformanceError, HarnessError
 from conformance.core.results import CaseResult
 from conformance.core.sse import SSELimits
-from conformance.runner.base import RunContext
-from conformance.runner.cases import Scenario, case_id, check_cases
+from conformance.runner.base import RunContext, disabled_case
+from conformance.runner.cases import Scenario, case_id, check_cases, disabled_reason
 from conformance.runner.streaming import AGENTS, pick_model, read_stream, setup_json
 
 __all__ = ["FOLLOW_UP", "PROBES", "SUMMARY", "ErrorsSuite", "Probe", "unknown_ids"]
@@ -38,8 +38,11 @@ __all__ = ["FOLLOW_UP", "PROBES", "SUMMARY", "ErrorsSuite", "Probe", "unknown_id
 _MISSING = "conformance-missing"
 FOLLOW_UP = "/v1/health"
 """The cheap request sent after each error answer to see whether its connection is still usable."""
-SUMMARY = Scenario("all-probes", "all error probes", ("error-summary",))
-"""The case that judges every answered probe together; its findings' operation is this label."""
+FALLBACK_FOLLOW_UP = "/v1/models"
+"""The follow-up when ``--api`` leaves out ``inspect`` (health): every server lists its models."""
+SUMMARY = Scenario("all-probes", "all error probes", ("error-summary",), calls=())
+"""The case that judges every answered probe together; its findings' operation is this label.
+With ``--api`` it judges the probes of the selected APIs (``disabled`` when there are none)."""
 _STREAM_LIMITS = SSELimits(max_events=200, max_bytes=256 * 1024, max_seconds=30.0)
 """An error event comes first; a server that streams a whole answer instead is read only this far."""
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -203,11 +206,11 @@ class _LiveAgent:
                 self._client.request("DELETE", f"{AGENTS}/{self._agent_id}")
 
 
-def _follow_up(client: TargetClient, exchange: Exchange) -> ConnectionAfterError:
-    """Send :data:`FOLLOW_UP` right after ``exchange`` and see what became of its connection."""
+def _follow_up(client: TargetClient, exchange: Exchange, path: str = FOLLOW_UP) -> ConnectionAfterError:
+    """Send ``GET path`` right after ``exchange`` and see what became of its connection."""
     before = local_address(exchange.response) if exchange.response is not None else None
     resets = len(client.resets)
-    request = client.build("GET", FOLLOW_UP)
+    request = client.build("GET", path)
     response = client.send(request)
     after = local_address(response)
     reset = client.resets[resets].error if len(client.resets) > resets else None
@@ -215,7 +218,7 @@ def _follow_up(client: TargetClient, exchange: Exchange) -> ConnectionAfterError
     return ConnectionAfterError(follow_up=Exchange(request=request, response=response), reset=reset, reused=reused)
 
 
-def _send(client: TargetClient, probe: Probe, ids: dict[str, str], *, follow_up: bool) -> ErrorProbeContext:
+def _send(client: TargetClient, probe: Probe, ids: dict[str, str], *, follow_up: str | None) -> ErrorProbeContext:
     path = probe.template.format(**ids)
     stream = None
     if probe.raw_body is not None:
@@ -229,7 +232,7 @@ def _send(client: TargetClient, probe: Probe, ids: dict[str, str], *, follow_up:
     else:
         exchange = Exchange(request=request, response=client.send(request))
     status = exchange.status
-    connection = _follow_up(client, exchange) if follow_up and status is not None and status >= 400 else None
+    connection = _follow_up(client, exchange, follow_up) if follow_up and status is not None and status >= 400 else None
     return ErrorProbeContext(
         exchange=exchange, expect=probe.expect, subject=probe.describe(ids), stream=stream, connection=connection
     )
@@ -251,6 +254,10 @@ class ErrorsSuite:
     def run(self, ctx: RunContext) -> Iterator[CaseResult]:
         summary_checks = self._wanted(ctx, SUMMARY)
         follow_up = get_check("error-connection-kept-alive")
+        # The follow-up only shows what became of the connection; with ``--api`` leaving out health
+        # it goes to the model list, which is always selected.
+        follow_up_path = FOLLOW_UP if ctx.unselected(f"GET {FOLLOW_UP}") is None else FALLBACK_FOLLOW_UP
+        runnable = [probe for probe in self.probes if disabled_reason(ctx, probe.scenario) is None]
         live = _LiveAgent(ctx.client)
         answered: list[tuple[str, str, ErrorProbeContext]] = []
         failures: list[str] = []
@@ -263,7 +270,8 @@ class ErrorsSuite:
                     try:
                         if probe.live:
                             ids.update((k, v) for k, v in live.ids().items() if k in probe.live)
-                        built = _send(ctx.client, probe, ids, follow_up=follow_up in checks)
+                        path = follow_up_path if follow_up in checks else None
+                        built = _send(ctx.client, probe, ids, follow_up=path)
                     except ConformanceError as exc:
                         failures.append(exc.message)
                         raise
@@ -272,10 +280,20 @@ class ErrorsSuite:
 
                 if checks:
                     yield from check_cases(ctx, suite=self.name, scenario=probe.scenario, checks=checks, build=build)
-                elif summary_checks and (ctx.profile.has_agents or not probe.needs_agents):
+                elif summary_checks and probe in runnable:
                     with suppress(ConformanceError):  # the summary judges the probes that were answered
                         build()
-            if summary_checks:
+            if summary_checks and not runnable:
+                reason = ctx.unselected(*(p.operation for p in self.probes)) or "no error probe applies"
+                for check in summary_checks:
+                    yield disabled_case(
+                        case_id(self.name, SUMMARY.name, check),
+                        suite=self.name,
+                        operation=SUMMARY.operation,
+                        reason=reason,
+                        details={"check_id": check.id},
+                    )
+            elif summary_checks:
                 yield from self._summary(ctx, summary_checks, answered, failures)
         finally:
             live.close()

@@ -5,7 +5,8 @@ For each cassette, in order: rewrite the request with the ids the target handed 
 from the answer, diff it against the recorded answer (``diff``) and turn every difference into a
 finding. One case per interaction (``replay/<scenario>/<nn>-<step>``) and one verdict per scenario
 (``replay/<scenario>``); breaking differences fail, additive and value-only ones are reported at
-MAY so they never fail a run at the default ``--fail-on``.
+MAY so they never fail a run at the default ``--fail-on``. A recording that calls an API ``--api``
+leaves out is not replayed: all its cases are ``disabled``.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from conformance.diff import (
     tally,
     unified_diff,
 )
-from conformance.runner.base import CaseRecorder, RunContext
+from conformance.runner.base import CaseRecorder, RunContext, disabled_case
 from conformance.scenarios import SCENARIOS, models_from_listing
 from conformance.spec import load_spec
 
@@ -147,7 +148,25 @@ class ReplaySuite:
         corpus = _Corpus(cassettes, spec=_spec(self.profile.id))
         target_models = _target_models(ctx)
         for cassette in cassettes:
-            yield from _CassetteReplay(self, ctx, cassette, corpus, target_models).run()
+            reason = ctx.unselected(*(f"{i.request.method} {i.request.path}" for i in cassette.interactions))
+            if reason is not None:
+                yield from _disabled(cassette, reason)
+            else:
+                yield from _CassetteReplay(self, ctx, cassette, corpus, target_models).run()
+
+
+def _disabled(cassette: Cassette, reason: str) -> Iterator[CaseResult]:
+    """A recording that calls an API ``--api`` leaves out is not replayed in part: every case is disabled."""
+    for index, interaction in enumerate(cassette.interactions):
+        yield disabled_case(
+            f"{SUITE}/{cassette.name}/{index + 1:02d}-{interaction.step}",
+            suite=SUITE,
+            operation=operation_template(interaction.request.method, interaction.request.path),
+            reason=reason,
+            details={"scenario": cassette.name, "step": interaction.step},
+        )
+    details: dict[str, object] = {"scenario": cassette.name}
+    yield disabled_case(f"{SUITE}/{cassette.name}", suite=SUITE, operation=None, reason=reason, details=details)
 
 
 def _spec(profile_id: str) -> dict[str, Any]:

@@ -1,0 +1,128 @@
+"""core/profiles.py: API groups (``--api``): every operation of each committed spec has exactly one, and they are stable."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from conformance.core.errors import UsageError
+from conformance.core.profiles import IMPLIED_APIS, PROFILES, get_profile, known_apis, parse_apis
+from conformance.spec.loader import read_spec
+from conformance.spec.operations import iter_operations
+
+# Operations per API group in each committed spec. A change here changes what `--api X` selects:
+# re-exporting a spec may add operations, but a group must not be renamed or split silently.
+EXPECTED: dict[str, dict[str, int]] = {
+    "llama-stack-0.3": {
+        "agents": 24,
+        "chat": 6,
+        "completions": 2,
+        "conversations": 8,
+        "embeddings": 2,
+        "files": 10,
+        "inspect": 3,
+        "models": 5,
+        "moderations": 2,
+        "prompts": 7,
+        "providers": 2,
+        "rerank": 1,
+        "responses": 10,
+        "safety": 1,
+        "shields": 4,
+        "tool-runtime": 4,
+        "toolgroups": 4,
+        "tools": 2,
+        "vector-io": 2,
+        "vector-stores": 32,
+    },
+    "llama-stack-0.7": {
+        "admin": 5,
+        "chat": 3,
+        "completions": 1,
+        "connectors": 4,
+        "conversations": 8,
+        "embeddings": 1,
+        "files": 5,
+        "inspect": 3,
+        "models": 2,
+        "prompts": 7,
+        "providers": 2,
+        "rerank": 1,
+        "responses": 6,
+        "tools": 1,
+        "vector-io": 2,
+        "vector-stores": 16,
+    },
+    "ogx-1.5": {
+        "admin": 10,
+        "chat": 4,
+        "completions": 1,
+        "conversations": 8,
+        "embeddings": 1,
+        "file-processors": 5,
+        "files": 5,
+        "inspect": 3,
+        "models": 2,
+        "prompts": 7,
+        "providers": 2,
+        "rerank": 1,
+        "responses": 7,
+        "vector-io": 2,
+        "vector-stores": 16,
+    },
+}
+
+
+@pytest.mark.parametrize("profile_id", sorted(PROFILES))
+def test_every_operation_of_the_spec_has_one_of_the_profiles_api_groups(profile_id: str) -> None:
+    profile = get_profile(profile_id)
+    operations = list(iter_operations(read_spec(profile.spec_path)))
+    groups = Counter(profile.api_of(op.label) for op in operations)
+    assert sum(groups.values()) == len(operations)
+    assert dict(groups) == EXPECTED[profile_id]
+    assert profile.apis == tuple(sorted(groups)), "Profile.apis lists exactly the groups of its spec, sorted"
+    assert IMPLIED_APIS <= set(profile.apis)
+
+
+@pytest.mark.parametrize(
+    ("operation", "api"),
+    [
+        ("POST /v1/chat/completions", "chat"),
+        ("GET /v1/chat/completions/{completion_id}/messages", "chat"),
+        ("GET /v1/responses/resp_0123456789/input_items", "responses"),
+        ("POST /v1/conversations", "conversations"),
+        ("GET /v1/vector_stores/{vector_store_id}/files", "vector-stores"),
+        ("POST /v1alpha/agents/{agent_id}/session", "agents"),
+        ("POST /v1/files", "files"),
+        ("GET /v1/models/fake/conformance-chat", "models"),
+        ("POST /v1/embeddings", "embeddings"),
+        ("GET /v1/health", "inspect"),
+        ("GET /v1/version", "inspect"),
+        ("POST /v1alpha/inference/rerank", "rerank"),
+        ("POST /v1/openai/v1/chat/completions", "chat"),
+        ("/v1/responses?limit=2", "responses"),
+        ("GET /v1alpha/admin/providers", "admin"),
+        ("POST /v1alpha/file-processors/jobs", "file-processors"),
+    ],
+)
+def test_an_operations_api_is_the_first_path_segment_after_the_version(operation: str, api: str) -> None:
+    assert get_profile("ogx-1.5").api_of(operation) == api
+
+
+def test_selecting_apis_always_adds_models_and_refuses_what_the_profile_lacks() -> None:
+    profile = get_profile("ogx-1.5")
+    assert profile.select_apis(()) == frozenset()
+    assert profile.select_apis(("chat", "responses")) == {"chat", "responses", "models"}
+    with pytest.raises(UsageError, match=r"profile ogx-1.5 has no API 'agents' \(its APIs: admin, chat, "):
+        profile.select_apis(("chat", "agents"))
+    assert "agents" in get_profile("llama-stack-0.3").select_apis(("agents",))
+
+
+def test_api_names_are_comma_separated_repeatable_and_checked_against_every_profile() -> None:
+    assert parse_apis(("responses,chat", " Chat ", "files")) == ("chat", "files", "responses")
+    assert parse_apis(()) == ()
+    with pytest.raises(UsageError) as raised:
+        parse_apis(("chat,vectorstores",))
+    assert raised.value.message == f"unknown API 'vectorstores' for --api (known: {', '.join(known_apis())})"
+    assert "\n" not in raised.value.message
