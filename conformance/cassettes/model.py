@@ -14,6 +14,8 @@ from pathlib import Path
 
 import httpx
 
+from conformance.core.media_types import SSE_MEDIA_TYPE, media_type
+
 __all__ = [
     "META_KEY",
     "RECORDED_ORIGIN",
@@ -23,7 +25,6 @@ __all__ = [
     "Interaction",
     "RecordedRequest",
     "RecordedResponse",
-    "media_type",
 ]
 
 VCR_FORMAT_VERSION = 1
@@ -34,11 +35,6 @@ RECORDED_ORIGIN = "http://127.0.0.1:8321"
 The real address changes with every recording (references pick a free port); a fixed origin keeps
 re-recordings diffable. Replay only uses the path and query and sends them to ``--base-url``.
 """
-
-
-def media_type(content_type: str) -> str:
-    """``'application/json; charset=utf-8'`` -> ``'application/json'``."""
-    return content_type.split(";", 1)[0].strip().lower()
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +69,7 @@ class RecordedResponse:
 
     @property
     def is_stream(self) -> bool:
-        return media_type(self.content_type) == "text/event-stream"
+        return media_type(self.content_type) == SSE_MEDIA_TYPE
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from typing import Any
 
 from conformance.checks.context import Exchange
 from conformance.checks.registry import NotApplicable, Violation
+from conformance.core.json_types import json_type
 from conformance.core.server_message import describe_status
 
 __all__ = ["differences", "mismatch_with_stored"]
@@ -52,15 +53,6 @@ def _describe(value: Any) -> str:
     return text if len(text) <= 60 else f"{text[:57]}..."
 
 
-def _kind(value: Any) -> str:
-    """JSON type names: ``1 == 1.0`` is the same number, but ``True == 1`` is not the same value."""
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    return type(value).__name__
-
-
 def _walk(a: Any, b: Any, path: str, out: list[str]) -> None:
     if isinstance(a, dict) and isinstance(b, dict):
         for key in sorted(set(a) | set(b), key=str):
@@ -74,7 +66,7 @@ def _walk(a: Any, b: Any, path: str, out: list[str]) -> None:
             return
         for index, (left, right) in enumerate(zip(a, b, strict=True)):
             _walk(left, right, f"{path}[{index}]", out)
-    elif a != b or _kind(a) != _kind(b):
+    elif a != b or json_type(a) != json_type(b):  # 1 == 1.0 is one number, but True == 1 is not
         out.append(f"{path or '(root)'}: {_describe(a)} vs {_describe(b)}")
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from conformance.checks.context import ErrorProbeContext
 from conformance.checks.error_reading import empty_success, streamed_error
 from conformance.checks.registry import NotApplicable, check
+from conformance.core.media_types import is_json
 from conformance.core.results import Severity
 
 __all__ = ["invalid_body_status", "json_body", "not_success", "unknown_id_404"]
@@ -69,8 +70,7 @@ def json_body(ctx: ErrorProbeContext) -> Iterator[str]:
     """An error response has a JSON media type (``application/json`` or ``+json``) and a JSON object
     body, never an HTML or plain-text page."""
     status = _require_error(ctx)
-    media_type = ctx.exchange.content_type.split(";")[0].strip().lower()
-    if media_type != "application/json" and not media_type.endswith("+json"):
+    if not is_json(ctx.exchange.content_type):
         yield f"the HTTP {status} error has content-type {ctx.exchange.content_type or '(none)'!r}, expected JSON"
         return
     try:

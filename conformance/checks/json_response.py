@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from conformance.checks.context import JsonResponseContext
 from conformance.checks.registry import NotApplicable, check
+from conformance.core.media_types import JSON_MEDIA_TYPE, media_type
 from conformance.core.results import Severity
 from conformance.core.server_message import describe_status
 
@@ -41,8 +42,7 @@ def status_expected(ctx: JsonResponseContext) -> Iterator[str]:
 )
 def content_type_json(ctx: JsonResponseContext) -> Iterator[str]:
     """The success answer carries ``Content-Type: application/json`` (clients choose their parser by it)."""
-    media = ctx.exchange.content_type.split(";")[0].strip().lower()
-    if media != "application/json":
+    if media_type(ctx.exchange.content_type) != JSON_MEDIA_TYPE:
         yield f"expected Content-Type application/json, got {ctx.exchange.content_type or 'none'}"
 
 

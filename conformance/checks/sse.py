@@ -7,6 +7,7 @@ from typing import Any
 
 from conformance.checks.context import StreamContext
 from conformance.checks.registry import NotApplicable, check
+from conformance.core.media_types import SSE_MEDIA_TYPE, media_type
 from conformance.core.results import Severity
 from conformance.core.server_message import describe_status
 
@@ -34,8 +35,7 @@ def http_status(ctx: StreamContext) -> Iterator[str]:
 @check("sse-content-type", severity=Severity.MUST, kind="sse", title="Streams are served as text/event-stream")
 def content_type(ctx: StreamContext) -> Iterator[str]:
     """The response's media type is ``text/event-stream``, so SSE clients and proxies treat it as one."""
-    media_type = ctx.exchange.content_type.split(";")[0].strip().lower()
-    if media_type != "text/event-stream":
+    if media_type(ctx.exchange.content_type) != SSE_MEDIA_TYPE:
         yield f"expected content-type text/event-stream, got {ctx.exchange.content_type or '(none)'!r}"
 
 

@@ -7,7 +7,7 @@ turns that precomputed diff into breaking, additive and value-only differences.
 
 from conformance.diff.closest import Closest, closest_recorded, distance
 from conformance.diff.compare import Comparison, StreamDelta, compare, known_enum_values
-from conformance.diff.enums import EnumIndex, enum_index, find_operation, required_keys
+from conformance.diff.enums import EnumIndex, enum_index, required_keys
 from conformance.diff.normalize import Strictness, normalize
 from conformance.diff.observed import Observed, StreamEvent, event_type, observe
 from conformance.diff.render import tally, unified_diff
@@ -31,7 +31,6 @@ __all__ = [
     "distance",
     "enum_index",
     "event_type",
-    "find_operation",
     "format_path",
     "get_rule",
     "known_enum_values",

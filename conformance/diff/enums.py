@@ -9,29 +9,15 @@ schema branch), which errs towards knowing a value rather than calling it unknow
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["EnumIndex", "enum_index", "find_operation", "required_keys"]
+from conformance.core.json_pointer import resolve_local_ref
+from conformance.spec.operations import match_operation
+
+__all__ = ["EnumIndex", "enum_index", "required_keys"]
 
 EnumIndex = Mapping[str, frozenset[str]]
-
-_METHODS = {"get", "put", "post", "delete", "patch", "head", "options"}
-
-
-def find_operation(document: Mapping[str, Any], method: str, path: str) -> Mapping[str, Any] | None:
-    """The operation object serving ``METHOD path``; literal segments beat templated ones."""
-    best: tuple[int, Mapping[str, Any]] | None = None
-    for template, item in (document.get("paths") or {}).items():
-        if not isinstance(item, Mapping) or method.lower() not in item or method.lower() not in _METHODS:
-            continue
-        pattern = "^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template)) + "/?$"
-        if re.match(pattern, path):
-            literal = sum(1 for seg in template.split("/") if seg and not seg.startswith("{"))
-            if best is None or literal > best[0]:
-                best = (literal, item[method.lower()])
-    return best[1] if best else None
 
 
 class _Collector:
@@ -42,12 +28,10 @@ class _Collector:
         self.seen_refs: set[tuple[str, str | None]] = set()
 
     def resolve(self, ref: str) -> Any:
-        node: Any = self.document
-        for part in ref.removeprefix("#/").split("/"):
-            if not isinstance(node, Mapping) or part not in node:
-                return None
-            node = node[part]
-        return node
+        try:
+            return resolve_local_ref(self.document, ref)
+        except KeyError:
+            return None
 
     def schema(self, node: Any, name: str | None = None) -> None:
         if not isinstance(node, Mapping):
@@ -75,10 +59,10 @@ class _Collector:
 def _walk(document: Mapping[str, Any], method: str, path: str, status: int | None = None) -> _Collector:
     """Every response schema of the operation, or (with ``status``) those declared for that status."""
     collector = _Collector(document)
-    operation = find_operation(document, method, path)
+    operation = match_operation(document, method, path)
     if operation is None:
         return collector
-    declared_all: Mapping[str, Any] = operation.get("responses") or {}
+    declared_all: Mapping[str, Any] = operation.operation.get("responses") or {}
     if status is not None:
         for code in (str(status), f"{status // 100}XX", "default"):
             if code in declared_all:

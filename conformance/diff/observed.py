@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 
+from conformance.core.media_types import SSE_MEDIA_TYPE, media_type
 from conformance.core.sse import read_sse
 
 __all__ = ["Observed", "StreamEvent", "event_type", "observe"]
@@ -80,13 +81,9 @@ def event_type(data: Any, name: str = "message") -> str:
     return "message"
 
 
-def _media_type(content_type: str) -> str:
-    return content_type.split(";", 1)[0].strip().lower()
-
-
 def observe(status: int, content_type: str, text: str) -> Observed:
-    media = _media_type(content_type)
-    if media == "text/event-stream":
+    media = media_type(content_type)
+    if media == SSE_MEDIA_TYPE:
         response = httpx.Response(status, headers={"content-type": content_type}, text=text)
         stream = read_sse(response)
         events = []

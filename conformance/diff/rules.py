@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from conformance.core.json_types import json_type
 from conformance.core.server_message import server_message
 from conformance.diff.compare import Comparison
 from conformance.diff.normalize import Strictness
@@ -85,24 +86,8 @@ def _key(level: Any) -> str:
     return next((str(p) for p in reversed(level.path(output_format="list")) if isinstance(p, str)), "")
 
 
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return type(value).__name__
-
-
 def _is_number_change(level: Any) -> bool:
-    return _json_type(level.t1) == "number" and _json_type(level.t2) == "number"
+    return json_type(level.t1) == "number" and json_type(level.t2) == "number"
 
 
 def _at(level: Any) -> str:
@@ -200,7 +185,7 @@ def _type_changed(c: Comparison) -> Iterator[Hit]:
     for level in c.levels("type_changes"):
         if level.t1 is not None and level.t2 is not None and not _is_number_change(level):
             before, after = c.shown(level)
-            change = f"{_json_type(level.t1)} -> {_json_type(level.t2)}"
+            change = f"{json_type(level.t1)} -> {json_type(level.t2)}"
             yield _at(level), before, after, f"{_at(level)} changed type {change} ({_short(before)} -> {_short(after)})"
 
 

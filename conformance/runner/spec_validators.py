@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from conformance.checks.context import PayloadValidator, payload_validator
+from conformance.core.media_types import SSE_MEDIA_TYPE
 from conformance.spec import response_validator
-from conformance.spec.operations import SSE_MEDIA_TYPE
 
 __all__ = ["body_validator", "event_validator"]
 

@@ -15,12 +15,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from conformance.spec.refs import resolve_ref
+from conformance.core.json_pointer import resolve_local_ref
+from conformance.spec.operations import HTTP_METHODS
 
 __all__ = ["ANNOTATIONS", "Difference", "Kind", "compare_specs", "operation_set"]
 
 ANNOTATIONS = frozenset({"title", "description", "examples", "example"})
-HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
 Kind = Literal["only-exported", "only-served", "served-empty", "served-dangling", "changed"]
 """``served-empty``: the served schema says nothing (``{}``); ``served-dangling``: it references
@@ -62,7 +62,7 @@ class _Digest:
             return f"cycle:{self.stack.index(ref) - len(self.stack)}"
         if ref not in self.memo:
             try:
-                target = resolve_ref(dict(self.document), ref)
+                target = resolve_local_ref(dict(self.document), ref)
             except KeyError:
                 self.memo[ref] = None
                 return None
@@ -102,7 +102,7 @@ def _is_empty(schema: Any) -> bool:
 def _response(document: Mapping[str, Any], response: Any) -> Mapping[str, Any] | None:
     if isinstance(response, Mapping) and "$ref" in response:
         try:
-            resolved = resolve_ref(dict(document), str(response["$ref"]))
+            resolved = resolve_local_ref(dict(document), str(response["$ref"]))
         except KeyError:
             return None
         return resolved if isinstance(resolved, Mapping) else None

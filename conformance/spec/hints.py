@@ -26,8 +26,9 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from conformance.core.json_pointer import resolve_local_ref
 from conformance.spec.operations import iter_operations
-from conformance.spec.refs import SCHEMA_PREFIX, iter_refs, resolve_ref
+from conformance.spec.refs import SCHEMA_PREFIX, iter_refs
 
 __all__ = ["with_id_formats", "with_multipart_files"]
 
@@ -55,7 +56,7 @@ def _parameters(document: dict[str, Any], path: str, operation: Mapping[str, Any
     path_item = document.get("paths", {}).get(path, {})
     for declared in [*path_item.get("parameters", []), *operation.get("parameters", [])]:
         ref = declared.get("$ref") if isinstance(declared, dict) else None
-        parameter = resolve_ref(document, ref) if isinstance(ref, str) else declared
+        parameter = resolve_local_ref(document, ref) if isinstance(ref, str) else declared
         if isinstance(parameter, dict):
             yield parameter
 

@@ -6,11 +6,11 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
+from conformance.core.media_types import SSE_MEDIA_TYPE
 from conformance.spec.schemas import standalone_schema
 
 __all__ = [
     "HTTP_METHODS",
-    "SSE_MEDIA_TYPE",
     "Operation",
     "error_event_schema",
     "event_schema",
@@ -23,7 +23,6 @@ __all__ = [
 ]
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-SSE_MEDIA_TYPE = "text/event-stream"
 
 
 class Operation(NamedTuple):

@@ -1,11 +1,16 @@
-"""Walking ``$ref``s inside an OpenAPI document: finding them, resolving them, rewriting them."""
+"""Walking ``$ref``s inside an OpenAPI document: finding them, checking they resolve, rewriting them.
+
+Resolving one is :func:`conformance.core.json_pointer.resolve_local_ref`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from typing import Any
 
-__all__ = ["SCHEMA_PREFIX", "dangling_refs", "iter_refs", "resolve_ref", "rewrite_refs", "schema_ref"]
+from conformance.core.json_pointer import resolve_local_ref
+
+__all__ = ["SCHEMA_PREFIX", "dangling_refs", "iter_refs", "rewrite_refs", "schema_ref"]
 
 SCHEMA_PREFIX = "#/components/schemas/"
 
@@ -29,28 +34,12 @@ def iter_refs(node: Any) -> Iterator[str]:
             yield from iter_refs(value)
 
 
-def resolve_ref(document: dict[str, Any], ref: str) -> Any:
-    """The object a local ``#/...`` reference points to; ``KeyError`` when it points nowhere."""
-    if not ref.startswith("#/"):
-        raise KeyError(f"not a local reference: {ref}")
-    node: Any = document
-    for raw in ref[2:].split("/"):
-        part = raw.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            raise KeyError(ref)
-    return node
-
-
 def dangling_refs(document: dict[str, Any]) -> list[str]:
     """Local references that point nowhere, sorted."""
     missing = set()
     for ref in set(iter_refs(document)):
         try:
-            resolve_ref(document, ref)
+            resolve_local_ref(document, ref)
         except KeyError:
             missing.add(ref)
     return sorted(missing)

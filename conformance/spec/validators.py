@@ -6,8 +6,9 @@ import functools
 
 from jsonschema.protocols import Validator
 
+from conformance.core.media_types import SSE_MEDIA_TYPE
 from conformance.spec.loader import load_spec
-from conformance.spec.operations import SSE_MEDIA_TYPE, event_schema, find_operation, response_schema
+from conformance.spec.operations import event_schema, find_operation, response_schema
 from conformance.spec.schemas import validator_for
 
 __all__ = ["response_validator"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["ApiError", "error_body", "json_type"]
+__all__ = ["ApiError", "error_body"]
 
 
 class ApiError(Exception):
@@ -40,20 +40,3 @@ def error_body(
 ) -> dict[str, Any]:
     """The JSON document OpenAI sends for an error."""
     return {"error": {"message": message, "type": error_type, "param": param, "code": code}}
-
-
-def json_type(value: object) -> str:
-    """The JSON name of ``value``'s type, for messages such as "expected a string, got an integer"."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"

@@ -11,7 +11,8 @@ import json
 import math
 from typing import Any
 
-from conformance.servers.model.api_errors import ApiError, json_type
+from conformance.core.json_types import json_type
+from conformance.servers.model.api_errors import ApiError
 
 __all__ = ["Fields", "parse_body"]
 

@@ -17,6 +17,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.protocols import Validator
 from jsonschema.validators import validator_for
 
+from conformance.core.json_pointer import resolve_local_ref
 from conformance.servers.model.pattern_strings import matching_string
 
 __all__ = ["MAX_DEPTH", "MAX_SIZE", "instance_for"]
@@ -74,18 +75,10 @@ class _Generator:
         return schema
 
     def _pointer(self, ref: str) -> Any:
-        if not ref.startswith("#"):
-            return {}  # remote references are never fetched
-        node: Any = self.root
-        for escaped in ref[1:].split("/")[1:]:
-            token = escaped.replace("~1", "/").replace("~0", "~")
-            if isinstance(node, dict) and token in node:
-                node = node[token]
-            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-                node = node[int(token)]
-            else:
-                return {}
-        return node
+        try:
+            return resolve_local_ref(self.root, ref)
+        except KeyError:
+            return {}  # a dangling or remote reference (never fetched) allows anything
 
     def value(self, schema: Any, depth: int, variant: int) -> Any:
         """The instance of ``schema``; a ``$ref`` already being expanded (recursion) counts as deep."""

@@ -15,11 +15,10 @@ from conformance.spec.export.errors import ERROR_RESPONSES, envelope_schemas, er
 from conformance.spec.export.links import apply_links
 from conformance.spec.export.sources import ExportSource
 from conformance.spec.export.streams import wrap_streams
+from conformance.spec.operations import HTTP_METHODS
 from conformance.spec.refs import SCHEMA_PREFIX, dangling_refs, iter_refs
 
-__all__ = ["HTTP_METHODS", "Repair", "finalize", "operation_count"]
-
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+__all__ = ["Repair", "finalize", "operation_count"]
 
 
 @dataclass(frozen=True, slots=True)

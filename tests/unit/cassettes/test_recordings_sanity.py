@@ -18,13 +18,12 @@ import pytest
 from jsonschema.protocols import Validator
 
 from conformance.cassettes import Cassette, Interaction, load_profile_cassettes, recordings_dir
-from conformance.cassettes.model import media_type
+from conformance.core.media_types import SSE_MEDIA_TYPE, media_type
 from conformance.core.profiles import PROFILES
 from conformance.diff import Observed, observe
 from conformance.scenarios import SCENARIOS
 from conformance.scenarios.files import DOCUMENT
 from conformance.spec import load_spec, match_operation, request_schema, response_validator, validator_for
-from conformance.spec.operations import SSE_MEDIA_TYPE
 
 FAILED_STATUSES = frozenset({"failed", "incomplete"})
 

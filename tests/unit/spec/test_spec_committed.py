@@ -12,10 +12,11 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.core.transport import Response
 
+from conformance.core.json_pointer import resolve_local_ref
 from conformance.core.profiles import PROFILES
 from conformance.spec import event_schema, iter_operations, load_spec, response_schema, streaming_operations
 from conformance.spec.export.readme import render_readme
-from conformance.spec.refs import dangling_refs, resolve_ref
+from conformance.spec.refs import dangling_refs
 from conformance.spec.validation import spec_errors
 
 ALL = list(PROFILES)
@@ -184,7 +185,7 @@ def test_the_stateful_chains_are_linked(profile: str) -> None:
 
 def _property_schema(spec: dict[str, Any], schema: dict[str, Any], name: str) -> dict[str, Any] | None:
     while "$ref" in schema:
-        schema = resolve_ref(spec, schema["$ref"])
+        schema = resolve_local_ref(spec, schema["$ref"])
     prop = schema.get("properties", {}).get(name)
     return prop if isinstance(prop, dict) else None
 
