@@ -76,7 +76,7 @@ def command(
     """
     from conformance.cassettes import load_profile_cassettes, recordings_dir
     from conformance.diff import Strictness
-    from conformance.diff.summary import render_compat_summary
+    from conformance.reports import render_compat_summary
     from conformance.runner.replay import ReplaySuite
 
     check_apis(apis, profile)

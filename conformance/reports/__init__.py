@@ -1,8 +1,9 @@
 """Reports: pure functions of a :class:`~conformance.core.results.RunResult`.
 
 ``write_reports(result, directory)`` writes ``report.json``, ``junit.xml``, ``summary.md`` and
-``report.html``; ``render_terminal_summary`` is what the CLI prints. Formats are described in
-``docs/reports.md``.
+``report.html``; ``render_terminal_summary`` is what the CLI prints; ``render_compat_summary`` is the
+Markdown of a replay of one release's recordings against another (``docs/compat-*.md``). Formats are
+described in ``docs/reports.md``.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from conformance.core.errors import UsageError
 from conformance.core.results import RunResult
+from conformance.reports.compat import render_compat_summary
 from conformance.reports.html import render_html
 from conformance.reports.json_report import render_json, report_schema
 from conformance.reports.junit import render_junit
@@ -23,6 +25,7 @@ __all__ = [
     "Report",
     "ReportSummary",
     "build_report",
+    "render_compat_summary",
     "render_html",
     "render_json",
     "render_junit",

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from conformance.core.results import CaseResult, RunResult, Status, Target
-from conformance.diff.summary import render_compat_summary
+from conformance.reports.compat import render_compat_summary
 
 
 def _case(case_id: str, status: Status, **details: Any) -> CaseResult:

@@ -1,7 +1,8 @@
 """A compatibility summary in Markdown: what replaying one release's recordings against another found.
 
-It reads only the replay cases of a run (their ``details``, written by the replay runner) and
-contains no timestamps, so regenerating it against the same servers gives the same file.
+Like every report it is a pure function of a :class:`RunResult`: it reads only the replay cases
+(what the replay runner recorded on them) and contains no timestamps, so regenerating it against the
+same servers gives the same file.
 """
 
 from __future__ import annotations
