@@ -102,8 +102,9 @@ def judge(
         selected_apis = resolved.select_apis(apis)  # a detected profile may lack a named API: exit 2
         err_console.print(f"judging {target.label} against profile {resolved.id}")
         if selected_apis:
+            target = target.model_copy(update={"apis": tuple(sorted(selected_apis))})
             others = len(set(resolved.apis) - selected_apis)
-            err_console.print(f"APIs: {', '.join(sorted(selected_apis))} (the other {others} disabled)")
+            err_console.print(f"APIs: {', '.join(target.apis)} (the other {others} disabled)")
         chosen = suites(resolved)
         ctx = RunContext(client=client, profile=resolved, target=target, options=options)
         with CaseReporter(verbose=gate.verbose, known=frozenset(known)) as reporter:

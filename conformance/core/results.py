@@ -119,6 +119,11 @@ class Target(_Frozen):
     server: str | None = Field(default=None, description="Server name, e.g. 'ogx' or 'llama-stack'.")
     version: str | None = Field(default=None, description="Server version from /v1/version when it answers.")
     embedded: bool = Field(default=False, description="True when the suite started the server itself.")
+    apis: tuple[str, ...] = Field(
+        default=(),
+        description="The API groups judged (--api, with the always-selected models), sorted; empty: every API "
+        "of the profile. Cases of the other APIs are disabled.",
+    )
 
     @property
     def name(self) -> str:

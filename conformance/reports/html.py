@@ -67,13 +67,14 @@ class _Page:
         summary = summarize(result)
         server = " ".join(p for p in (target.server, target.version) if p) or "unknown server"
         seconds = (result.finished_at - result.started_at).total_seconds()
+        apis = f" · APIs judged (--api): {_e(', '.join(target.apis))}" if target.apis else ""
         return (
             f"<h1>Conformance report: {_e(server)}</h1>"
             f'<div class="verdict {_e(summary.verdict)}">{_e(_VERDICT[summary.verdict])}'
             f" (exit code {summary.exit_code})</div>"
             f'<p class="meta">Target <code>{_e(target.base_url)}</code> · profile <code>{_e(target.profile)}</code>'
             f" · suite {_e(result.suite_version)} · fails on {_e(result.fail_on)} and above"
-            f" · started {_e(result.started_at.isoformat(timespec='seconds'))} · {seconds:.1f} s</p>"
+            f" · started {_e(result.started_at.isoformat(timespec='seconds'))} · {seconds:.1f} s{apis}</p>"
             f"{self.setup()}"
         )
 

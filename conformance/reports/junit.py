@@ -90,6 +90,7 @@ def render_junit(result: RunResult) -> str:
             ("profile", target.profile),
             ("server", target.server),
             ("version", target.version),
+            ("apis", ",".join(target.apis)),
             ("suite_version", result.suite_version),
             ("fail_on", str(result.fail_on)),
         ):

@@ -63,6 +63,8 @@ def render_markdown(result: RunResult) -> str:
         f" · exit code {summary.exit_code}",
         "",
     ]
+    if target.apis:
+        lines += [f"APIs judged: {', '.join(target.apis)} (`--api`); the other APIs' cases are disabled.", ""]
     lines += _setup(result)
     labels = [label for label in CaseLabel if summary.labels.get(label)]
     lines += _table(

@@ -38,6 +38,8 @@ def render_terminal_summary(result: RunResult, directory: Path | None = None) ->
     headline = Text.assemble((verdict, style), f": {result.target.label} (profile {result.target.profile})")
     headline.append(f", exit {summary.exit_code}", style="dim")
     parts.append(headline)
+    if result.target.apis:
+        parts.append(Text(f"APIs judged (--api): {', '.join(result.target.apis)}; the others' cases are disabled"))
     counts = Text()
     for label in CaseLabel:
         if summary.labels[label]:
