@@ -131,7 +131,9 @@ def _evidence(interaction: Any, redactor: Redactor) -> Evidence | None:
     return Evidence(request=req, response=resp)
 
 
-_SCHEMA_WORDS = frozenset({"properties", "items", "anyOf", "oneOf", "allOf", "additionalProperties", "prefixItems"})
+_SCHEMA_WORDS = frozenset(
+    {"properties", "items", "anyOf", "oneOf", "allOf", "additionalProperties", "prefixItems", "pattern"}
+)
 
 
 @dataclass
@@ -157,7 +159,7 @@ class _Collector:
             return all(set(m.keywords) == {"pattern"} and self._names_hinted(m.parameter, m.path) for m in mutations)
         if str(getattr(data, "scenario", "")) != "invalid_pattern":
             return False
-        # The coverage phase names a body field by its schema location (``/properties/file_ids/items``).
+        # The coverage phase names a body field by its schema location (``/properties/file_ids/items/pattern``).
         parts = str(getattr(data, "location", "") or "").split("/")
         location = [p for p in parts if p and not p.isdigit() and p not in _SCHEMA_WORDS]
         return getattr(data, "parameter", None) in self.hinted or (bool(location) and location[-1] in self.hinted)

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from conformance.servers.reference import get_release, reference_server
+from conformance.servers.reference import RELEASES, get_release, reference_server
 
 pytestmark = pytest.mark.integration
 
@@ -29,18 +29,23 @@ def _report(directory: Path) -> dict[str, Any]:
     return json.loads((directory / "report.json").read_text())
 
 
-@pytest.mark.parametrize("release", ["ogx==1.5.0", "llama-stack==0.3.0"])
-def test_every_suite_on_the_embedded_reference_matches_its_known_findings_exactly(release: str, tmp_path: Path) -> None:
-    """`conformance run` (the README's first command) with the committed baseline, stale entries failing."""
+@pytest.mark.parametrize("release", list(RELEASES))
+def test_every_suite_on_the_embedded_reference_finds_only_its_known_findings(release: str, tmp_path: Path) -> None:
+    """`conformance run` (the README's first command) on each reference: conformant, because every deviation of
+    the reference is listed, with a reason, in its committed known findings.
+
+    Entries a run does not meet are tolerated, as the embedded run itself does: the property suite's stateful
+    phase follows server-generated ids (uuids), so one run may reach fewer of the listed operations than another.
+    A finding the file does not list fails, whatever its cause."""
     known = get_release(release).known_findings
     assert known.is_file(), f"no committed known findings for {release}: run `nox -s baselines -- {release}`"
     out = tmp_path / "report"
-    proc = _conformance("run", "--server", release, "--baseline", str(known), "--report-dir", str(out))
+    proc = _conformance("run", "--server", release, "--report-dir", str(out))
     summary = (out / "summary.md").read_text() if (out / "summary.md").exists() else proc.stderr[-3000:]
     assert proc.returncode == 0, summary
     report = _report(out)
-    assert report["stale"] == [], summary
     assert report["summary"]["unexpected_findings"] == [], summary
+    assert report["baselined"], "the reference's known findings were applied"
     assert {c["suite"] for c in report["cases"]} == {"smoke", "replay", "property", "streaming", "errors"}
     for name in ("report.json", "junit.xml", "summary.md", "report.html"):
         assert (out / name).is_file()

@@ -171,14 +171,16 @@ def test_each_way_schemathesis_describes_a_hint_only_negative_case_is_recognised
         _case("fuzzing", mutations=(_mutation(("pattern",), "7", ("file_ids", 7)),)),
         _case("coverage", scenario="invalid_pattern", parameter="conversation_id", location=None),
         _case("coverage", scenario="invalid_pattern", parameter="application/json",
-              location="/properties/file_ids/anyOf/0/items"),
+              location="/properties/file_ids/anyOf/0/items/pattern"),
     ]  # fmt: skip
     assert all(collector._breaks_only_a_hint(check, case) for case in hint_only)
     genuine = [
         _case("fuzzing", mutations=(_mutation(("anyOf",), "file_ids", ("file_ids",)),)),
         _case("fuzzing", mutations=(_mutation(("pattern",), "name", ("name",)),)),
         _case("coverage", scenario="incorrect_type", parameter="application/json", location="/properties/file_ids"),
-        _case("coverage", scenario="invalid_pattern", parameter="application/json", location="/properties/name"),
+        _case(
+            "coverage", scenario="invalid_pattern", parameter="application/json", location="/properties/name/pattern"
+        ),
     ]
     assert not any(collector._breaks_only_a_hint(check, case) for case in genuine)
     assert not collector._breaks_only_a_hint("positive_data_acceptance", hint_only[0])
