@@ -8,6 +8,7 @@ The error envelopes servers of this API use are recognised here, once:
 * ``{"error": {"message": "..."}}`` (OpenAI, OGX) and ``{"error": "..."}``;
 * ``{"detail": "..."}`` (FastAPI ``HTTPException``);
 * ``{"detail": [{"loc": [...], "msg": "..."}]}`` (FastAPI request validation);
+* ``{"error": {"detail": {"errors": [{"loc": [...], "msg": "..."}]}}}`` (Llama Stack 0.3 request validation);
 * ``{"message": "..."}``.
 """
 
@@ -63,6 +64,9 @@ def _from_document(document: Any) -> str | None:
         for key in ("message", "detail"):
             if isinstance(error.get(key), str) and error[key].strip():
                 return str(error[key])
+        nested = error.get("detail")
+        if isinstance(nested, Mapping) and isinstance(nested.get("errors"), list):
+            return _validation(nested["errors"])
     if isinstance(error, str) and error.strip():
         return error
     detail = document.get("detail")

@@ -23,6 +23,10 @@ from conformance.core.server_message import describe_status, reason_phrase, serv
             "body.model: Field required",
         ),
         ({"message": "bad things"}, "bad things"),
+        (
+            {"error": {"detail": {"errors": [{"loc": ["body", "vector_store_ids"], "msg": "Field required"}]}}},
+            "body.vector_store_ids: Field required",
+        ),
         ('{"detail": "as text"}', "as text"),
         (b'{"error": {"message": "as bytes"}}', "as bytes"),
         ("Internal Server Error", "Internal Server Error"),
