@@ -1,9 +1,11 @@
 """Cassettes: recorded scenario exchanges in vcrpy's YAML format (version 1) plus our metadata block.
 
-A cassette is plain data (``model``); ``store`` reads and writes the YAML (safe loader, one-line
-errors naming the file and location); ``capture`` turns live httpx exchanges into redacted,
-stable interactions; ``bindings`` maps ids a recording obtained from the server to the ids the
-server under replay hands out instead.
+As in vcrpy, text and meaning are apart: ``serializer`` turns YAML text into a plain document and
+back (safe loader, literal blocks for streams); ``model`` is the one shape of a cassette, frozen
+objects that read the document (errors locate the key) and write it back byte for byte; ``store``
+reads and writes files with them (one-line errors naming the file and line). ``capture`` turns live
+httpx exchanges into redacted, stable interactions; ``bindings`` maps ids a recording obtained
+from the server to the ids the server under replay hands out instead.
 """
 
 from conformance.cassettes.bindings import Bindings, reused_values

@@ -1,31 +1,21 @@
-"""Reading and writing cassette files.
+"""Reading and writing cassette files: text through ``serializer``, the document through ``model``.
 
-Loading is strict and safe: ``yaml.safe_load`` (no python tags, like vcrpy's own loader), then a
-structural check whose failures name the file and where: the line and column of a YAML syntax
-error, or the interaction index and key of a structural one (with its line when we can find it).
-A malformed cassette is the user's input going wrong, so it is a ``UsageError`` (exit 2).
+Loading is strict and safe: the serializer's safe YAML loader, then the model's validation, whose
+failures name the file and where: the line and column of a YAML syntax error, or the interaction
+index and key of a structural one (with its line when we can find it). A malformed cassette is the
+user's input going wrong, so it is a ``UsageError`` (exit 2).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from fnmatch import fnmatchcase
 from pathlib import Path
-from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, StrictInt, ValidationError
+from pydantic import ValidationError
 
-from conformance.cassettes.model import (
-    META_KEY,
-    VCR_FORMAT_VERSION,
-    Cassette,
-    CassetteMeta,
-    Interaction,
-    RecordedRequest,
-    RecordedResponse,
-)
+from conformance.cassettes.model import Cassette
+from conformance.cassettes.serializer import CassetteSyntaxError, deserialize, line_of, serialize
 from conformance.core.errors import UsageError
 
 __all__ = [
@@ -56,156 +46,30 @@ def cassette_path(directory: Path, profile_id: str, scenario_id: str) -> Path:
     return directory / profile_id / f"{scenario_id}.yaml"
 
 
-# ---------------------------------------------------------------- structure
-
-
-class _Raw(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-
-class _RawStatus(_Raw):
-    code: StrictInt
-    message: str = ""
-
-
-class _RawBody(_Raw):
-    string: str = ""
-
-
-Headers = dict[str, list[str] | str]
-
-
-class _RawRequest(_Raw):
-    method: str
-    uri: str
-    headers: Headers = {}
-    body: str | None = None
-
-
-class _RawResponse(_Raw):
-    status: _RawStatus
-    headers: Headers = {}
-    body: _RawBody = _RawBody()
-
-
-class _RawInteraction(_Raw):
-    request: _RawRequest
-    response: _RawResponse
-
-
-class _RawMeta(_Raw):
-    profile: str
-    scenario: str
-    title: str = ""
-    server: str | None = None
-    server_version: str | None = None
-    recorded_at: str | dt.date = ""
-    suite_version: str = ""
-    models: dict[str, str] = {}
-    pauses: dict[str, float] = {}
-    steps: list[str] = []
-
-
-class _RawCassette(_Raw):
-    version: Literal[1]
-    interactions: list[_RawInteraction]
-    conformance: _RawMeta
-
-
-def _flat(headers: Headers) -> dict[str, str]:
-    return {k: (", ".join(v) if isinstance(v, list) else v) for k, v in headers.items()}
-
-
-def _loc(loc: Sequence[int | str]) -> str:
+def _where(loc: Sequence[int | str]) -> str:
+    """``('interactions', 0, 'response', 'status', 'code')`` -> ``interactions[0].response.status.code``."""
     out = ""
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
 
 
-def _line_of(text: str, loc: Sequence[int | str]) -> int | None:
-    """1-based line of the deepest YAML node on ``loc`` (best effort: ``None`` if it cannot tell)."""
-    try:
-        node: yaml.Node | None = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return None
-    line = None
-    for part in loc:
-        if node is None:
-            break
-        line = node.start_mark.line + 1
-        if isinstance(node, yaml.MappingNode):
-            node = next((v for k, v in node.value if getattr(k, "value", None) == part), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            node = node.value[part]
-        else:
-            node = None
-    if node is not None:
-        line = node.start_mark.line + 1
-    return line
-
-
 def parse_cassette(text: str, *, source: str = "<cassette>", path: Path | None = None) -> Cassette:
     """Parse cassette YAML; a one-line ``UsageError`` naming ``source`` and the location when malformed."""
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise UsageError(f"malformed cassette {source}{where}: {problem}") from None
+        data = deserialize(text)
+    except CassetteSyntaxError as exc:
+        raise UsageError(f"malformed cassette {source}{exc.where}: {exc.problem}") from None
     if not isinstance(data, dict):
         raise UsageError(f"malformed cassette {source}: expected a mapping with 'version' and 'interactions'")
     try:
-        raw = _RawCassette.model_validate(data)
+        return Cassette.from_data(data, path=path)
     except ValidationError as exc:
         first = exc.errors()[0]
-        line = _line_of(text, first["loc"])
+        loc = first["loc"] or tuple(first.get("ctx", {}).get("at", ()))
+        line = line_of(text, loc)
         where = f":{line}" if line else ""
-        raise UsageError(f"malformed cassette {source}{where}: {_loc(first['loc'])}: {first['msg']}") from None
-    meta = raw.conformance
-    steps = meta.steps or [f"{i + 1:02d}" for i in range(len(raw.interactions))]
-    if len(steps) != len(raw.interactions):
-        line = _line_of(text, (META_KEY, "steps"))
-        where = f":{line}" if line else ""
-        raise UsageError(
-            f"malformed cassette {source}{where}: {META_KEY}.steps has {len(steps)} names "
-            f"for {len(raw.interactions)} interactions"
-        )
-    interactions = tuple(
-        Interaction(
-            request=RecordedRequest(
-                method=i.request.method.upper(),
-                uri=i.request.uri,
-                headers=_flat(i.request.headers),
-                body=i.request.body,
-            ),
-            response=RecordedResponse(
-                status=i.response.status.code,
-                reason=i.response.status.message,
-                headers=_flat(i.response.headers),
-                body=i.response.body.string,
-            ),
-            step=step,
-        )
-        for i, step in zip(raw.interactions, steps, strict=True)
-    )
-    recorded_at = meta.recorded_at.isoformat() if isinstance(meta.recorded_at, dt.date) else meta.recorded_at
-    return Cassette(
-        meta=CassetteMeta(
-            profile=meta.profile,
-            scenario=meta.scenario,
-            title=meta.title,
-            server=meta.server,
-            server_version=meta.server_version,
-            recorded_at=recorded_at,
-            suite_version=meta.suite_version,
-            models=dict(meta.models),
-            pauses=dict(meta.pauses),
-        ),
-        interactions=interactions,
-        path=path,
-    )
+        raise UsageError(f"malformed cassette {source}{where}: {_where(loc)}: {first['msg']}") from None
 
 
 def load_cassette(path: Path) -> Cassette:
@@ -235,62 +99,8 @@ def load_profile_cassettes(directory: Path, profile_id: str, patterns: Iterable[
     return cassettes
 
 
-# ---------------------------------------------------------------- writing
-
-
-class _Dumper(yaml.SafeDumper):
-    """Multi-line strings (SSE streams) as literal blocks, so a cassette reads like the wire."""
-
-
-def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_Dumper.add_representer(str, _represent_str)
-
-
-def _vcr_headers(headers: Mapping[str, str]) -> dict[str, list[str]]:
-    return {name: [headers[name]] for name in sorted(headers, key=str.lower)}
-
-
-def cassette_to_data(cassette: Cassette) -> dict[str, Any]:
-    meta = cassette.meta
-    return {
-        "version": VCR_FORMAT_VERSION,
-        META_KEY: {
-            "profile": meta.profile,
-            "scenario": meta.scenario,
-            "title": meta.title,
-            "server": meta.server,
-            "server_version": meta.server_version,
-            "recorded_at": meta.recorded_at,
-            "suite_version": meta.suite_version,
-            "models": dict(sorted(meta.models.items())),
-            "steps": [i.step for i in cassette.interactions],
-            **({"pauses": dict(meta.pauses)} if meta.pauses else {}),
-        },
-        "interactions": [
-            {
-                "request": {
-                    "body": i.request.body,
-                    "headers": _vcr_headers(i.request.headers),
-                    "method": i.request.method,
-                    "uri": i.request.uri,
-                },
-                "response": {
-                    "status": {"code": i.response.status, "message": i.response.reason},
-                    "headers": _vcr_headers(i.response.headers),
-                    "body": {"string": i.response.body},
-                },
-            }
-            for i in cassette.interactions
-        ],
-    }
-
-
 def dump_cassette(cassette: Cassette) -> str:
-    return yaml.dump(cassette_to_data(cassette), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1_000_000)
+    return serialize(cassette.to_data())
 
 
 def write_cassette(cassette: Cassette, path: Path) -> Path:

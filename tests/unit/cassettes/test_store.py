@@ -19,6 +19,7 @@ from conformance.cassettes import (
     load_cassette,
     load_profile_cassettes,
     parse_cassette,
+    recordings_dir,
     write_cassette,
 )
 from conformance.core.errors import ExitCode, UsageError
@@ -42,14 +43,21 @@ def _cassette(profile: str = "ogx-1.5", scenario: str = "demo") -> Cassette:
         interactions=(
             Interaction(
                 request=RecordedRequest(
-                    "POST", "http://127.0.0.1:8321/v1/responses", {"content-type": "application/json"}, '{"a": 1}'
+                    method="POST",
+                    uri="http://127.0.0.1:8321/v1/responses",
+                    headers={"content-type": "application/json"},
+                    body='{"a": 1}',
                 ),
-                response=RecordedResponse(200, "OK", {"content-type": "application/json"}, '{"id": "resp_1"}'),
+                response=RecordedResponse(
+                    status=200, reason="OK", headers={"content-type": "application/json"}, body='{"id": "resp_1"}'
+                ),
                 step="create",
             ),
             Interaction(
-                request=RecordedRequest("GET", "http://127.0.0.1:8321/v1/responses?limit=2&after=resp_1"),
-                response=RecordedResponse(200, "OK", {"content-type": "text/event-stream"}, SSE_BODY),
+                request=RecordedRequest(method="GET", uri="http://127.0.0.1:8321/v1/responses?limit=2&after=resp_1"),
+                response=RecordedResponse(
+                    status=200, reason="OK", headers={"content-type": "text/event-stream"}, body=SSE_BODY
+                ),
                 step="stream",
             ),
         ),
@@ -111,7 +119,40 @@ def test_a_missing_metadata_block_is_an_error() -> None:
 
 def test_step_names_must_match_the_interactions() -> None:
     text = dump_cassette(_cassette()).replace("  - stream\n", "", 1)
-    assert "conformance.steps has 1 names for 2 interactions" in _error(text)
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if row == "  - create")  # the list
+    assert _error(text) == f"malformed cassette bad.yaml:{line}: conformance.steps: 1 names for 2 interactions"
+
+
+def test_a_document_without_a_version_is_an_error() -> None:
+    text = dump_cassette(_cassette()).replace("version: 1\n", "", 1)
+    assert _error(text) == "malformed cassette bad.yaml:1: version: Field required"
+
+
+def test_a_missing_status_code_names_its_place() -> None:
+    text = dump_cassette(_cassette()).replace("      code: 200\n", "", 1)
+    message = _error(text)
+    assert message.endswith("interactions[0].response.status.code: Field required")
+
+
+def test_unnamed_steps_are_numbered_and_written_back_named() -> None:
+    text = dump_cassette(_cassette()).replace("  steps:\n  - create\n  - stream\n", "", 1)
+    cassette = parse_cassette(text)
+    assert [i.step for i in cassette.interactions] == ["01", "02"]
+    assert "  steps:\n  - '01'\n  - '02'\n" in dump_cassette(cassette)
+
+
+def test_repeated_header_values_read_as_one_comma_joined_value() -> None:
+    text = dump_cassette(_cassette()).replace(
+        "      - application/json\n", "      - application/json\n      - text/plain\n", 1
+    )
+    assert parse_cassette(text).interactions[0].request.headers == {"content-type": "application/json, text/plain"}
+
+
+def test_an_unquoted_date_and_a_lower_case_method_are_read_as_written_by_hand() -> None:
+    text = dump_cassette(_cassette()).replace("recorded_at: '2026-11-22'", "recorded_at: 2026-11-22")
+    cassette = parse_cassette(text.replace("method: GET", "method: get"))
+    assert cassette.meta.recorded_at == "2026-11-22"
+    assert cassette.interactions[1].request.method == "GET"
 
 
 def test_a_non_mapping_document_is_an_error() -> None:
@@ -133,3 +174,17 @@ def test_a_cassette_of_another_profile_is_refused(tmp_path: Path) -> None:
     write_cassette(_cassette(profile="llama-stack-0.7"), tmp_path / "ogx-1.5" / "demo.yaml")
     with pytest.raises(UsageError, match=r"recorded for profile 'llama-stack-0\.7', not 'ogx-1\.5'"):
         load_profile_cassettes(tmp_path, "ogx-1.5")
+
+
+def _committed() -> list[Path]:
+    return sorted(recordings_dir().glob("*/*.yaml"))
+
+
+def test_recordings_are_committed() -> None:
+    assert len(_committed()) >= 50
+
+
+@pytest.mark.parametrize("path", _committed(), ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_every_committed_cassette_dumps_back_to_the_same_bytes(path: Path) -> None:
+    """The model and the serializer keep the on-disk format: re-recording changes only what changed."""
+    assert dump_cassette(load_cassette(path)).encode("utf-8") == path.read_bytes()

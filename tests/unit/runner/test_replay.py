@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -217,14 +216,19 @@ def test_operation_template_hides_ids_only(method: str, path: str, expected: str
 def test_recorded_model_ids_are_mapped_to_the_target_models(serve_app: Serve, cassettes: list[Cassette]) -> None:
     """A recording made with another server's model names replays with the target's own models."""
     elsewhere = "elsewhere/chat-model"
+
+    def _renamed(body: str | None) -> str:
+        return (body or "").replace("fake/chat", elsewhere)
+
     renamed = [
-        replace(
-            cassette,
-            meta=replace(cassette.meta, models={"chat": elsewhere}),
-            interactions=tuple(
-                replace(i, request=replace(i.request, body=(i.request.body or "").replace("fake/chat", elsewhere)))
-                for i in cassette.interactions
-            ),
+        cassette.model_copy(
+            update={
+                "meta": cassette.meta.model_copy(update={"models": {"chat": elsewhere}}),
+                "interactions": tuple(
+                    i.model_copy(update={"request": i.request.model_copy(update={"body": _renamed(i.request.body)})})
+                    for i in cassette.interactions
+                ),
+            }
         )
         for cassette in cassettes
     ]
