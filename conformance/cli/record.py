@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from conformance.cli._console import err_console, out_console
-from conformance.cli._options import client_settings, target_options
+from conformance.cli._options import api_option, check_apis, client_settings, target_options
 
 if TYPE_CHECKING:
     from conformance.runner.record import Recorded
@@ -39,6 +39,7 @@ def _print_recorded(result: Recorded) -> None:
     show_default=True,
     help="Cassettes go to OUTPUT_DIR/<profile>/<scenario>.yaml.",
 )
+@api_option
 def command(
     base_url: str,
     profile: str | None,
@@ -47,22 +48,32 @@ def command(
     timeout: float,
     scenarios: tuple[str, ...],
     output_dir: Path,
+    apis: tuple[str, ...],
 ) -> None:
     """Record scenario cassettes (vcrpy format) against a server.
 
     Secrets given with --api-key or --header are redacted from every cassette; volatile transport
-    headers are dropped so that re-recording a deterministic server gives small diffs.
+    headers are dropped so that re-recording a deterministic server gives small diffs. With --api,
+    only the scenarios whose every API is selected are recorded.
     """
     from conformance.core.client import TargetClient
     from conformance.runner.record import record_scenarios
     from conformance.runner.target import probe_target
     from conformance.scenarios import select_scenarios
 
+    check_apis(apis, profile)
     settings = client_settings(base_url, api_key, headers, timeout)
     with TargetClient(settings) as client:
         target, resolved = probe_target(client, profile_id=profile)
+        selected_apis = resolved.select_apis(apis)
         chosen = select_scenarios(resolved.id, scenarios)
+        left_out = [s.id for s in chosen if selected_apis and not s.apis <= selected_apis]
+        chosen = [s for s in chosen if s.id not in left_out]
         err_console.print(f"recording {len(chosen)} scenarios of {resolved.id} from {target.label}")
+        if left_out:
+            err_console.print(
+                f"[dim]not recorded (an API not selected by --api {','.join(apis)}): {', '.join(left_out)}[/]"
+            )
         results = record_scenarios(
             client, chosen, profile=resolved, target=target, output_dir=output_dir, on_recorded=_print_recorded
         )

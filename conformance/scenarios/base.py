@@ -193,6 +193,7 @@ class Scenario:
     id: str
     title: str
     api: str
+    """The API group the flow is about (``Profile.api_of`` of the operations it calls: ``chat``, ``responses``)."""
     profiles: frozenset[str]
     run: Callable[[ScenarioContext], None] = field(repr=False)
     expects_errors: bool = False
@@ -200,8 +201,16 @@ class Scenario:
     implement): its recordings may hold 5xx answers and failed or empty results. Every other
     recording holding one is a broken reference setup (tests/unit/cassettes/test_recordings_sanity.py)."""
 
+    uses: tuple[str, ...] = ()
+    """Other API groups it calls (a response bound to a conversation creates the conversation)."""
+
     def applies_to(self, profile_id: str) -> bool:
         return profile_id in self.profiles
+
+    @property
+    def apis(self) -> frozenset[str]:
+        """Every API group the flow calls: ``--api`` records it only when all of them are selected."""
+        return frozenset({self.api, *self.uses})
 
 
 def scenario(
@@ -212,11 +221,12 @@ def scenario(
     api: str,
     profiles: frozenset[str] = ALL_PROFILES,
     expects_errors: bool = False,
+    uses: tuple[str, ...] = (),
 ) -> Callable[[Callable[[ScenarioContext], None]], Callable[[ScenarioContext], None]]:
     """Decorator: define a scenario and append it to its module's ``bucket`` (the registry reads those)."""
 
     def define(run: Callable[[ScenarioContext], None]) -> Callable[[ScenarioContext], None]:
-        bucket.append(Scenario(scenario_id, title, api, profiles, run, expects_errors))
+        bucket.append(Scenario(scenario_id, title, api, profiles, run, expects_errors, uses))
         return run
 
     return define

@@ -10,7 +10,7 @@ __all__ = ["SCENARIOS"]
 
 SCENARIOS: list[Scenario] = []
 
-API = "chat-completions"
+API = "chat"
 
 WEATHER_FUNCTION: dict[str, Any] = {
     "type": "function",

@@ -36,7 +36,11 @@ def lifecycle(ctx: ScenarioContext) -> None:
 
 
 @scenario(
-    SCENARIOS, "vector-stores-basic", "Create a vector store with a file, search it, delete both", api="vector-stores"
+    SCENARIOS,
+    "vector-stores-basic",
+    "Create a vector store with a file, search it, delete both",
+    api="vector-stores",
+    uses=("files",),
 )
 def vector_store(ctx: ScenarioContext) -> None:
     file_id = _upload(ctx, "upload-file")

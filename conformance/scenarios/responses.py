@@ -97,7 +97,13 @@ def chain(ctx: ScenarioContext) -> None:
     ctx.call("delete-first", "DELETE", f"/v1/responses/{first}")
 
 
-@scenario(SCENARIOS, "responses-conversation", "A response bound to a conversation adds to its items", api=API)
+@scenario(
+    SCENARIOS,
+    "responses-conversation",
+    "A response bound to a conversation adds to its items",
+    api=API,
+    uses=("conversations",),
+)
 def conversation(ctx: ScenarioContext) -> None:
     created = ctx.call("create-conversation", "POST", "/v1/conversations", json={"metadata": {"topic": "replay"}})
     conversation_id = ctx.require(created, "id")

@@ -72,3 +72,20 @@ def test_an_unknown_api_is_a_one_line_usage_error_before_the_server_is_contacted
     assert lacking.returncode == 2
     assert lacking.stderr.startswith("error: profile ogx-1.5 has no API 'agents' (its APIs: admin, chat,")
     assert seen == []
+
+
+def test_record_with_api_chat_records_only_the_scenarios_whose_every_api_is_selected(
+    serve_app: Callable[[Any], str], tmp_path: Path
+) -> None:
+    seen: list[str] = []
+    url = serve_app(make_chat_only_app(seen))
+    scenarios = ("--scenario", "chat-completions-stream", "--scenario", "models-list", "--scenario", "responses-c*")
+    proc = _conformance("record", "--base-url", url, "--profile", "ogx-1.5", "--api", "chat", *scenarios,
+                        "--output-dir", str(tmp_path))  # fmt: skip
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    written = sorted(p.name for p in (tmp_path / "ogx-1.5").iterdir())
+    assert written == ["chat-completions-stream.yaml", "models-list.yaml"]
+    left_out = "responses-create, responses-chain, responses-conversation"
+    assert f"not recorded (an API not selected by --api chat): {left_out}" in proc.stderr
+    sent = [line for line in seen if line not in PROBE]
+    assert all(line.split(" ", 1)[1].startswith(CHAT_ONLY_PREFIXES) for line in sent), sent

@@ -29,7 +29,7 @@ def test_every_profile_covers_every_other_api(profile: str) -> None:
     apis = {s.api for s in scenarios_for(profile)}
     assert apis >= {
         "responses",
-        "chat-completions",
+        "chat",
         "conversations",
         "completions",
         "embeddings",
