@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 __all__ = [
     "GateOptions",
     "api_option",
+    "apis_epilog",
     "check_apis",
     "client_settings",
     "property_options",
@@ -95,6 +96,17 @@ def api_option[F: Callable[..., Any]](func: F) -> F:
             f"(/v1/chat/completions: chat); models is always included. APIs: {', '.join(known_apis())}."
         ),
     )(func)
+
+
+def apis_epilog() -> str:
+    """The API groups of each profile, for a command's ``--help`` (kept as laid out: ``\\b``)."""
+    import textwrap
+
+    lines = ["\b", "APIs per profile (--api; health and version are inspect; models is always judged):"]
+    for profile in PROFILES.values():
+        text = textwrap.fill(", ".join(profile.apis), width=96, initial_indent="    ", subsequent_indent="    ")
+        lines += [f"  {profile.id}:", text]
+    return "\n".join(lines)
 
 
 def check_apis(apis: tuple[str, ...], profile: str | None) -> None:

@@ -10,6 +10,7 @@ from conformance.cli._judge import judge
 from conformance.cli._options import (
     GateOptions,
     api_option,
+    apis_epilog,
     check_apis,
     client_settings,
     property_options,
@@ -19,7 +20,7 @@ from conformance.cli._options import (
 )
 
 
-@click.command("check")
+@click.command("check", epilog=apis_epilog())
 @target_options(base_url_required=True)
 @api_option
 @property_options

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from conformance.cli._console import err_console, out_console
-from conformance.cli._options import api_option, check_apis, client_settings, target_options
+from conformance.cli._options import api_option, apis_epilog, check_apis, client_settings, target_options
 
 if TYPE_CHECKING:
     from conformance.runner.record import Recorded
@@ -23,7 +23,7 @@ def _print_recorded(result: Recorded) -> None:
         err_console.print(f"[green]recorded[/] {result.scenario}  [dim]{result.interactions} interactions[/]")
 
 
-@click.command("record")
+@click.command("record", epilog=apis_epilog())
 @target_options(base_url_required=True)
 @click.option(
     "--scenario",

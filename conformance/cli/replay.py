@@ -11,6 +11,7 @@ from conformance.cli._judge import judge
 from conformance.cli._options import (
     GateOptions,
     api_option,
+    apis_epilog,
     check_apis,
     client_settings,
     report_options,
@@ -21,7 +22,7 @@ from conformance.core.profiles import Profile
 __all__ = ["command"]
 
 
-@click.command("replay")
+@click.command("replay", epilog=apis_epilog())
 @target_options(base_url_required=True)
 @click.option(
     "--strictness",

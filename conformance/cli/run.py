@@ -13,6 +13,7 @@ from conformance.cli._judge import judge
 from conformance.cli._options import (
     GateOptions,
     api_option,
+    apis_epilog,
     check_apis,
     client_settings,
     property_options,
@@ -43,7 +44,7 @@ def embedded_or_given(
         yield client_settings(ref.base_url, **settings_args), release_id
 
 
-@click.command("run")
+@click.command("run", epilog=apis_epilog())
 @target_options(base_url_required=False)
 @release_option("Embedded reference to start when no --base-url is given")
 @click.option(
