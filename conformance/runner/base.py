@@ -82,6 +82,19 @@ class RunContext:
             return None
         return f"API {', '.join(missing)} not selected by --api {','.join(self.options.apis)}"
 
+    def judges(self, operation: str) -> bool:
+        """Whether ``--api`` lets this run judge a finding's operation (``METHOD /path``, or a replay
+        step ``<scenario>/<step>``): a baselined finding of an API left out is not stale."""
+        if not self.options.apis:
+            return True
+        method, _, path = operation.partition(" ")
+        if method.isupper() and path.startswith("/"):
+            return self.unselected(operation) is None
+        from conformance.scenarios import SCENARIOS
+
+        scenario = SCENARIOS.get(operation.split("/", 1)[0])
+        return scenario is None or scenario.apis <= self.profile.select_apis(self.options.apis)
+
     def note_blocked(self, exc: BlockedError) -> str:
         """Remember what blocked a case (its finding is reported once, ahead of it); the skip reason."""
         if all(known.case_id != exc.case_id for known in self.blocked):
@@ -234,7 +247,7 @@ def execute(
         finished_at=utc_now(),
         cases=tuple(cases),
         baselined=tuple(sorted(expected & seen)),
-        stale=tuple(sorted(expected - seen)),
+        stale=tuple(sorted(key for key in expected - seen if ctx.judges(key[1]))),
         allow_stale=allow_stale,
         fail_on=ctx.options.fail_on,
     )
