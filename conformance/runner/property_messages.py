@@ -7,7 +7,7 @@ the schema-invalid component of a negative case), the server's own error message
 expected::
 
     HTTP 400 Bad Request for a schema-valid request (path conversation_id='conv_0a1b…'):
-    Invalid value for 'conversation_id' (expected 2XX or 404)
+    Invalid value for 'conversation_id' (expected 2XX, 404 or 409)
     HTTP 200 OK for a schema-invalid request: parameter `limit` in query - value -1 is less than
     the minimum of 1 (expected 4XX)
 

@@ -107,7 +107,7 @@ def test_a_live_run_words_findings_from_the_response_and_reproduces_with_variabl
     rejected = by_check["positive_data_acceptance"]
     assert rejected.message == (
         "HTTP 501 Not Implemented for a schema-valid request: Non-streaming agent turns not yet implemented"
-        " (expected 2XX or 404)"
+        " (expected 2XX, 404 or 409)"
     )
     for finding in result.findings:
         assert finding.reproduction is not None
