@@ -4,7 +4,7 @@ Each probe of the errors suite may be fine on its own while the server as a whol
 one invalid body and 422 for another, OpenAI's ``{"error": {...}}`` on some operations and FastAPI's
 ``{"detail": ...}`` on others. These checks read every answered probe at once
 (:class:`ErrorSummaryContext`); the suite puts what they observed (which statuses, which envelopes)
-in the case's details, so a report shows it even when the server is consistent.
+on the case (``error_summary``), so a report shows it even when the server is consistent.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 
 from conformance.checks.context import ErrorProbeContext, ErrorSummaryContext
 from conformance.checks.registry import NotApplicable, Violation, check
-from conformance.core.results import Severity
+from conformance.core.results import ErrorSummaryObservation, Severity
 
 __all__ = [
     "envelope_consistent",
@@ -23,7 +23,7 @@ __all__ = [
     "error_envelopes",
     "invalid_body_status_consistent",
     "invalid_body_statuses",
-    "summary_details",
+    "summary_observations",
 ]
 
 _Probe = tuple[str, str, ErrorProbeContext]
@@ -81,19 +81,19 @@ def _operations(probes: list[_Probe]) -> str:
     return f"{shown} and {more} more" if more > 0 else shown
 
 
-def summary_details(ctx: ErrorSummaryContext) -> dict[str, dict[str, dict[str, list[str]]]]:
-    """What each summary check observed, by check id, as probe names: for the status check
-    ``{"invalid_body_statuses": {"400": [...]}}``, for the envelope check
-    ``{"error_envelopes": {'{"detail": …} (FastAPI)': [...]}}``. The suite adds it to the case's details."""
+def summary_observations(ctx: ErrorSummaryContext) -> dict[str, ErrorSummaryObservation]:
+    """What each summary check observed, by check id, as probe names: for the status check its
+    ``invalid_body_statuses`` (``{"400": (...)}``), for the envelope check its ``error_envelopes``
+    (``{'{"detail": …} (FastAPI)': (...)}``). The suite puts it on the case (``error_summary``)."""
     statuses = invalid_body_statuses(ctx).items()
     envelopes = error_envelopes(ctx).items()
     return {
-        "error-invalid-body-status-consistent": {
-            "invalid_body_statuses": {str(status): [name for name, _, _ in probes] for status, probes in statuses}
-        },
-        "error-envelope-consistent": {
-            "error_envelopes": {label: [name for name, _, _ in probes] for label, probes in envelopes}
-        },
+        "error-invalid-body-status-consistent": ErrorSummaryObservation(
+            invalid_body_statuses={str(status): tuple(name for name, _, _ in probes) for status, probes in statuses}
+        ),
+        "error-envelope-consistent": ErrorSummaryObservation(
+            error_envelopes={label: tuple(name for name, _, _ in probes) for label, probes in envelopes}
+        ),
     }
 
 
@@ -106,8 +106,8 @@ def summary_details(ctx: ErrorSummaryContext) -> dict[str, dict[str, dict[str, l
 def invalid_body_status_consistent(ctx: ErrorSummaryContext) -> Iterator[Violation]:
     """A server answers every invalid body with the same status, 400 or 422. The official SDKs raise
     ``BadRequestError`` for 400 and ``UnprocessableEntityError`` for 422, so a server that mixes them
-    makes every client catch both. The status a server uses is in the case's details
-    (``invalid_body_statuses``), whether or not it is consistent."""
+    makes every client catch both. The status a server uses is on the case
+    (``error_summary.invalid_body_statuses``), whether or not it is consistent."""
     used = invalid_body_statuses(ctx)
     if not used:
         raise NotApplicable("no invalid-body probe was answered 400 or 422")
@@ -131,7 +131,7 @@ def envelope_consistent(ctx: ErrorSummaryContext) -> Iterator[Violation]:
     """Every error body of a server has the same envelope, such as OpenAI's
     ``{"error": {"message", "type", "code"}}`` or FastAPI's ``{"detail": ...}``: clients parse one
     shape (the OpenAI SDKs read ``error.message``), so a server that mixes envelopes loses its
-    messages on some operations. The envelopes seen are in the case's details (``error_envelopes``)."""
+    messages on some operations. The envelopes seen are on the case (``error_summary.error_envelopes``)."""
     shapes = error_envelopes(ctx)
     if not shapes:
         raise NotApplicable("no error probe was answered with a JSON object")

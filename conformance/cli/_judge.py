@@ -53,13 +53,14 @@ class CaseReporter:
         self.count += 1
         if self._status is not None:
             self._status.update(f"{self.count} cases judged, last: {case.id}")
-        headline = "verdict" in case.details  # e.g. a replayed scenario's overall verdict
+        verdict = case.replay.verdict if case.replay is not None else None
+        headline = verdict is not None  # e.g. a replayed scenario's overall verdict
         known = case.status is Status.FAIL and bool(case.findings) and all(f.key in self.known for f in case.findings)
         if not (self.verbose or headline or (case.status in (Status.FAIL, Status.ERROR) and not known)):
             return
         label, style = ("known", "dim") if known else (case.status.value, _STATUS_STYLE[case.status])
         line = f"[{style}]{label:>8}[/] {escape(case.id)}"
-        detail = case.error or (case.findings[0].message if case.findings else str(case.details.get("verdict", "")))
+        detail = case.error or (case.findings[0].message if case.findings else verdict or "")
         if detail:
             line += f"  [dim]{escape(detail[:140])}[/]"
         err_console.print(line)

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -16,8 +15,12 @@ from conformance.core.errors import ExitCode
 
 __all__ = [
     "CaseResult",
+    "ClosestAnswer",
+    "ErrorSummaryObservation",
     "Evidence",
     "Finding",
+    "ReplayDetails",
+    "ReplayDifference",
     "RunResult",
     "Severity",
     "Status",
@@ -94,6 +97,53 @@ class Finding(_Frozen):
         return (self.check_id, self.operation)
 
 
+class ReplayDifference(_Frozen):
+    """One classified difference between a recorded answer and the target's (see docs/replay.md)."""
+
+    rule: str = Field(description="Diff rule id, e.g. 'field-missing'.")
+    level: str = Field(description="'breaking', 'additive' or 'value-only'.")
+    path: str = Field(description="Where, e.g. 'body.output[0].status' or 'status'.")
+    message: str
+
+
+class ClosestAnswer(_Frozen):
+    """When a target's answer matches none of its own recording: the recorded answer it is closest to."""
+
+    interaction: str = Field(description="'<scenario>/<step>' of the closest recorded answer.")
+    differences: str = Field(description="A one-line tally of what differs from it.")
+    diff: str = Field(description="A unified diff against it.")
+
+
+class ReplayDetails(_Frozen):
+    """What a replay case judged: one interaction of a recording (``step`` set) or the whole scenario."""
+
+    scenario: str
+    step: str | None = Field(default=None, description="The interaction's step; null for the scenario's verdict.")
+    verdict: str | None = Field(
+        default=None,
+        description="An interaction's worst level ('breaking', 'additive', 'value-only' or 'identical'); "
+        "for a scenario, a one-line summary. Null when nothing was compared.",
+    )
+    counts: dict[str, int] | None = Field(default=None, description="A scenario's differences per level.")
+    differences: tuple[ReplayDifference, ...] = ()
+    diff: str | None = Field(default=None, description="A unified diff of recorded vs. target (redacted).")
+    closest: ClosestAnswer | None = None
+
+
+class ErrorSummaryObservation(_Frozen):
+    """What the errors suite's summary cases saw the server do, whether or not it is consistent.
+
+    Each maps what was seen to the names of the probes that saw it; each summary case carries its own.
+    """
+
+    invalid_body_statuses: dict[str, tuple[str, ...]] | None = Field(
+        default=None, description="Status given to an invalid body ('400', '422') -> probes."
+    )
+    error_envelopes: dict[str, tuple[str, ...]] | None = Field(
+        default=None, description="Error body shape ('{\"detail\": …} (FastAPI)', …) -> probes."
+    )
+
+
 class CaseResult(_Frozen):
     """The outcome of one named case (a hierarchical id like ``smoke/chat-completions/stream``)."""
 
@@ -105,7 +155,13 @@ class CaseResult(_Frozen):
     findings: tuple[Finding, ...] = ()
     error: str | None = Field(default=None, description="Why the harness could not judge (status 'error').")
     reason: str | None = Field(default=None, description="Why the case was skipped or disabled.")
-    details: dict[str, Any] = Field(default_factory=dict, description="Suite-specific extras (e.g. diffs).")
+    check_id: str | None = Field(
+        default=None, description="The check this case judges, when it judges exactly one (the report's matrix column)."
+    )
+    replay: ReplayDetails | None = Field(default=None, description="Replay cases: the scenario, step and differences.")
+    error_summary: ErrorSummaryObservation | None = Field(
+        default=None, description="The errors suite's summary cases: what the server did across the probes."
+    )
 
 
 _DISPLAY_NAMES = {"ogx": "OGX", "llama-stack": "Llama Stack"}
@@ -139,7 +195,7 @@ class Target(_Frozen):
 class RunResult(_Frozen):
     """Everything one invocation found. ``report.json`` is this model serialized."""
 
-    schema_version: int = 1
+    schema_version: int = 2
     suite_version: str
     target: Target
     started_at: datetime

@@ -11,10 +11,12 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from conformance.core.results import CaseResult, RunResult, Status
+from conformance.core.results import CaseResult, ReplayDetails, RunResult, Status
 from conformance.diff.rules import RULES, Level
 
 __all__ = ["render_compat_summary"]
+
+ReplayCase = tuple[CaseResult, ReplayDetails]
 
 _INDEX = re.compile(r"\[\d+\]")
 _MAX_ROWS = 40
@@ -29,19 +31,18 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _scenario_rows(cases: Iterable[CaseResult]) -> list[str]:
+def _scenario_rows(cases: Iterable[ReplayCase]) -> list[str]:
     rows = ["| scenario | interactions | breaking | additive | value-only | verdict |", "|---|---:|---:|---:|---:|---|"]
     per: dict[str, Counter[str]] = defaultdict(Counter)
     sizes: Counter[str] = Counter()
     status: dict[str, Status] = {}
-    for case in cases:
-        scenario = str(case.details.get("scenario", ""))
-        if case.id == f"replay/{scenario}":
-            status[scenario] = case.status
+    for case, replay in cases:
+        if replay.step is None:  # the scenario's own verdict
+            status[replay.scenario] = case.status
             continue
-        sizes[scenario] += 1
-        for difference in case.details.get("differences", []):
-            per[scenario][difference["level"]] += 1
+        sizes[replay.scenario] += 1
+        for difference in replay.differences:
+            per[replay.scenario][difference.level] += 1
     for scenario in sizes:
         counts = per[scenario]
         verdict = {Status.FAIL: "breaking", Status.ERROR: "error"}.get(status.get(scenario, Status.PASS), "compatible")
@@ -50,15 +51,13 @@ def _scenario_rows(cases: Iterable[CaseResult]) -> list[str]:
     return rows
 
 
-def _grouped(cases: Iterable[CaseResult], level: Level) -> list[str]:
+def _grouped(cases: Iterable[ReplayCase], level: Level) -> list[str]:
     groups: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
-    for case in cases:
-        for difference in case.details.get("differences", []):
-            if difference["level"] == level.value:
-                key = (difference["rule"], _general(difference["path"]))
-                groups[key].append(
-                    (f"{case.details.get('scenario')}/{case.details.get('step')}", difference["message"])
-                )
+    for _case, replay in cases:
+        for difference in replay.differences:
+            if difference.level == level.value:
+                key = (difference.rule, _general(difference.path))
+                groups[key].append((f"{replay.scenario}/{replay.step}", difference.message))
     if not groups:
         return [f"No {level.value} differences."]
     rows = ["| rule | where | times | first seen | example |", "|---|---|---:|---|---|"]
@@ -73,9 +72,9 @@ def _grouped(cases: Iterable[CaseResult], level: Level) -> list[str]:
 def render_compat_summary(
     result: RunResult, *, title: str, recordings: str, strictness: str, target_name: str | None = None
 ) -> str:
-    cases = [c for c in result.cases if c.suite == "replay"]
-    interactions = [c for c in cases if "step" in c.details]
-    errors = [c for c in interactions if c.status is Status.ERROR]
+    cases = [(c, c.replay) for c in result.cases if c.replay is not None]
+    interactions = [(c, replay) for c, replay in cases if replay.step is not None]
+    errors = [c for c, _ in interactions if c.status is Status.ERROR]
     lines = [
         f"# {title}",
         "",

@@ -112,9 +112,8 @@ def case_label(result: RunResult, case: CaseResult) -> CaseLabel:
 
 
 def column_of(case: CaseResult) -> str:
-    """The matrix column of a case: the check it judges (``details['check_id']``), else its suite."""
-    check_id = case.details.get("check_id")
-    return check_id if isinstance(check_id, str) and check_id else case.suite
+    """The matrix column of a case: the check it judges (``check_id``), else its suite."""
+    return case.check_id or case.suite
 
 
 def _blockers_first(result: RunResult) -> list[Finding]:

@@ -17,7 +17,16 @@ from conformance import __version__
 from conformance.core.client import TargetClient
 from conformance.core.errors import ConformanceError
 from conformance.core.profiles import Profile
-from conformance.core.results import CaseResult, Finding, RunResult, Severity, Status, Target, utc_now
+from conformance.core.results import (
+    CaseResult,
+    Finding,
+    ReplayDetails,
+    RunResult,
+    Severity,
+    Status,
+    Target,
+    utc_now,
+)
 from conformance.runner.blocked import BlockedError
 
 __all__ = [
@@ -135,7 +144,9 @@ class CaseRecorder:
         self.findings: list[Finding] = []
         self.error: str | None = None
         self.skip_reason: str | None = None
-        self.details: dict[str, object] = {}
+        self.check_id: str | None = None
+        """The check the case judges, when it judges exactly one."""
+        self.replay: ReplayDetails | None = None
         self._started = time.perf_counter()
         self._duration = 0.0
 
@@ -175,16 +186,29 @@ class CaseRecorder:
             findings=tuple(self.findings),
             error=self.error,
             reason=self.skip_reason,
-            details=self.details,
+            check_id=self.check_id,
+            replay=self.replay,
         )
 
 
 def disabled_case(
-    case_id: str, *, suite: str, operation: str | None, reason: str, details: dict[str, object] | None = None
+    case_id: str,
+    *,
+    suite: str,
+    operation: str | None,
+    reason: str,
+    check_id: str | None = None,
+    replay: ReplayDetails | None = None,
 ) -> CaseResult:
     """A case that was not run by choice (``--api``, a profile without the API): nothing was sent."""
     return CaseResult(
-        id=case_id, suite=suite, operation=operation, status=Status.DISABLED, reason=reason, details=details or {}
+        id=case_id,
+        suite=suite,
+        operation=operation,
+        status=Status.DISABLED,
+        reason=reason,
+        check_id=check_id,
+        replay=replay,
     )
 
 

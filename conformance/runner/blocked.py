@@ -44,5 +44,5 @@ class BlockedError(ConformanceError):
             operation=self.finding.operation,
             status=Status.FAIL,
             findings=(self.finding,),
-            details={"check_id": self.finding.check_id},
+            check_id=self.finding.check_id,
         )

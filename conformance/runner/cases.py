@@ -75,7 +75,7 @@ def check_cases(
                 suite=suite,
                 operation=scenario.operation,
                 reason=disabled,
-                details={"check_id": check.id},
+                check_id=check.id,
             )
         return
     try:
@@ -84,14 +84,14 @@ def check_cases(
         reason = ctx.note_blocked(exc)
         for check in wanted:
             recorder = CaseRecorder(case_id(suite, scenario.name, check), suite=suite, operation=scenario.operation)
-            recorder.details["check_id"] = check.id
+            recorder.check_id = check.id
             recorder.skip(reason)
             yield recorder.result(fail_on)
         return
     except ConformanceError as exc:
         for check in wanted:
             recorder = CaseRecorder(case_id(suite, scenario.name, check), suite=suite, operation=scenario.operation)
-            recorder.details["check_id"] = check.id
+            recorder.check_id = check.id
             recorder.error = exc.message
             yield recorder.result(fail_on)
         return
@@ -101,7 +101,7 @@ def check_cases(
         )
         with recorder as case:
             outcome = evaluate(check, check_ctx, operation=scenario.operation, redactor=ctx.client.redactor)
-            case.details["check_id"] = check.id
+            case.check_id = check.id
             for finding in outcome.findings:
                 case.add(finding)
             if outcome.skipped is not None:

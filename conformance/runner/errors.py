@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from conformance.checks import ConnectionAfterError, ErrorProbeContext, ErrorSummaryContext, Exchange
-from conformance.checks.error_consistency import summary_details
+from conformance.checks.error_consistency import summary_observations
 from conformance.checks.registry import Check, checks_for, get_check
 from conformance.core.client import TargetClient, local_address
 from conformance.core.errors import ConformanceError, HarnessError
@@ -291,7 +291,7 @@ class ErrorsSuite:
                         suite=self.name,
                         operation=SUMMARY.operation,
                         reason=reason,
-                        details={"check_id": check.id},
+                        check_id=check.id,
                     )
             elif summary_checks:
                 yield from self._summary(ctx, summary_checks, answered, failures)
@@ -305,7 +305,7 @@ class ErrorsSuite:
         answered: list[tuple[str, str, ErrorProbeContext]],
         failures: list[str],
     ) -> Iterator[CaseResult]:
-        """The cases judging every answered probe together, with what they observed in their details."""
+        """The cases judging every answered probe together, each with what it observed (``error_summary``)."""
         summary = ErrorSummaryContext(probes=tuple(answered))
 
         def build() -> ErrorSummaryContext:
@@ -313,7 +313,6 @@ class ErrorsSuite:
                 raise HarnessError(f"no error probe was answered: {failures[0]}")
             return summary
 
-        details = summary_details(summary)
+        observed = summary_observations(summary)
         for case in check_cases(ctx, suite=self.name, scenario=SUMMARY, checks=checks, build=build):
-            observed = details.get(str(case.details.get("check_id")), {})
-            yield case.model_copy(update={"details": {**case.details, **observed}})
+            yield case.model_copy(update={"error_summary": observed.get(case.check_id or "")})

@@ -288,7 +288,7 @@ class PropertySuite:
                 operation=operation,
                 status=case_status(found, ctx.options.fail_on),
                 findings=found,
-                details={"check_id": check},
+                check_id=check,
             )
         error = collector.errors.get(operation)
         if error is not None:

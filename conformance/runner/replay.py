@@ -25,7 +25,16 @@ from conformance.core.errors import UsageError
 from conformance.core.exchange import evidence, to_curl
 from conformance.core.profiles import Profile
 from conformance.core.redact import REDACTED, Redactor
-from conformance.core.results import CaseResult, Evidence, Finding, Severity, Status
+from conformance.core.results import (
+    CaseResult,
+    ClosestAnswer,
+    Evidence,
+    Finding,
+    ReplayDetails,
+    ReplayDifference,
+    Severity,
+    Status,
+)
 from conformance.core.sse import SSELimits, read_sse
 from conformance.diff import (
     Comparison,
@@ -163,10 +172,10 @@ def _disabled(cassette: Cassette, reason: str) -> Iterator[CaseResult]:
             suite=SUITE,
             operation=operation_template(interaction.request.method, interaction.request.path),
             reason=reason,
-            details={"scenario": cassette.name, "step": interaction.step},
+            replay=ReplayDetails(scenario=cassette.name, step=interaction.step),
         )
-    details: dict[str, object] = {"scenario": cassette.name}
-    yield disabled_case(f"{SUITE}/{cassette.name}", suite=SUITE, operation=None, reason=reason, details=details)
+    scenario = ReplayDetails(scenario=cassette.name)
+    yield disabled_case(f"{SUITE}/{cassette.name}", suite=SUITE, operation=None, reason=reason, replay=scenario)
 
 
 def _spec(profile_id: str) -> dict[str, Any]:
@@ -236,7 +245,8 @@ class _CassetteReplay:
         case_id = f"{SUITE}/{name}/{index + 1:02d}-{interaction.step}"
         operation = operation_template(interaction.request.method, interaction.request.path)
         with CaseRecorder(case_id, suite=SUITE, operation=operation) as case:
-            case.details.update({"scenario": name, "step": interaction.step})
+            judged = ReplayDetails(scenario=name, step=interaction.step)
+            case.replay = judged
             if not self.ctx.wants(case_id, operation):
                 case.skip("excluded by --include/--exclude")
                 return case.result(self.ctx.options.fail_on)
@@ -258,7 +268,7 @@ class _CassetteReplay:
                 ),
             )
             differences = classify(comparison)
-            case.details["verdict"] = _verdict_word(differences)
+            case.replay = judged.model_copy(update={"verdict": _verdict_word(differences)})
             if differences:
                 self._report(
                     case, f"{name}/{interaction.step}", (name, index), differences, comparison, request, response
@@ -283,21 +293,30 @@ class _CassetteReplay:
         base = evidence(request, response, self.redactor, body_text=comparison.target.text)
         curl = to_curl(request, self.redactor)
         extra = ""
+        closest_answer = None
         if closest is not None:
             extra = f"\n\nclosest recorded answer: {closest.label} ({tally(closest.differences)})\n"
             extra += unified_diff(closest.comparison)
-            case.details["closest"] = {
-                "interaction": closest.label,
-                "differences": tally(closest.differences),
-                "diff": self.redactor.text(unified_diff(closest.comparison)),
-            }
+            closest_answer = ClosestAnswer(
+                interaction=closest.label,
+                differences=tally(closest.differences),
+                diff=self.redactor.text(unified_diff(closest.comparison)),
+            )
         for n, difference in enumerate(differences):
             case.add(self._finding(operation, difference, base, curl, diff_text + extra, n))
-        case.details["differences"] = [
-            {"rule": d.rule, "level": d.level.value, "path": d.path, "message": self.redactor.text(d.message)}
-            for d in differences
-        ]
-        case.details["diff"] = self.redactor.text(diff_text)
+        assert case.replay is not None
+        case.replay = case.replay.model_copy(
+            update={
+                "differences": tuple(
+                    ReplayDifference(
+                        rule=d.rule, level=d.level.value, path=d.path, message=self.redactor.text(d.message)
+                    )
+                    for d in differences
+                ),
+                "diff": self.redactor.text(diff_text),
+                "closest": closest_answer,
+            }
+        )
 
     def _finding(
         self, operation: str, difference: Difference, base: Evidence, curl: str, diff_text: str, n: int
@@ -315,9 +334,11 @@ class _CassetteReplay:
         )
 
     def _verdict(self, cases: list[CaseResult]) -> CaseResult:
-        levels = [d["level"] for c in cases for d in c.details.get("differences", [])]
+        levels = [d.level for c in cases if c.replay is not None for d in c.replay.differences]
         counts = {level.value: levels.count(level.value) for level in Level}
-        failed = [c.details.get("step", c.id) for c in cases if c.status is Status.FAIL]
+        failed = [
+            c.replay.step if c.replay is not None and c.replay.step else c.id for c in cases if c.status is Status.FAIL
+        ]
         errors = [c for c in cases if c.status is Status.ERROR]
         status = Status.worst([c.status for c in cases]) if cases else Status.SKIP
         if status is Status.DISABLED:
@@ -332,7 +353,7 @@ class _CassetteReplay:
             status=status,
             duration_s=round(sum(c.duration_s for c in cases), 4),
             error=errors[0].error if errors else None,
-            details={"scenario": self.cassette.name, "verdict": summary, "counts": counts},
+            replay=ReplayDetails(scenario=self.cassette.name, verdict=summary, counts=counts),
         )
 
 

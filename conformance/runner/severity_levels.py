@@ -52,8 +52,8 @@ class SeverityLevels:
         """``case`` with its findings re-weighed and its status recomputed from them."""
         if not self.levels:
             return case
-        rule = case.details.get("check_id")
-        if isinstance(rule, str) and self.is_off(rule):
+        rule = case.check_id
+        if rule is not None and self.is_off(rule):
             return case.model_copy(
                 update={"status": Status.DISABLED, "findings": (), "reason": f"{rule} is off in {self.source}"}
             )

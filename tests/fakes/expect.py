@@ -12,7 +12,7 @@ __all__ = ["assert_fires_alone", "assert_quiet", "cases_of"]
 
 
 def cases_of(cases: list[CaseResult] | tuple[CaseResult, ...], check_id: str) -> list[CaseResult]:
-    return [c for c in cases if c.details.get("check_id") == check_id]
+    return [c for c in cases if c.check_id == check_id]
 
 
 @cache

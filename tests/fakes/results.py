@@ -38,7 +38,7 @@ def sample_result(*, extra_failures: int = 0, stale: bool = True) -> RunResult:
             operation=op,
             status=Status.FAIL,
             findings=(finding("unexpected-check", op, message=f"broken {NASTY}"),),
-            details={"check_id": "unexpected-check"},
+            check_id="unexpected-check",
         ),
         CaseResult(
             id="checks/models/known",
@@ -46,7 +46,7 @@ def sample_result(*, extra_failures: int = 0, stale: bool = True) -> RunResult:
             operation=op,
             status=Status.FAIL,
             findings=(known,),
-            details={"check_id": "known-check"},
+            check_id="known-check",
         ),
         CaseResult(
             id="checks/models/warn",
@@ -54,14 +54,14 @@ def sample_result(*, extra_failures: int = 0, stale: bool = True) -> RunResult:
             operation="POST /v1/responses",
             status=Status.PASS,
             findings=(finding("minor-check", "POST /v1/responses", Severity.MAY),),
-            details={"check_id": "minor-check"},
+            check_id="minor-check",
         ),
         CaseResult(
             id="checks/responses/ok",
             suite="checks",
             operation="POST /v1/responses",
             status=Status.PASS,
-            details={"check_id": "unexpected-check"},
+            check_id="unexpected-check",
         ),
         CaseResult(
             id="checks/responses/skipped",
@@ -69,7 +69,7 @@ def sample_result(*, extra_failures: int = 0, stale: bool = True) -> RunResult:
             operation="POST /v1/responses",
             status=Status.SKIP,
             reason="no schema given",
-            details={"check_id": "known-check"},
+            check_id="known-check",
         ),
         CaseResult(
             id="checks/agents/off",
@@ -77,7 +77,7 @@ def sample_result(*, extra_failures: int = 0, stale: bool = True) -> RunResult:
             operation="POST /v1alpha/agents",
             status=Status.DISABLED,
             reason="profile has no Agents API",
-            details={"check_id": "agent-check"},
+            check_id="agent-check",
         ),
         CaseResult(id="replay/basic", suite="replay", status=Status.PASS),
         CaseResult(id=f"replay/{NASTY}", suite="replay", status=Status.ERROR, error=f"cassette broke: {NASTY}"),

@@ -14,6 +14,7 @@ from conformance.checks import (
     all_checks,
     error_consistency,
 )
+from conformance.core.results import ErrorSummaryObservation
 from tests.fakes.contexts import exchange
 from tests.fakes.expect import assert_fires_alone, assert_quiet
 
@@ -67,16 +68,17 @@ def test_mixed_invalid_body_statuses_name_both_and_show_the_rarer_one() -> None:
     assert violation.exchange is MIXED.probes[4][2].exchange
 
 
-def test_the_status_a_server_uses_is_in_the_details_even_when_consistent() -> None:
+def test_the_status_a_server_uses_is_observed_even_when_consistent() -> None:
     consistent = _summary(*MIXED.probes[:2])
     assert list(error_consistency.invalid_body_status_consistent(consistent)) == []
-    details = error_consistency.summary_details(consistent)
-    assert details["error-invalid-body-status-consistent"] == {
-        "invalid_body_statuses": {"400": ["responses/create-empty", "responses/create-wrong-type"]}
-    }
-    assert details["error-envelope-consistent"] == {
-        "error_envelopes": {'{"detail": …} (FastAPI)': ["responses/create-empty", "responses/create-wrong-type"]}
-    }
+    observed = error_consistency.summary_observations(consistent)
+    probes = ("responses/create-empty", "responses/create-wrong-type")
+    assert observed["error-invalid-body-status-consistent"] == ErrorSummaryObservation(
+        invalid_body_statuses={"400": probes}
+    )
+    assert observed["error-envelope-consistent"] == ErrorSummaryObservation(
+        error_envelopes={'{"detail": …} (FastAPI)': probes}
+    )
 
 
 def test_mixed_envelopes_name_both_shapes_with_example_operations() -> None:

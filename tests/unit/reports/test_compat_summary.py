@@ -5,18 +5,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from conformance.core.results import CaseResult, RunResult, Status, Target
+from conformance.core.results import CaseResult, ReplayDetails, ReplayDifference, RunResult, Status, Target
 from conformance.reports.compat import render_compat_summary
 
 
-def _case(case_id: str, status: Status, **details: Any) -> CaseResult:
-    return CaseResult(id=case_id, suite="replay", status=status, details=details)
+def _case(case_id: str, status: Status, **replay: Any) -> CaseResult:
+    return CaseResult(id=case_id, suite="replay", status=status, replay=ReplayDetails(**replay))
 
 
 def _result() -> RunResult:
     moment = datetime(2026, 11, 22, tzinfo=UTC)
-    missing = {"rule": "field-missing", "level": "breaking", "path": "x[0].y", "message": "gone"}
-    added = {"rule": "field-added", "level": "additive", "path": "body.skills", "message": "body.skills is new"}
+    missing = ReplayDifference(rule="field-missing", level="breaking", path="x[0].y", message="gone")
+    added = ReplayDifference(rule="field-added", level="additive", path="body.skills", message="body.skills is new")
     cases = (
         _case("replay/a/01-create", Status.FAIL, scenario="a", step="create", differences=[missing]),
         _case(
@@ -24,7 +24,7 @@ def _result() -> RunResult:
             Status.FAIL,
             scenario="a",
             step="list",
-            differences=[{**missing, "path": "x[3].y"}],
+            differences=[missing.model_copy(update={"path": "x[3].y"})],
         ),
         _case("replay/a", Status.FAIL, scenario="a", verdict="2 interactions"),
         _case("replay/b/01-get", Status.PASS, scenario="b", step="get", differences=[added]),

@@ -42,4 +42,4 @@ def test_verdicts_follow_the_exit_code() -> None:
 
 def test_matrix_columns_are_check_ids_or_the_suite() -> None:
     assert column_of(CaseResult(id="a/b", suite="smoke", status=Status.PASS)) == "smoke"
-    assert column_of(CaseResult(id="a/b", suite="s", status=Status.PASS, details={"check_id": "c-id"})) == "c-id"
+    assert column_of(CaseResult(id="a/b", suite="s", status=Status.PASS, check_id="c-id")) == "c-id"

@@ -79,7 +79,7 @@ def test_the_errors_summary_judges_the_probes_of_the_selected_apis() -> None:
 def test_a_broken_chat_rule_still_fails_under_api_chat() -> None:
     cases = _run(StreamingSuite(validators=StreamValidators.from_spec("ogx-1.5")), [], {"chat-stream-done-sentinel"})
     failed = [c for c in cases if c.status is Status.FAIL]
-    assert [c.details["check_id"] for c in failed] == ["chat-stream-done-sentinel"]
+    assert [c.check_id for c in failed] == ["chat-stream-done-sentinel"]
 
 
 def _ctx(apis: tuple[str, ...]) -> RunContext:
@@ -133,7 +133,7 @@ def test_a_cassette_is_replayed_only_when_all_its_operations_are_selected() -> N
     cases = run_suite(suite, profile=PROFILE, options=RunOptions(apis=("responses",)), client=client)
     by_scenario: dict[str, set[Status]] = {}
     for case in cases:
-        by_scenario.setdefault(str(case.details["scenario"]), set()).add(case.status)
+        by_scenario.setdefault(case.replay.scenario if case.replay else "", set()).add(case.status)
     assert by_scenario["conversations-crud"] == {Status.DISABLED}
     assert by_scenario["responses-conversation"] == {Status.DISABLED}  # calls conversations too
     assert Status.DISABLED not in by_scenario["responses-create"]

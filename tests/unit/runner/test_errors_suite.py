@@ -27,7 +27,7 @@ def test_each_probe_is_judged_by_the_generic_and_its_own_checks_then_all_togethe
     by_probe: dict[str, set[str]] = {}
     for case in cases:
         name = case.id.removeprefix("errors/").rsplit("/", 1)[0]
-        by_probe.setdefault(name, set()).add(str(case.details["check_id"]))
+        by_probe.setdefault(name, set()).add(str(case.check_id))
     assert set(by_probe) == {p.name for p in PROBES} | {SUMMARY.name}
     for probe in PROBES:
         assert by_probe[probe.name] == GENERIC | SPECIFIC[probe.expect], probe.name
@@ -44,17 +44,22 @@ def test_the_summary_cases_show_which_status_and_envelope_the_server_uses() -> N
     invalid = [p.name for p in PROBES if p.expect == "invalid-body"]
     status_case = cases["errors/all-probes/invalid-body-status-consistent"]
     assert status_case.operation == "all error probes"
-    assert status_case.details["invalid_body_statuses"] == {"400": invalid}
-    assert "error_envelopes" not in status_case.details
-    envelopes = cases["errors/all-probes/envelope-consistent"].details["error_envelopes"]
-    assert list(envelopes) == ['{"detail": …} (FastAPI)']
+    assert status_case.error_summary is not None
+    assert status_case.error_summary.invalid_body_statuses == {"400": tuple(invalid)}
+    assert status_case.error_summary.error_envelopes is None
+    envelope_summary = cases["errors/all-probes/envelope-consistent"].error_summary
+    assert envelope_summary is not None
+    assert envelope_summary.error_envelopes is not None
+    assert list(envelope_summary.error_envelopes) == ['{"detail": …} (FastAPI)']
 
 
 def test_the_summary_alone_still_sends_the_probes_it_judges() -> None:
     options = RunOptions(include=("errors/all-probes/*",))
     [status_case, envelope_case] = run_suite(ErrorsSuite(), ["error-invalid-body-status-consistent"], options=options)
     assert [f.check_id for f in status_case.findings] == ["error-invalid-body-status-consistent"]
-    assert status_case.details["invalid_body_statuses"]["422"] == ["chat-completions/create-wrong-type"]
+    assert status_case.error_summary is not None
+    assert status_case.error_summary.invalid_body_statuses is not None
+    assert status_case.error_summary.invalid_body_statuses["422"] == ("chat-completions/create-wrong-type",)
     assert envelope_case.status is Status.PASS
 
 
@@ -132,7 +137,7 @@ def test_a_failed_agent_setup_is_an_error_for_the_probes_that_need_it_only() -> 
 def test_include_selects_single_checks() -> None:
     options = RunOptions(include=("errors/*/unknown-id-404",))
     cases = run_suite(ErrorsSuite(), options=options)
-    assert {c.details["check_id"] for c in cases} == {"error-unknown-id-404"}
+    assert {c.check_id for c in cases} == {"error-unknown-id-404"}
 
 
 def test_an_unreachable_server_makes_every_case_an_error() -> None:

@@ -54,8 +54,8 @@ def _replay(base_url: str, cassettes: list[Cassette], strictness: Strictness = S
 def _findings(result: RunResult) -> Iterator[tuple[str, str, str]]:
     """(case id, rule, path) of every finding."""
     for case in result.cases:
-        for difference in case.details.get("differences", []):
-            yield case.id, difference["rule"], difference["path"]
+        for difference in case.replay.differences if case.replay is not None else ():
+            yield case.id, difference.rule, difference.path
 
 
 def _interaction_cases(cassettes: list[Cassette]) -> Iterator[tuple[str, str]]:
@@ -150,7 +150,9 @@ def test_a_changed_status_code_is_breaking_and_shows_the_closest_recorded_answer
     assert {rule for _, rule, _ in found} == {"status-code-changed"}
     case = next(c for c in result.cases if c.id == "replay/responses-create/05-get-deleted")
     # The only recorded 400 JSON answer is the invalid-body error: that is what the target now resembles.
-    assert case.details["closest"]["interaction"] == "responses-errors/create-invalid"
+    assert case.replay is not None
+    assert case.replay.closest is not None
+    assert case.replay.closest.interaction == "responses-errors/create-invalid"
     assert "closest recorded answer: responses-errors/create-invalid" in (case.findings[0].evidence or _no()).response
 
 
@@ -177,11 +179,13 @@ def test_every_scenario_gets_a_verdict_case_that_fails_with_its_interactions(
     serve_app: Serve, cassettes: list[Cassette]
 ) -> None:
     result = _replay(serve_app(make_app(Alterations(not_found_status=400))), cassettes)
-    verdicts = {c.id: c for c in result.cases if "step" not in c.details}
+    verdicts = {c.id: c for c in result.cases if c.replay is not None and c.replay.step is None}
     assert set(verdicts) == {f"replay/{s}" for s in SCENARIOS}
     assert verdicts["replay/responses-errors"].status is Status.FAIL
     assert verdicts["replay/responses-chain"].status is Status.PASS
-    assert "failing steps: get-unknown, delete-unknown" in verdicts["replay/responses-errors"].details["verdict"]
+    errors_verdict = verdicts["replay/responses-errors"].replay
+    assert errors_verdict is not None
+    assert "failing steps: get-unknown, delete-unknown" in (errors_verdict.verdict or "")
 
 
 def test_findings_carry_a_readable_diff_and_a_curl_reproduction(serve_app: Serve, cassettes: list[Cassette]) -> None:

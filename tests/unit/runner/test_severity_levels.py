@@ -20,8 +20,7 @@ def _finding(check_id: str, severity: Severity = Severity.MUST) -> Finding:
 
 
 def _case(*findings: Finding, check_id: str | None = None, status: Status = Status.FAIL) -> CaseResult:
-    details = {"check_id": check_id} if check_id else {}
-    return CaseResult(id="s/c", suite="s", status=status, findings=findings, details=details)
+    return CaseResult(id="s/c", suite="s", status=status, findings=findings, check_id=check_id)
 
 
 def _levels(tmp_path: Path, text: str) -> SeverityLevels:

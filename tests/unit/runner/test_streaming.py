@@ -41,7 +41,7 @@ def _models(payload: object) -> TargetClient:
 def test_every_scenario_yields_one_case_per_applicable_check() -> None:
     cases = run_suite(StreamingSuite())
     expected = [(s.name, c.id) for s in SCENARIOS for c in checks_for(s.kinds)]
-    assert [(c.id.rsplit("/", 1)[0].removeprefix("streaming/"), c.details["check_id"]) for c in cases] == expected
+    assert [(c.id.rsplit("/", 1)[0].removeprefix("streaming/"), c.check_id) for c in cases] == expected
     assert all(c.suite == "streaming" and c.operation for c in cases)
     assert {c.status for c in cases} == {Status.PASS, Status.SKIP}
 
