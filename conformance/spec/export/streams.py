@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["SSE_MEDIA_TYPE", "is_wrapped", "iter_stream_media", "sse_event_schema", "wrap_streams"]
+from conformance.core.media_types import SSE_MEDIA_TYPE
 
-SSE_MEDIA_TYPE = "text/event-stream"
+__all__ = ["is_wrapped", "iter_stream_media", "sse_event_schema", "wrap_streams"]
 
 
 def sse_event_schema(payload: dict[str, Any]) -> dict[str, Any]:
