@@ -80,6 +80,4 @@ def evaluate(check: Check, ctx: CheckContext, *, operation: str, redactor: Redac
 
 def evaluate_all(ctx: CheckContext, *, operation: str, redactor: Redactor) -> list[Outcome]:
     """Every registered check whose kind applies to ``ctx``, in registry order."""
-    return [
-        evaluate(c, ctx, operation=operation, redactor=redactor) for c in checks_for(ctx.kinds)
-    ]
+    return [evaluate(c, ctx, operation=operation, redactor=redactor) for c in checks_for(ctx.kinds)]
