@@ -4,23 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
-from conformance.checks import AgentTurnStreamContext, agent_stream, all_checks
+from conformance.checks import AgentTurnStreamContext, agent_stream
 from tests.fakes.contexts import stream_of
-from tests.fakes.expect import assert_fires_alone, assert_quiet
-
-CHECKS = [c.id for c in all_checks() if c.func.__module__ == agent_stream.__name__]
-
-
-@pytest.mark.parametrize("check_id", CHECKS)
-def test_fires_when_the_fake_breaks_it(check_id: str) -> None:
-    assert_fires_alone(check_id)
-
-
-@pytest.mark.parametrize("check_id", CHECKS)
-def test_quiet_on_the_conformant_fake(check_id: str) -> None:
-    assert_quiet(check_id)
 
 
 def _ctx(*payloads: dict[str, Any]) -> AgentTurnStreamContext:

@@ -4,21 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.checks import ChatStreamContext, NotApplicable, all_checks, chat_stream
+from conformance.checks import ChatStreamContext, NotApplicable, chat_stream
 from tests.fakes.contexts import stream_of
-from tests.fakes.expect import assert_fires_alone, assert_quiet
-
-CHECKS = [c.id for c in all_checks() if c.func.__module__ == chat_stream.__name__]
-
-
-@pytest.mark.parametrize("check_id", CHECKS)
-def test_fires_when_the_fake_breaks_it(check_id: str) -> None:
-    assert_fires_alone(check_id)
-
-
-@pytest.mark.parametrize("check_id", CHECKS)
-def test_quiet_on_the_conformant_fake(check_id: str) -> None:
-    assert_quiet(check_id)
 
 
 def test_events_after_done_are_reported() -> None:

@@ -13,26 +13,13 @@ from conformance.checks import (
     ErrorProbeContext,
     Exchange,
     NotApplicable,
-    all_checks,
     error_answers,
     error_contract,
 )
 from conformance.core.sse import SSEEvent, SSEStream
 from tests.fakes.contexts import exchange
-from tests.fakes.expect import assert_fires_alone, assert_quiet
 
-CHECKS = [c.id for c in all_checks() if c.func.__module__ == error_answers.__name__]
 MODEL = "an unknown model 'acme/nope'"
-
-
-@pytest.mark.parametrize("check_id", CHECKS)
-def test_fires_when_the_fake_breaks_it(check_id: str) -> None:
-    assert_fires_alone(check_id)
-
-
-@pytest.mark.parametrize("check_id", CHECKS)
-def test_quiet_on_the_conformant_fake(check_id: str) -> None:
-    assert_quiet(check_id)
 
 
 def _streamed(*events: SSEEvent, status: int = 200) -> ErrorProbeContext:

@@ -11,24 +11,10 @@ from conformance.checks import (
     ErrorSummaryContext,
     NotApplicable,
     Violation,
-    all_checks,
     error_consistency,
 )
 from conformance.core.results import ErrorSummaryObservation
 from tests.fakes.contexts import exchange
-from tests.fakes.expect import assert_fires_alone, assert_quiet
-
-CHECKS = [c.id for c in all_checks() if c.func.__module__ == error_consistency.__name__]
-
-
-@pytest.mark.parametrize("check_id", CHECKS)
-def test_fires_when_the_fake_breaks_it(check_id: str) -> None:
-    assert_fires_alone(check_id)
-
-
-@pytest.mark.parametrize("check_id", CHECKS)
-def test_quiet_on_the_conformant_fake(check_id: str) -> None:
-    assert_quiet(check_id)
 
 
 def _probe(name: str, operation: str, status: int, body: Any, expect: str = "invalid-body") -> Any:

@@ -4,21 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.checks import ErrorProbeContext, NotApplicable, all_checks, error_contract
+from conformance.checks import ErrorProbeContext, NotApplicable, error_contract
 from tests.fakes.contexts import exchange
-from tests.fakes.expect import assert_fires_alone, assert_quiet
-
-CHECKS = [c.id for c in all_checks() if c.func.__module__ == error_contract.__name__]
-
-
-@pytest.mark.parametrize("check_id", CHECKS)
-def test_fires_when_the_fake_breaks_it(check_id: str) -> None:
-    assert_fires_alone(check_id)
-
-
-@pytest.mark.parametrize("check_id", CHECKS)
-def test_quiet_on_the_conformant_fake(check_id: str) -> None:
-    assert_quiet(check_id)
 
 
 def test_a_success_is_judged_only_by_not_success() -> None:

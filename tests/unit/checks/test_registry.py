@@ -10,6 +10,7 @@ from conformance.checks import KINDS, all_checks, checks_for, get_check
 from conformance.checks.registry import _REGISTRY, check
 from conformance.core.results import Severity
 from tests.fakes import BREAKABLE
+from tests.fakes.expect import assert_fires_alone, assert_quiet
 
 
 def test_every_check_has_a_variant_of_the_fake_that_breaks_it() -> None:
@@ -60,3 +61,13 @@ def test_bad_registrations_are_refused() -> None:
         check("sse-content-type", severity=Severity.MUST, kind="sse", title="t")(lambda ctx: [])
     with pytest.raises(KeyError, match="unknown check id"):
         get_check("no-such-check")
+
+
+@pytest.mark.parametrize("check_id", sorted(BREAKABLE))
+def test_every_check_fires_alone_on_the_fake_that_breaks_it(check_id: str) -> None:
+    assert_fires_alone(check_id)
+
+
+@pytest.mark.parametrize("check_id", sorted(BREAKABLE))
+def test_every_check_stays_quiet_on_the_conformant_fake(check_id: str) -> None:
+    assert_quiet(check_id)

@@ -6,21 +6,8 @@ from typing import Any
 
 import pytest
 
-from conformance.checks import NotApplicable, ResponsesStreamContext, all_checks, responses_stream
+from conformance.checks import NotApplicable, ResponsesStreamContext, responses_stream
 from tests.fakes.contexts import exchange, stream_of
-from tests.fakes.expect import assert_fires_alone, assert_quiet
-
-CHECKS = [c.id for c in all_checks() if c.func.__module__ == responses_stream.__name__]
-
-
-@pytest.mark.parametrize("check_id", CHECKS)
-def test_fires_when_the_fake_breaks_it(check_id: str) -> None:
-    assert_fires_alone(check_id)
-
-
-@pytest.mark.parametrize("check_id", CHECKS)
-def test_quiet_on_the_conformant_fake(check_id: str) -> None:
-    assert_quiet(check_id)
 
 
 def _ctx(*events: dict[str, Any], **kwargs: Any) -> ResponsesStreamContext:

@@ -2,25 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-
-from conformance.checks import all_checks, sse
+from conformance.checks import sse
 from conformance.checks.context import StreamContext
 from conformance.core.results import Status
 from tests.fakes.contexts import stream_of
-from tests.fakes.expect import assert_fires_alone, assert_quiet, cases_of
-
-CHECKS = [c.id for c in all_checks() if c.func.__module__ == sse.__name__]
-
-
-@pytest.mark.parametrize("check_id", CHECKS)
-def test_fires_when_the_fake_breaks_it(check_id: str) -> None:
-    assert_fires_alone(check_id)
-
-
-@pytest.mark.parametrize("check_id", CHECKS)
-def test_quiet_on_the_conformant_fake(check_id: str) -> None:
-    assert_quiet(check_id)
+from tests.fakes.expect import assert_fires_alone, cases_of
 
 
 def test_a_failed_streaming_request_skips_every_other_rule_of_that_stream() -> None:
