@@ -21,6 +21,11 @@ def _run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
         "        print('no tiktoken')\n"
         "    return 7\n"
     )
+    return _bootstrap(tmp_path, *args)
+
+
+def _bootstrap(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """bootstrap.py with ``tmp_path`` (where a test writes its fake upstream modules) importable."""
     env = {**os.environ, "PYTHONPATH": str(tmp_path)}
     return subprocess.run(
         [sys.executable, bootstrap.__file__, *args], capture_output=True, text=True, env=env, check=False, timeout=60
@@ -62,15 +67,7 @@ def test_a_process_spawned_by_the_server_gets_the_offline_encoding_too(tmp_path:
         "    proc.join()\n"
         "    return 0\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
-    proc = subprocess.run(
-        [sys.executable, bootstrap.__file__, "spawning_upstream:main", "ogx"],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-        timeout=60,
-    )
+    proc = _bootstrap(tmp_path, "spawning_upstream:main", "ogx")
     assert proc.returncode == 0, proc.stderr
     assert "'cl100k_base'" in proc.stdout
 
@@ -85,10 +82,6 @@ def test_a_rich_log_handler_the_server_configures_formats_tracebacks_as_plain_te
         "    print(handler.rich_tracebacks)\n"
         "    return 0\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
-    proc = subprocess.run(
-        [sys.executable, bootstrap.__file__, "rich_upstream:main", "llama"],
-        capture_output=True, text=True, env=env, check=False, timeout=60,
-    )  # fmt: skip
+    proc = _bootstrap(tmp_path, "rich_upstream:main", "llama")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "False"
