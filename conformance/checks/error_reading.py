@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from conformance.checks.context import ErrorProbeContext
-from conformance.core.server_message import server_message
+from conformance.core.server_message import one_line, server_message
 
 __all__ = [
     "StreamedError",
@@ -30,8 +30,7 @@ _REPR = re.compile(
 
 
 def clip(text: str, limit: int = _EXCERPT_CHARS) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else f"{text[: limit - 1]}…"
+    return one_line(text, limit)
 
 
 def json_or_none(text: str) -> Any:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 import httpx
 
 from conformance.core.redact import Redactor
-from conformance.core.reproduce import curl_command
+from conformance.core.reproduce import body_text, curl_command
 from conformance.core.results import Evidence
 
 __all__ = [
@@ -72,16 +72,10 @@ def _size(body: bytes | str) -> int:
     return len(body) if isinstance(body, bytes) else len(body.encode("utf-8", errors="replace"))
 
 
-def _text(body: bytes | str | None) -> str:
-    if body is None:
-        return ""
-    return body if isinstance(body, str) else body.decode("utf-8", errors="replace")
-
-
 def format_request(method: str, url: str, headers: HeaderPairs, body: bytes | str | None, redactor: Redactor) -> str:
     lines = [f"{method.upper()} {redactor.text(url)}"]
     lines += [f"{k}: {v}" for k, v in redactor.headers(list(headers)).items()]
-    if text := _text(body):
+    if text := body_text(body):
         lines += ["", excerpt(redactor.text(readable(text)), size=_size(body or b""))]
     return "\n".join(lines)
 
@@ -91,7 +85,7 @@ def format_response(
 ) -> str:
     lines = [f"HTTP {status} {reason}".rstrip()]
     lines += [f"{k}: {v}" for k, v in redactor.headers(list(headers)).items()]
-    if text := _text(body):
+    if text := body_text(body):
         lines += ["", excerpt(redactor.text(readable(text)), size=_size(body or b""))]
     return "\n".join(lines)
 

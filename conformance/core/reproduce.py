@@ -109,7 +109,8 @@ def _header_word(name: str, value: str, redactor: Redactor) -> str:
     return _word([(f"{name}: ", False), *segments])
 
 
-def _text(body: bytes | str | None) -> str:
+def body_text(body: bytes | str | None) -> str:
+    """A request or response body as text (undecodable bytes replaced); empty for none."""
     if body is None:
         return ""
     return body if isinstance(body, str) else body.decode("utf-8", errors="replace")
@@ -123,7 +124,7 @@ def curl_command(
     for name, value in headers:
         if name.lower() not in _SKIP_CURL_HEADERS:
             words += ["-H", _header_word(name, value, redactor)]
-    if text := _text(body):
+    if text := body_text(body):
         words += ["--data-raw", _word(_substitute(text, redactor))]
     words.append(_word(_substitute(url, redactor)))
     return " ".join(words)

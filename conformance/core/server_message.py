@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
-__all__ = ["MESSAGE_CHARS", "describe_status", "reason_phrase", "server_message"]
+__all__ = ["MESSAGE_CHARS", "describe_status", "one_line", "reason_phrase", "server_message"]
 
 MESSAGE_CHARS = 200
 """A server message longer than this is cut (with an ellipsis): a finding is one line."""
@@ -33,7 +33,8 @@ def reason_phrase(status: int) -> str:
         return ""
 
 
-def _one_line(text: str, limit: int = MESSAGE_CHARS) -> str:
+def one_line(text: str, limit: int = MESSAGE_CHARS) -> str:
+    """``text`` on one line, white space folded, cut with an ellipsis past ``limit`` characters."""
     line = " ".join(text.split())
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
@@ -99,9 +100,9 @@ def server_message(body: Any) -> str | None:
         except ValueError:
             if stripped.startswith("<") or len(stripped) > 4 * MESSAGE_CHARS:
                 return None
-            return _one_line(stripped)
+            return one_line(stripped)
     found = _from_document(document)
-    return _one_line(found) if found else None
+    return one_line(found) if found else None
 
 
 def describe_status(status: int, body: Any = None, reason: str | None = None) -> str:
