@@ -115,7 +115,7 @@ def test_a_vector_store_made_the_openai_way_ingests_and_finds_the_file(
         assert created.status_code == 200, created.text
         store_id = created.json()["id"]
         attached = client.post(f"/v1/vector_stores/{store_id}/files", json={"file_id": file_id}).json()
-        for _ in range(60):  # ingestion may finish after the attach answered
+        for _ in range(600):  # ingestion may finish after the attach answered; a generous bound for a busy machine
             if attached["status"] != "in_progress":
                 break
             time.sleep(0.5)
