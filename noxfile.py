@@ -44,36 +44,44 @@ def export(session: nox.Session) -> None:
     session.run("conformance", "export", "--all", *session.posargs)
 
 
-# Regression replays committed under docs/: (release to start, recordings' profile, scenario globs, summary).
-COMPAT_REPLAYS = (
-    ("ogx==1.5.0", "llama-stack-0.7", (), "docs/compat-llama-stack-0.7-vs-ogx-1.5.md"),
-    (
-        "llama-stack==0.7.3",
-        "llama-stack-0.3",
-        ("responses-*", "chat-completions-*"),
-        "docs/compat-llama-stack-0.3-vs-llama-stack-0.7.md",
-    ),
-)
+def _profile_table(session: nox.Session) -> list[dict[str, str]]:
+    """The profile table (``conformance/core/profiles.py``) as the session's interpreter sees it
+    (nox's own interpreter lacks the package's dependencies): one JSON object per built-in profile."""
+    import json
+
+    script = (
+        "import json\nfrom conformance.core.profiles import PROFILES\n"
+        "for p in PROFILES.values():\n"
+        "    print(json.dumps({'id': p.id, 'release': p.reference.id if p.reference else '',"
+        " 'known_findings': str(p.known_findings), 'previous': p.previous or '',"
+        " 'previous_scenarios': ','.join(p.previous_scenarios)}))"
+    )
+    output = session.run("python", "-c", script, silent=True)
+    return [json.loads(line) for line in str(output).splitlines() if line.startswith("{")]
 
 
 @nox.session(python=PYTHON)
 def compat(session: nox.Session) -> None:
-    """Regenerate docs/compat-*.md: one release's recordings replayed against another release's reference."""
+    """Regenerate docs/compat-*.md: each profile's predecessor's recordings replayed against its reference."""
     import tempfile
 
     session.install("-e", ".")
+    pairs = [p for p in _profile_table(session) if p["previous"] and p["release"]]
     with tempfile.TemporaryDirectory(prefix="conformance-compat-") as tmp:
         env = {"CONFORMANCE_STATE_DIR": tmp}  # references of this session only: `stop` touches nothing else
-        for release, profile, scenarios, summary in COMPAT_REPLAYS:
+        for pair in pairs:
+            release, recordings = pair["release"], pair["previous"]
+            summary = f"docs/compat-{recordings}-vs-{pair['id']}.md"
+            scenarios = [glob for glob in pair["previous_scenarios"].split(",") if glob]
             output = session.run(
                 "conformance", "reference", "start", "--server", release, "--port", "0", env=env, silent=True
             )
             base_url = [line for line in str(output).splitlines() if line.startswith("http://")][-1]
             try:
                 session.run(
-                    "conformance", "replay", "--base-url", base_url, "--profile", profile,
+                    "conformance", "replay", "--base-url", base_url, "--profile", recordings,
                     *(f"--scenario={glob}" for glob in scenarios),
-                    "--report-dir", f"{tmp}/report-{profile}", "--compat-summary", summary,
+                    "--report-dir", f"{tmp}/report-{recordings}", "--compat-summary", summary,
                     env=env, success_codes=[0, 1],  # breaking differences are the finding, not a failure
                 )  # fmt: skip
             finally:
@@ -99,14 +107,7 @@ def baselines(session: nox.Session) -> None:
     import tempfile
 
     session.install("-e", ".")
-    # The release table lives in the package; ask the session's interpreter (nox's own lacks the deps).
-    table = session.run(
-        "python", "-c",
-        "from conformance.servers.reference import RELEASES as R\n"
-        "for r in R.values(): print(r.id, r.known_findings)",
-        silent=True,
-    )  # fmt: skip
-    paths = dict(line.split(" ", 1) for line in str(table).splitlines() if "==" in line)
+    paths = {p["release"]: p["known_findings"] for p in _profile_table(session) if p["release"]}
     with tempfile.TemporaryDirectory(prefix="conformance-baselines-") as tmp:
         for release in session.posargs or list(paths):
             known = paths[release]

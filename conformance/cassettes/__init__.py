@@ -26,7 +26,7 @@ from conformance.cassettes.store import (
     load_cassette,
     load_profile_cassettes,
     parse_cassette,
-    recordings_dir,
+    profile_recordings,
     write_cassette,
 )
 
@@ -46,7 +46,7 @@ __all__ = [
     "load_cassette",
     "load_profile_cassettes",
     "parse_cassette",
-    "recordings_dir",
+    "profile_recordings",
     "reused_values",
     "write_cassette",
 ]

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from conformance.cassettes.model import Cassette
 from conformance.cassettes.serializer import CassetteSyntaxError, deserialize, line_of, serialize
 from conformance.core.errors import UsageError
+from conformance.core.profiles import Profile
 
 __all__ = [
     "cassette_path",
@@ -24,26 +25,19 @@ __all__ = [
     "load_cassette",
     "load_profile_cassettes",
     "parse_cassette",
-    "recordings_dir",
+    "profile_recordings",
     "write_cassette",
 ]
 
 
-def recordings_dir() -> Path:
-    """The committed recordings: the source tree's ``recordings/`` or a copy bundled in a wheel.
-
-    Looked up like the specs (``core.profiles.openapi_dir``): next to the package, then under
-    ``conformance/_data/``.
-    """
-    package_root = Path(__file__).resolve().parents[1]
-    for candidate in (package_root.parent / "recordings", package_root / "_data" / "recordings"):
-        if candidate.is_dir():
-            return candidate
-    return package_root.parent / "recordings"
+def profile_recordings(profile: Profile, root: Path | None = None) -> Path:
+    """The folder of a profile's cassettes: ``root/<profile id>/`` when a root is given
+    (``--recordings``, ``--output-dir``), else the profile's own (``Profile.recordings``)."""
+    return root / profile.id if root is not None else profile.recordings
 
 
-def cassette_path(directory: Path, profile_id: str, scenario_id: str) -> Path:
-    return directory / profile_id / f"{scenario_id}.yaml"
+def cassette_path(folder: Path, scenario_id: str) -> Path:
+    return folder / f"{scenario_id}.yaml"
 
 
 def _where(loc: Sequence[int | str]) -> str:
@@ -80,11 +74,11 @@ def load_cassette(path: Path) -> Cassette:
     return parse_cassette(text, source=str(path), path=path)
 
 
-def load_profile_cassettes(directory: Path, profile_id: str, patterns: Iterable[str] = ()) -> list[Cassette]:
-    """Every ``<directory>/<profile>/*.yaml`` whose scenario id matches one of ``patterns`` (all if none)."""
-    folder = directory / profile_id
+def load_profile_cassettes(folder: Path, profile_id: str, patterns: Iterable[str] = ()) -> list[Cassette]:
+    """Every ``<folder>/*.yaml`` whose scenario id matches one of ``patterns`` (all if none), each
+    recorded for ``profile_id``."""
     if not folder.is_dir():
-        raise UsageError(f"no recordings for profile {profile_id!r} in {directory} (expected {folder}/*.yaml)")
+        raise UsageError(f"no recordings for profile {profile_id!r} (expected {folder}/*.yaml)")
     patterns = tuple(patterns)
     paths = [p for p in sorted(folder.glob("*.yaml")) if not patterns or any(fnmatchcase(p.stem, g) for g in patterns)]
     unmatched = [g for g in patterns if not any(fnmatchcase(p.stem, g) for p in paths)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from rich.markup import escape
@@ -102,6 +103,11 @@ def judge(
         target, resolved = probe_target(client, profile_id=profile_id, server=server, embedded=release is not None)
         selected_apis = resolved.select_apis(apis)  # a detected profile may lack a named API: exit 2
         err_console.print(f"judging {target.label} against profile {resolved.id}")
+        if gate.severity_levels is None and resolved.severity_levels.is_file():
+            from conformance.runner.severity_levels import load_severity_levels, rule_ids
+
+            err_console.print(f"applying the severity levels of profile {resolved.id} ({resolved.severity_levels})")
+            options = replace(options, severity_levels=load_severity_levels(resolved.severity_levels, rule_ids()))
         if selected_apis:
             target = target.model_copy(update={"apis": tuple(sorted(selected_apis))})
             others = len(set(resolved.apis) - selected_apis)

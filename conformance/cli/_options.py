@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, cast
 import click
 
 from conformance.core.client import ClientSettings, parse_header, validate_base_url
-from conformance.core.profiles import PROFILES, get_profile, known_apis, parse_apis
+from conformance.core.profiles import PROFILES, check_api_names, get_profile, known_apis, parse_apis
 from conformance.core.results import Severity
 
 if TYPE_CHECKING:
@@ -45,9 +45,11 @@ def target_options[F: Callable[..., Any]](*, base_url_required: bool) -> Callabl
             ),
             click.option(
                 "--profile",
-                type=click.Choice(list(PROFILES)),
+                callback=_profile,
                 default=None,
-                help="API profile to judge by (default: detected from /v1/version).",
+                metavar="ID|DIR",
+                help=f"API profile to judge by: {', '.join(PROFILES)}, or a profile folder "
+                "(conformance profile init). Default: detected from /v1/version.",
             ),
             click.option(
                 "--api-key",
@@ -78,8 +80,18 @@ def target_options[F: Callable[..., Any]](*, base_url_required: bool) -> Callabl
     return decorate
 
 
+def _profile(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """A built-in id, or a folder whose profile is loaded (and registered) now: a malformed profile is
+    exit 2 before any server is contacted. The command gets the profile's id."""
+    if value is None:
+        return None
+    from conformance.spec.profile_folder import resolve_profile
+
+    return resolve_profile(value).id
+
+
 def _apis(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
-    return parse_apis(values)  # an unknown name is a usage error (exit 2) before any server is contacted
+    return parse_apis(values)  # checked against the profile by check_apis, before any server is contacted
 
 
 def api_option[F: Callable[..., Any]](func: F) -> F:
@@ -110,9 +122,14 @@ def apis_epilog() -> str:
 
 
 def check_apis(apis: tuple[str, ...], profile: str | None) -> None:
-    """With the profile known up front, an API it lacks is a usage error before any server starts."""
-    if apis and profile is not None:
+    """An API the profile lacks (or, with the profile still to be detected, that no known profile has)
+    is a usage error before any server starts."""
+    if not apis:
+        return
+    if profile is not None:
         get_profile(profile).select_apis(apis)
+    else:
+        check_api_names(apis)
 
 
 @dataclass(frozen=True)

@@ -35,9 +35,9 @@ def _print_recorded(result: Recorded) -> None:
 @click.option(
     "--output-dir",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("recordings"),
-    show_default=True,
-    help="Cassettes go to OUTPUT_DIR/<profile>/<scenario>.yaml.",
+    default=None,
+    help="Cassettes go to OUTPUT_DIR/<profile>/<scenario>.yaml (default: the profile's own recordings: "
+    "recordings/<profile>/ of this checkout, or a profile folder's recordings/).",
 )
 @api_option
 def command(
@@ -47,7 +47,7 @@ def command(
     headers: tuple[str, ...],
     timeout: float,
     scenarios: tuple[str, ...],
-    output_dir: Path,
+    output_dir: Path | None,
     apis: tuple[str, ...],
 ) -> None:
     """Record scenario cassettes (vcrpy format) against a server.
@@ -56,6 +56,7 @@ def command(
     headers are dropped so that re-recording a deterministic server gives small diffs. With --api,
     only the scenarios whose every API is selected are recorded.
     """
+    from conformance.cassettes import profile_recordings
     from conformance.core.client import TargetClient
     from conformance.runner.record import record_scenarios
     from conformance.runner.target import probe_target
@@ -66,7 +67,7 @@ def command(
     with TargetClient(settings) as client:
         target, resolved = probe_target(client, profile_id=profile)
         selected_apis = resolved.select_apis(apis)
-        chosen = select_scenarios(resolved.id, scenarios)
+        chosen = select_scenarios(resolved, scenarios)
         left_out = [s.id for s in chosen if selected_apis and not s.apis <= selected_apis]
         chosen = [s for s in chosen if s.id not in left_out]
         err_console.print(f"recording {len(chosen)} scenarios of {resolved.id} from {target.label}")
@@ -75,7 +76,12 @@ def command(
                 f"[dim]not recorded (an API not selected by --api {','.join(apis)}): {', '.join(left_out)}[/]"
             )
         results = record_scenarios(
-            client, chosen, profile=resolved, target=target, output_dir=output_dir, on_recorded=_print_recorded
+            client,
+            chosen,
+            profile=resolved,
+            target=target,
+            folder=profile_recordings(resolved, output_dir),
+            on_recorded=_print_recorded,
         )
     for result in results:
         out_console.print(str(result.path))

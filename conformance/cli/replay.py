@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -17,7 +18,10 @@ from conformance.cli._options import (
     report_options,
     target_options,
 )
-from conformance.core.profiles import Profile
+from conformance.core.profiles import Profile, get_profile
+
+if TYPE_CHECKING:
+    from conformance.cassettes import Cassette
 
 __all__ = ["command"]
 
@@ -42,7 +46,7 @@ __all__ = ["command"]
     "--recordings",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Directory holding <profile>/<scenario>.yaml (default: the committed recordings/).",
+    help="Directory holding <profile>/<scenario>.yaml (default: the profile's own recordings).",
 )
 @click.option(
     "--compat-summary",
@@ -75,19 +79,22 @@ def command(
     differences exit 1; a malformed cassette exits 2 before anything is sent. With --api, a
     cassette is replayed only when every operation it calls belongs to a selected API.
     """
-    from conformance.cassettes import load_profile_cassettes, recordings_dir
+    from conformance.cassettes import load_profile_cassettes, profile_recordings
     from conformance.diff import Strictness
     from conformance.reports import render_compat_summary
     from conformance.runner.replay import ReplaySuite
 
     check_apis(apis, profile)
-    directory = recordings or recordings_dir()
     settings = client_settings(base_url, api_key, headers, timeout)
+
+    def load(resolved: Profile) -> list[Cassette]:
+        return load_profile_cassettes(profile_recordings(resolved, recordings), resolved.id, scenarios)
+
     # With --profile the cassettes are read first: a malformed one is exit 2 before any request.
-    preloaded = load_profile_cassettes(directory, profile, scenarios) if profile else None
+    preloaded = load(get_profile(profile)) if profile else None
 
     def suites(resolved: Profile) -> list[ReplaySuite]:
-        cassettes = preloaded if preloaded is not None else load_profile_cassettes(directory, resolved.id, scenarios)
+        cassettes = preloaded if preloaded is not None else load(resolved)
         err_console.print(f"replaying {len(cassettes)} {resolved.id} cassettes ({strictness})")
         return [ReplaySuite(resolved, strictness=Strictness(strictness), cassettes=cassettes)]
 

@@ -23,7 +23,7 @@ from conformance.cli._options import (
     target_options,
 )
 from conformance.core.client import ClientSettings
-from conformance.servers.reference.releases import get_release
+from conformance.servers.reference.releases import get_release, profile_of
 
 # The runner (and through it schemathesis, jsonschema, the specs) is imported when a command runs,
 # not when the CLI starts: `conformance model serve` is spawned for every reference start.
@@ -86,7 +86,7 @@ def command(
     check_apis(apis, profile or (embedded_profile.id if embedded_profile else None))
     settings = suite_settings(timeout=timeout, **property_args)
     if base_url is None and gate.baseline is None and gate.write_baseline is None:
-        known = get_release(release).known_findings
+        known = profile_of(get_release(release)).known_findings
         if known.is_file():
             # The reference's own deviations are upstream's, not the user's: listed, never failing. A run
             # with other settings may not meet every entry, so entries it does not meet are not an error.

@@ -99,9 +99,10 @@ class RunContext:
         method, _, path = operation.partition(" ")
         if method.isupper() and path.startswith("/"):
             return self.unselected(operation) is None
-        from conformance.scenarios import SCENARIOS
+        from conformance.scenarios import scenarios_for
 
-        scenario = SCENARIOS.get(operation.split("/", 1)[0])
+        name = operation.split("/", 1)[0]
+        scenario = next((s for s in scenarios_for(self.profile) if s.id == name), None)
         return scenario is None or scenario.apis <= self.profile.select_apis(self.options.apis)
 
     def note_blocked(self, exc: BlockedError) -> str:

@@ -86,10 +86,10 @@ def record_scenarios(
     *,
     profile: Profile,
     target: Target,
-    output_dir: Path,
+    folder: Path,
     on_recorded: Callable[[Recorded], None] | None = None,
 ) -> list[Recorded]:
-    """Record every scenario into ``output_dir/<profile>/<scenario>.yaml``.
+    """Record every scenario into ``folder/<scenario>.yaml``.
 
     Every scenario is attempted; when any could not complete, a ``HarnessError`` names the first
     after the others were written (exit 3: the server could not be recorded, not a finding).
@@ -102,7 +102,7 @@ def record_scenarios(
         except ConformanceError as exc:
             result = Recorded(scenario.id, None, 0, exc.message)
         else:
-            path = write_cassette(cassette, cassette_path(output_dir, profile.id, scenario.id))
+            path = write_cassette(cassette, cassette_path(folder, scenario.id))
             result = Recorded(scenario.id, path, len(cassette.interactions))
         results.append(result)
         if on_recorded:

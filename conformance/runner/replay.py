@@ -20,7 +20,14 @@ from typing import Any
 
 import httpx
 
-from conformance.cassettes import Bindings, Cassette, Interaction, load_profile_cassettes, recordings_dir, reused_values
+from conformance.cassettes import (
+    Bindings,
+    Cassette,
+    Interaction,
+    load_profile_cassettes,
+    profile_recordings,
+    reused_values,
+)
 from conformance.core.errors import UsageError
 from conformance.core.exchange import evidence, to_curl
 from conformance.core.profiles import Profile
@@ -53,7 +60,7 @@ from conformance.diff import (
     unified_diff,
 )
 from conformance.runner.base import CaseRecorder, RunContext, disabled_case
-from conformance.scenarios import SCENARIOS, models_from_listing
+from conformance.scenarios import models_from_listing, scenarios_for
 from conformance.spec import load_spec
 
 __all__ = ["SUITE", "ReplaySuite", "operation_template"]
@@ -133,7 +140,8 @@ class ReplaySuite:
         limits: SSELimits | None = None,
     ) -> None:
         self.profile = profile
-        self.recordings = recordings or recordings_dir()
+        self.recordings = profile_recordings(profile, recordings)
+        """The folder of the profile's cassettes (``recordings``, when given, is a root of profile folders)."""
         self.strictness = strictness
         self.scenarios = scenarios
         self.limits = limits
@@ -143,11 +151,11 @@ class ReplaySuite:
         """The recordings to replay, in the scenario registry's order (the order they were recorded in)."""
         if self._cassettes is None:
             self._cassettes = load_profile_cassettes(self.recordings, self.profile.id, self.scenarios)
-        order = {scenario_id: n for n, scenario_id in enumerate(SCENARIOS)}
+        order = {scenario.id: n for n, scenario in enumerate(scenarios_for(self.profile))}
         return sorted(self._cassettes, key=lambda c: (order.get(c.name, len(order)), c.name))
 
     def run(self, ctx: RunContext) -> Iterator[CaseResult]:
-        if self._cassettes is None and not (self.recordings / self.profile.id).is_dir():
+        if self._cassettes is None and not self.recordings.is_dir():
             # `conformance run` on an install without recordings: nothing to replay is not an error.
             recorder = CaseRecorder(f"{SUITE}/recordings", suite=SUITE)
             recorder.skip(f"no recordings for {self.profile.id} in {self.recordings}")

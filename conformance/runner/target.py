@@ -4,31 +4,32 @@ from __future__ import annotations
 
 from conformance.core.client import TargetClient
 from conformance.core.errors import HarnessError, UsageError
-from conformance.core.profiles import PROFILES, Profile, get_profile
+from conformance.core.profiles import PROFILES, Profile, get_profile, loaded_profiles
 from conformance.core.results import Target
 
 __all__ = ["detect_profile", "probe_target"]
 
-# Version prefixes the upstream releases report on /v1/version.
-_VERSION_PREFIXES = {"0.3.": "llama-stack-0.3", "0.7.": "llama-stack-0.7", "1.5.": "ogx-1.5"}
-_SERVER_BY_PROFILE = {"llama-stack-0.3": "llama-stack", "llama-stack-0.7": "llama-stack", "ogx-1.5": "ogx"}
+
+def _recognising(version: str | None) -> Profile | None:
+    """The known profile whose ``versions`` prefixes match what the server reports on ``/v1/version``."""
+    return next((p for p in loaded_profiles() if p.recognises(version)), None)
 
 
 def detect_profile(version: str | None) -> Profile:
     """The profile for a reported server version, or a usage error asking for ``--profile``."""
-    for prefix, profile_id in _VERSION_PREFIXES.items():
-        if version and version.startswith(prefix):
-            return PROFILES[profile_id]
+    found = _recognising(version)
+    if found is not None:
+        return found
     shown = f"version {version!r}" if version else "no version on /v1/version"
-    raise UsageError(f"cannot tell which profile to use from {shown}; pass --profile ({', '.join(PROFILES)})")
+    raise UsageError(
+        f"cannot tell which profile to use from {shown}; pass --profile ({', '.join(PROFILES)} or a profile folder)"
+    )
 
 
 def _server_family(version: str | None) -> str | None:
     """The upstream family a version number belongs to; ``None`` for versions no release of ours has."""
-    for prefix, profile_id in _VERSION_PREFIXES.items():
-        if version and version.startswith(prefix):
-            return _SERVER_BY_PROFILE[profile_id]
-    return None
+    found = _recognising(version)
+    return found.server if found is not None else None
 
 
 def _reported_version(client: TargetClient) -> str | None:

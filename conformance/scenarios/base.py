@@ -133,6 +133,7 @@ class ScenarioContext:
         params: Mapping[str, str | int] | None = None,
         files: Mapping[str, tuple[str, bytes, str]] | None = None,
         data: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
         stream: bool = False,
     ) -> Exchange:
         """Send one request, read the whole answer (incrementally for a stream) and record it."""
@@ -141,8 +142,12 @@ class ScenarioContext:
         self.steps.append(step)
         if self._pending_pause:
             self.pauses[step], self._pending_pause = self._pending_pause, 0.0
-        headers = {"Content-Type": f"multipart/form-data; boundary={MULTIPART_BOUNDARY}"} if files else None
-        request = self.client.build(method, path, json=json, params=params, files=files, data=data, headers=headers)
+        extra = dict(headers or {})
+        if files:
+            extra["Content-Type"] = f"multipart/form-data; boundary={MULTIPART_BOUNDARY}"
+        request = self.client.build(
+            method, path, json=json, params=params, files=files, data=data, headers=extra or None
+        )
         request.read()  # a multipart body is a stream until read; the recorder needs its bytes
         if stream:
             with self.client.stream(request) as response:

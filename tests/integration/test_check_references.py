@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from conformance.servers.reference import RELEASES, get_release, reference_server
+from conformance.servers.reference.releases import profile_of
 
 pytestmark = pytest.mark.integration
 
@@ -34,7 +35,7 @@ def test_every_suite_on_the_embedded_reference_finds_only_its_known_findings(rel
     """`conformance run` (the README's first command) on each reference, with its committed known findings as a
     strict baseline: every deviation of the reference is listed, with a reason, and every listed one still occurs
     (the same seed against a fresh reference gives the same findings)."""
-    known = get_release(release).known_findings
+    known = profile_of(get_release(release)).known_findings
     assert known.is_file(), f"no committed known findings for {release}: run `nox -s baselines -- {release}`"
     out = tmp_path / "report"
     proc = _conformance("run", "--server", release, "--baseline", str(known), "--report-dir", str(out))

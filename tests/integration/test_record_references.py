@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from vcr.cassette import Cassette as VcrCassette
 
-from conformance.cassettes import load_profile_cassettes, recordings_dir
+from conformance.cassettes import load_profile_cassettes
 from conformance.core.client import ClientSettings, TargetClient
 from conformance.core.profiles import profile_for_release
 from conformance.runner.record import record_scenarios
@@ -26,12 +26,10 @@ def test_every_scenario_records_and_matches_the_committed_steps(
     assert profile is not None
     with TargetClient(ClientSettings(base_url=reference.base_url)) as client:
         target, _ = probe_target(client, profile_id=profile.id)
-        results = record_scenarios(
-            client, scenarios_for(profile.id), profile=profile, target=target, output_dir=tmp_path
-        )
+        results = record_scenarios(client, scenarios_for(profile), profile=profile, target=target, folder=tmp_path)
     assert [r.error for r in results if r.error] == []
     fresh = {c.name: c for c in load_profile_cassettes(tmp_path, profile.id)}
-    committed = {c.name: c for c in load_profile_cassettes(recordings_dir(), profile.id)}
+    committed = {c.name: c for c in load_profile_cassettes(profile.recordings, profile.id)}
     # Re-record (docs/replay.md) when a scenario changes: the committed cassettes must follow the code.
     assert set(fresh) == set(committed)
     for name, cassette in fresh.items():

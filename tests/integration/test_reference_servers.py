@@ -20,6 +20,7 @@ from conformance.runner.smoke import SmokeSuite
 from conformance.runner.target import probe_target
 from conformance.servers.environments import ensure_environment
 from conformance.servers.reference import RunningReference, get_release
+from conformance.servers.reference.releases import env_spec, profile_of
 
 pytestmark = pytest.mark.integration
 
@@ -46,7 +47,7 @@ def test_smoke_suite_passes_on_the_reference(reference_servers: ReferenceFactory
         target, resolved = probe_target(client, profile_id=profile.id, server=get_release(release).server)
         result = execute([SmokeSuite()], RunContext(client=client, profile=resolved, target=target))
     # The reference's own deviations (e.g. no `data: [DONE]`) are its known findings, with their reasons.
-    known = set(load_baseline(get_release(release).known_findings).keys)
+    known = set(load_baseline(profile_of(get_release(release)).known_findings).keys)
     problems = {
         c.id: (c.error or [f.message for f in c.findings])
         for c in result.cases
@@ -84,7 +85,7 @@ def test_llama_stack_0_3_agent_session_and_streaming_turn_with_the_real_sdk(
         print(json.dumps({{"agent": agent.agent_id, "session": session.session_id, "events": events}}))
         """
     )
-    env = ensure_environment(get_release("llama-stack==0.3.0").env_spec)
+    env = ensure_environment(env_spec(get_release("llama-stack==0.3.0")))
     proc = subprocess.run([str(env.python), "-c", script], capture_output=True, text=True, timeout=180, check=False)
     assert proc.returncode == 0, proc.stderr[-3000:]
     outcome = json.loads(proc.stdout.strip().splitlines()[-1])

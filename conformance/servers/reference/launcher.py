@@ -34,7 +34,7 @@ from conformance.servers.processes import (
 )
 from conformance.servers.reference import bootstrap
 from conformance.servers.reference.config import MODEL_PROVIDER_ID, write_run_config
-from conformance.servers.reference.releases import Release, get_release
+from conformance.servers.reference.releases import Release, env_spec, get_release
 
 __all__ = [
     "DEFAULT_PORT",
@@ -148,9 +148,9 @@ def start_reference(
     if port and port_in_use(port):
         raise UsageError(f"port {port} on {LOCALHOST} is already in use; pick another with --port")
     port = port or free_port()
-    env = ensure_environment(release.env_spec, report)
+    env = ensure_environment(env_spec(release), report)
 
-    state_dir = state_root() / f"{release.env_spec.name}-{port}-{int(time.time())}"
+    state_dir = state_root() / f"{release.env_name}-{port}-{int(time.time())}"
     state_dir.mkdir(parents=True)
     started: list[ManagedProcess] = []
     try:

@@ -14,7 +14,7 @@ from typing import Any
 
 from conformance.core.errors import HarnessError
 from conformance.servers.environments import ensure_environment
-from conformance.spec.export.sources import ExportSource
+from conformance.spec.export.sources import ExportSource, env_spec
 
 __all__ = ["IN_ENV_DIR", "extract", "script_command"]
 
@@ -40,7 +40,7 @@ def script_command(source: ExportSource, python: Path | str) -> list[str]:
 
 def extract(source: ExportSource, progress: Callable[[str], None]) -> dict[str, Any]:
     """Install ``source``'s package (cached) and return what its exporter script printed."""
-    env = ensure_environment(source.env_spec, progress)
+    env = ensure_environment(env_spec(source), progress)
     progress(f"exporting {source.requirement}")
     # Run from an empty directory so nothing in the working directory shadows the upstream modules.
     with tempfile.TemporaryDirectory(prefix="conformance-export-") as cwd:

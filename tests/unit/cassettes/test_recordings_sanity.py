@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from jsonschema.protocols import Validator
 
-from conformance.cassettes import Cassette, Interaction, load_profile_cassettes, recordings_dir
+from conformance.cassettes import Cassette, Interaction, load_profile_cassettes
 from conformance.core.media_types import SSE_MEDIA_TYPE, media_type
 from conformance.core.profiles import PROFILES
 from conformance.diff import Observed, observe
@@ -27,7 +27,9 @@ from conformance.spec import load_spec, match_operation, request_schema, respons
 
 FAILED_STATUSES = frozenset({"failed", "incomplete"})
 
-CASSETTES = [(profile, c) for profile in PROFILES for c in load_profile_cassettes(recordings_dir(), profile)]
+CASSETTES = [
+    (profile, c) for profile in PROFILES for c in load_profile_cassettes(PROFILES[profile].recordings, profile)
+]
 IDS = [f"{profile}/{cassette.name}" for profile, cassette in CASSETTES]
 
 
@@ -218,7 +220,7 @@ def test_every_llama_stack_0_3_agent_turn_answers_with_text(cassette: Cassette) 
 
 @pytest.mark.parametrize("profile", list(PROFILES))
 def test_vector_store_search_returns_the_uploaded_files_content(profile: str) -> None:
-    (cassette,) = load_profile_cassettes(recordings_dir(), profile, ["vector-stores-basic"])
+    (cassette,) = load_profile_cassettes(PROFILES[profile].recordings, profile, ["vector-stores-basic"])
     (search,) = [i for i in cassette.interactions if i.step == "search"]
     results = _observed(search).body["data"]
     found = "\n".join(_text(result.get("content")) for result in results)

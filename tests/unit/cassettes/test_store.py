@@ -19,10 +19,10 @@ from conformance.cassettes import (
     load_cassette,
     load_profile_cassettes,
     parse_cassette,
-    recordings_dir,
     write_cassette,
 )
 from conformance.core.errors import ExitCode, UsageError
+from conformance.core.profiles import recordings_root
 
 SSE_BODY = 'data: {"type": "response.created"}\n\ndata: {"type": "response.completed"}\n\n'
 
@@ -162,22 +162,22 @@ def test_a_non_mapping_document_is_an_error() -> None:
 def test_profile_cassettes_are_filtered_by_scenario_glob(tmp_path: Path) -> None:
     for name in ("responses-create", "responses-stream", "chat-completions-create"):
         write_cassette(_cassette(scenario=name), tmp_path / "ogx-1.5" / f"{name}.yaml")
-    names = [c.name for c in load_profile_cassettes(tmp_path, "ogx-1.5", ["responses-*"])]
+    names = [c.name for c in load_profile_cassettes(tmp_path / "ogx-1.5", "ogx-1.5", ["responses-*"])]
     assert names == ["responses-create", "responses-stream"]
     with pytest.raises(UsageError, match="--scenario 'agents-\\*' matches no cassette"):
-        load_profile_cassettes(tmp_path, "ogx-1.5", ["agents-*"])
+        load_profile_cassettes(tmp_path / "ogx-1.5", "ogx-1.5", ["agents-*"])
     with pytest.raises(UsageError, match=r"no recordings for profile 'llama-stack-0\.3'"):
-        load_profile_cassettes(tmp_path, "llama-stack-0.3")
+        load_profile_cassettes(tmp_path / "llama-stack-0.3", "llama-stack-0.3")
 
 
 def test_a_cassette_of_another_profile_is_refused(tmp_path: Path) -> None:
     write_cassette(_cassette(profile="llama-stack-0.7"), tmp_path / "ogx-1.5" / "demo.yaml")
     with pytest.raises(UsageError, match=r"recorded for profile 'llama-stack-0\.7', not 'ogx-1\.5'"):
-        load_profile_cassettes(tmp_path, "ogx-1.5")
+        load_profile_cassettes(tmp_path / "ogx-1.5", "ogx-1.5")
 
 
 def _committed() -> list[Path]:
-    return sorted(recordings_dir().glob("*/*.yaml"))
+    return sorted(recordings_root().glob("*/*.yaml"))
 
 
 def test_recordings_are_committed() -> None:

@@ -7,7 +7,14 @@ from collections import Counter
 import pytest
 
 from conformance.core.errors import UsageError
-from conformance.core.profiles import IMPLIED_APIS, PROFILES, get_profile, known_apis, parse_apis
+from conformance.core.profiles import (
+    IMPLIED_APIS,
+    PROFILES,
+    check_api_names,
+    get_profile,
+    known_apis,
+    parse_apis,
+)
 from conformance.spec.loader import read_spec
 from conformance.spec.operations import iter_operations
 
@@ -123,6 +130,6 @@ def test_api_names_are_comma_separated_repeatable_and_checked_against_every_prof
     assert parse_apis(("responses,chat", " Chat ", "files")) == ("chat", "files", "responses")
     assert parse_apis(()) == ()
     with pytest.raises(UsageError) as raised:
-        parse_apis(("chat,vectorstores",))
+        check_api_names(parse_apis(("chat,vectorstores",)))
     assert raised.value.message == f"unknown API 'vectorstores' for --api (known: {', '.join(known_apis())})"
     assert "\n" not in raised.value.message

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from conformance.cassettes.store import load_profile_cassettes, recordings_dir
+from conformance.cassettes.store import load_profile_cassettes
 from conformance.core.profiles import PROFILES, Profile
 
 # The id parameter an object's own ``id`` is, by the object's ``object`` type.
@@ -62,7 +62,7 @@ def _ids(node: Any, container: str = "") -> Iterator[tuple[str, str]]:
 def test_profile_id_formats_match_the_ids_the_reference_generated(profile: Profile) -> None:
     formats = profile.id_formats
     checked: set[str] = set()
-    for cassette in load_profile_cassettes(recordings_dir(), profile.id):
+    for cassette in load_profile_cassettes(profile.recordings, profile.id):
         for interaction in cassette.interactions:
             if interaction.response.status >= 400:
                 continue

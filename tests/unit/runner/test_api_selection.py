@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conformance.cassettes import load_profile_cassettes, recordings_dir
+from conformance.cassettes import load_profile_cassettes
 from conformance.core.client import ClientSettings, TargetClient
 from conformance.core.profiles import get_profile
 from conformance.core.results import CaseResult, Status, Target
@@ -124,7 +124,7 @@ def test_a_property_run_with_nothing_selected_sends_nothing(tmp_path: Path) -> N
 
 def test_a_cassette_is_replayed_only_when_all_its_operations_are_selected() -> None:
     wanted = ("conversations-crud", "responses-conversation", "responses-create")
-    cassettes = load_profile_cassettes(recordings_dir(), PROFILE.id, wanted)
+    cassettes = load_profile_cassettes(PROFILE.recordings, PROFILE.id, wanted)
     seen: list[str] = []
     client = TargetClient(
         ClientSettings(base_url="http://fake.test"), transport=SyncASGITransport(make_chat_only_app(seen))

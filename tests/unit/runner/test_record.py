@@ -40,13 +40,13 @@ def test_recorded_cassettes_load_in_vcrpy_and_carry_the_metadata(serve_app: Serv
             [get_scenario("responses-create"), get_scenario("responses-stream")],
             profile=PROFILE,
             target=_target(base_url),
-            output_dir=tmp_path,
+            folder=tmp_path,
         )
     assert [(r.scenario, r.interactions, r.error) for r in results] == [
         ("responses-create", 5, None),
         ("responses-stream", 3, None),
     ]
-    path = tmp_path / "ogx-1.5" / "responses-stream.yaml"
+    path = tmp_path / "responses-stream.yaml"
     assert len(VcrCassette.load(path=str(path))) == 3
     cassette = load_cassette(path)
     assert cassette.meta.profile == "ogx-1.5"
@@ -68,8 +68,8 @@ def test_a_scenario_that_cannot_complete_is_not_written_and_fails_the_recording(
     with TargetClient(ClientSettings(base_url=base_url)) as client:
         chosen = [get_scenario("conversations-crud"), get_scenario("responses-create")]
         with pytest.raises(HarnessError, match=r"could not record conversations-crud: .*answered 404"):
-            record_scenarios(client, chosen, profile=PROFILE, target=_target(base_url), output_dir=tmp_path)
-    assert sorted(p.name for p in (tmp_path / "ogx-1.5").iterdir()) == ["responses-create.yaml"]
+            record_scenarios(client, chosen, profile=PROFILE, target=_target(base_url), folder=tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["responses-create.yaml"]
 
 
 def test_re_recording_gives_the_same_file_except_the_ids(serve_app: Serve, tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import pytest
 from conformance.cassettes import Cassette, load_profile_cassettes
 from conformance.core.client import ClientSettings, TargetClient
 from conformance.core.errors import ExitCode
-from conformance.core.profiles import get_profile
+from conformance.core.profiles import PROFILES, get_profile
 from conformance.core.results import RunResult, Status, Target
 from conformance.diff import Strictness
 from conformance.runner.base import RunContext, RunOptions, execute
@@ -41,7 +41,7 @@ def cassettes(serve_app: Serve, tmp_path: Path) -> list[Cassette]:
     base_url = serve_app(make_app())
     with TargetClient(ClientSettings(base_url=base_url)) as client:
         chosen = [get_scenario(s) for s in SCENARIOS]
-        record_scenarios(client, chosen, profile=PROFILE, target=_target(base_url), output_dir=tmp_path)
+        record_scenarios(client, chosen, profile=PROFILE, target=_target(base_url), folder=tmp_path)
     return load_profile_cassettes(tmp_path, PROFILE.id)
 
 
@@ -249,10 +249,10 @@ def test_a_profile_without_recordings_is_skipped_not_an_error(tmp_path: Path) ->
         ctx = RunContext(client=client, profile=PROFILE, target=_target("http://127.0.0.1:9"), options=RunOptions())
         (case,) = list(suite.run(ctx))
     assert case.status is Status.SKIP
-    assert case.reason == f"no recordings for ogx-1.5 in {tmp_path}"
+    assert case.reason == f"no recordings for ogx-1.5 in {tmp_path / 'ogx-1.5'}"
 
 
 def test_the_committed_recordings_of_every_profile_load() -> None:
-    for profile in ("ogx-1.5", "llama-stack-0.7", "llama-stack-0.3"):
-        cassettes = ReplaySuite(get_profile(profile)).cassettes()
+    for profile in PROFILES.values():
+        cassettes = ReplaySuite(profile).cassettes()
         assert [c.name for c in cassettes] == [s.id for s in scenarios_for(profile)]

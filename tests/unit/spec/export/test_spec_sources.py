@@ -10,7 +10,7 @@ import pytest
 
 from conformance.core.errors import UsageError
 from conformance.core.profiles import PROFILES
-from conformance.spec.export.sources import SOURCES, TOOLCHAIN, get_source
+from conformance.spec.export.sources import SOURCES, TOOLCHAIN, env_spec, get_source
 from conformance.spec.export.upstream import IN_ENV_DIR, script_command
 
 
@@ -23,7 +23,7 @@ def test_every_profile_has_one_export_source() -> None:
 @pytest.mark.parametrize("profile", list(SOURCES))
 def test_the_environment_pins_the_package_and_the_toolchain(profile: str) -> None:
     source = get_source(profile)
-    requirements = source.env_spec.requirements
+    requirements = env_spec(source).requirements
     assert requirements[0] == f"{source.dist}=={source.version}"
     assert set(TOOLCHAIN) <= set(requirements)
     assert all("==" in r for r in requirements), "unpinned requirements make exports drift"
