@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from conformance import __version__
-from conformance.cli import check, export, model, record, reference, replay, run
+from conformance.cli import check, export, model, profile, record, reference, replay, run
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -29,6 +29,7 @@ for command in (
     record.command,
     export.command,
     reference.group,
+    profile.group,
     model.group,
 ):
     cli.add_command(command)

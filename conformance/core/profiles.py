@@ -148,6 +148,9 @@ class Profile:
     :meth:`api_of` its path (``tests/unit/core/test_profile_apis.py`` checks this list against the spec)."""
     api_of_segment: tuple[tuple[str, str], ...] = _API_OF_SEGMENT
     """Path segments (after the version prefix) whose API group is not the segment itself."""
+    api_prefixes: tuple[str, ...] = ()
+    """Further path prefixes skipped before the segment that names the group (a user's ``/api``:
+    ``/api/jobs/create`` is ``jobs``)."""
     previous: str | None = None
     """The profile this one succeeds: ``nox -s compat`` replays its recordings against this reference."""
     previous_scenarios: tuple[str, ...] = ()
@@ -168,7 +171,9 @@ class Profile:
         lumps chat, completions, embeddings and rerank together; the path is what a client calls.
         """
         path = operation.split(" ", 1)[-1].split("?", 1)[0]
-        rest = _VERSION_PREFIX.sub("", path).strip("/")
+        rest = _VERSION_PREFIX.sub("", path)
+        prefix = next((p for p in self.api_prefixes if rest == p or rest.startswith(p.rstrip("/") + "/")), "")
+        rest = rest[len(prefix) :].strip("/")
         segment = rest.split("/", 1)[0]
         return dict(self.api_of_segment).get(segment, segment.replace("_", "-"))
 

@@ -91,6 +91,30 @@ class RunContext:
             return None
         return f"API {', '.join(missing)} not selected by --api {','.join(self.options.apis)}"
 
+    def not_in_spec(self, *operations: str) -> str | None:
+        """Why a check-suite case that calls ``operations`` (``METHOD /templated/path``) is disabled:
+        the profile's spec has no such operation, so the profile does not claim it (a user's profile
+        for a gateway with Chat Completions and its own endpoints has no Responses). ``None`` when
+        every operation is in the spec, or the spec cannot be read (the suites report that)."""
+        from conformance.spec.loader import load_spec
+        from conformance.spec.operations import find_operation, match_operation
+
+        try:
+            spec = load_spec(self.profile.id)
+        except ConformanceError:
+            return None
+        missing = []
+        for operation in operations:
+            method, _, path = operation.partition(" ")
+            try:
+                find_operation(spec, method, path)
+            except KeyError:
+                if match_operation(spec, method, path) is None:
+                    missing.append(operation)
+        if not missing:
+            return None
+        return f"the {self.profile.id} spec has no {', '.join(missing)}"
+
     def judges(self, operation: str) -> bool:
         """Whether ``--api`` lets this run judge a finding's operation (``METHOD /path``, or a replay
         step ``<scenario>/<step>``): a baselined finding of an API left out is not stale."""

@@ -44,7 +44,7 @@ def disabled_reason(ctx: RunContext, scenario: Scenario) -> str | None:
     API it calls. ``None`` when it runs."""
     if scenario.needs_agents and not ctx.profile.has_agents:
         return f"profile {ctx.profile.id} has no Agents API"
-    return ctx.unselected(*scenario.operations)
+    return ctx.unselected(*scenario.operations) or ctx.not_in_spec(*scenario.operations)
 
 
 def check_cases(

@@ -20,7 +20,7 @@ from conformance.core.reproduce import rewrite_command
 from conformance.core.results import CaseResult, Evidence, Finding, Severity, Status
 from conformance.runner.base import RunContext, case_status, disabled_case
 from conformance.runner.property_messages import failure_message
-from conformance.spec.hints import with_id_formats, with_multipart_files
+from conformance.spec.hints import SSE_JSON_OR_DONE, with_done_sentinel, with_id_formats, with_multipart_files
 from conformance.spec.loader import read_spec
 
 __all__ = ["PHASES", "SCHEMATHESIS_CHECKS", "PropertySettings", "PropertySuite"]
@@ -234,6 +234,8 @@ class PropertySuite:
         config = SchemathesisConfig.from_dict(_config(ctx, self.settings))
         # The profile's id formats steer generation; the spec on disk stays as upstream declares it.
         document = with_multipart_files(with_id_formats(read_spec(path), ctx.profile.id_formats))
+        document = with_done_sentinel(document)  # data: [DONE] is judged by chat-stream-done-sentinel
+        _register_json_or_done()
         try:
             schema = schemathesis.openapi.from_dict(document, config=config)
         except LoaderError as exc:
@@ -297,3 +299,19 @@ class PropertySuite:
         elif not checks:
             yield CaseResult(id=f"{SUITE}/{operation}", suite=SUITE, operation=operation, status=Status.SKIP,
                              reason="schemathesis generated no request for this operation")  # fmt: skip
+
+
+def _register_json_or_done() -> None:
+    """Teach Schemathesis :data:`SSE_JSON_OR_DONE`: the ``[DONE]`` sentinel is not judged (a
+    ``NotImplementedError`` makes Schemathesis skip the event), every other payload is JSON."""
+    import json
+
+    import schemathesis
+
+    def deserialize(_ctx: Any, response: Any) -> Any:
+        text = response.content.decode("utf-8")
+        if text.strip() == "[DONE]":
+            raise NotImplementedError("the [DONE] sentinel carries no document")
+        return json.loads(text)
+
+    schemathesis.deserializer(SSE_JSON_OR_DONE)(deserialize)

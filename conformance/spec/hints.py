@@ -1,6 +1,14 @@
-"""Generation hints: what the property suite lays over an in-memory copy of a profile's spec.
+"""Hints: what the property suite lays over an in-memory copy of a profile's spec.
 
-Two kinds, both for generating requests only:
+Three kinds. One for reading streams:
+
+* ``with_done_sentinel``: an event stream whose events carry JSON may end with the OpenAI
+  ``data: [DONE]`` sentinel. Schemathesis would decode it as JSON and report the stream as
+  violating the schema, while our ``chat-stream-done-sentinel`` rule asks for it; the hint gives
+  such ``data`` the media type :data:`SSE_JSON_OR_DONE`, whose deserializer (registered by the
+  property suite) skips the sentinel and decodes every other event as JSON.
+
+Two for generating requests only:
 
 * ``with_id_formats``: the profile's id formats as patterns (below);
 * ``with_multipart_files``: a multipart field declared ``anyOf: [<file>, null]`` (FastAPI's spelling
@@ -27,10 +35,14 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from conformance.core.json_pointer import resolve_local_ref
+from conformance.core.media_types import JSON_MEDIA_TYPE, SSE_MEDIA_TYPE
 from conformance.spec.operations import iter_operations
 from conformance.spec.refs import SCHEMA_PREFIX, iter_refs
 
-__all__ = ["with_id_formats", "with_multipart_files"]
+__all__ = ["SSE_JSON_OR_DONE", "with_done_sentinel", "with_id_formats", "with_multipart_files"]
+
+SSE_JSON_OR_DONE = "application/x-conformance-json-or-done"
+"""The media type of an SSE event's ``data`` that is JSON, or the ``[DONE]`` sentinel."""
 
 
 def with_id_formats(spec: Mapping[str, Any], formats: Mapping[str, str]) -> dict[str, Any]:
@@ -154,6 +166,21 @@ def with_multipart_files(spec: Mapping[str, Any]) -> dict[str, Any]:
             if files and all(_is_file(b) or b.get("type") == "null" for b in branches or []):
                 kept = {k: v for k, v in field.items() if k != "anyOf"}
                 schema["properties"][name] = {**kept, **files[0]}  # type: ignore[index]
+    return document
+
+
+def with_done_sentinel(spec: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of ``spec`` whose SSE event ``data`` declared as JSON is :data:`SSE_JSON_OR_DONE`."""
+    document: dict[str, Any] = json.loads(json.dumps(spec))
+    for operation in iter_operations(document):
+        for response in (operation.operation.get("responses") or {}).values():
+            if not isinstance(response, dict):
+                continue
+            media = (response.get("content") or {}).get(SSE_MEDIA_TYPE)
+            schema = media.get("schema") if isinstance(media, dict) else None
+            data = ((schema or {}).get("properties") or {}).get("data")
+            if isinstance(data, dict) and data.get("contentMediaType") == JSON_MEDIA_TYPE:
+                data["contentMediaType"] = SSE_JSON_OR_DONE
     return document
 
 
