@@ -22,11 +22,12 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from conformance.checks import ConnectionAfterError, ErrorProbeContext, ErrorSummaryContext, Exchange
+from conformance.checks import ConnectionAfterError, ErrorProbeContext, ErrorSummaryContext
 from conformance.checks.error_consistency import summary_observations
 from conformance.checks.registry import Check, checks_for, get_check
 from conformance.core.client import TargetClient, local_address
 from conformance.core.errors import ConformanceError, HarnessError
+from conformance.core.http_exchange import Exchange
 from conformance.core.results import CaseResult
 from conformance.core.sse import SSELimits
 from conformance.runner.base import RunContext, disabled_case
@@ -215,7 +216,8 @@ def _follow_up(client: TargetClient, exchange: Exchange, path: str = FOLLOW_UP) 
     after = local_address(response)
     reset = client.resets[resets].error if len(client.resets) > resets else None
     reused = None if before is None or after is None else before == after
-    return ConnectionAfterError(follow_up=Exchange(request=request, response=response), reset=reset, reused=reused)
+    follow_up = Exchange(request=request, response=response, text=response.text)
+    return ConnectionAfterError(follow_up=follow_up, reset=reset, reused=reused)
 
 
 def _send(client: TargetClient, probe: Probe, ids: dict[str, str], *, follow_up: str | None) -> ErrorProbeContext:
@@ -230,7 +232,8 @@ def _send(client: TargetClient, probe: Probe, ids: dict[str, str], *, follow_up:
     if probe.streams:
         exchange, stream = read_stream(client, request, _STREAM_LIMITS)
     else:
-        exchange = Exchange(request=request, response=client.send(request))
+        response = client.send(request)
+        exchange = Exchange(request=request, response=response, text=response.text)
     status = exchange.status
     connection = _follow_up(client, exchange, follow_up) if follow_up and status is not None and status >= 400 else None
     return ErrorProbeContext(

@@ -14,8 +14,9 @@ from functools import cache, partial
 from typing import Any
 
 from conformance.checks import checks_for
-from conformance.checks.context import ChatStreamContext, Exchange, JsonResponseContext, PayloadValidator
+from conformance.checks.context import ChatStreamContext, JsonResponseContext, PayloadValidator
 from conformance.core.client import TargetClient
+from conformance.core.http_exchange import Exchange
 from conformance.core.results import CaseResult
 from conformance.core.sse import read_sse
 from conformance.runner.base import RunContext
@@ -96,9 +97,10 @@ class SmokeSuite:
         if call.stream:
             with client.stream(request) as response:
                 stream = read_sse(response)
-            exchange = Exchange(request=request, response=response, body_text=stream.raw)
+            exchange = Exchange(request=request, response=response, text=stream.raw, stream=stream)
             validator = self.event_validator(profile, call.method, call.path)
             return ChatStreamContext(exchange=exchange, stream=stream, validator=validator, include_usage=True)
         response = client.send(request)
         validator = self.body_validator(profile, call.method, call.path)
-        return JsonResponseContext(exchange=Exchange(request=request, response=response), validator=validator)
+        exchange = Exchange(request=request, response=response, text=response.text)
+        return JsonResponseContext(exchange=exchange, validator=validator)

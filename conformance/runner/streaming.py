@@ -22,7 +22,6 @@ import httpx
 from conformance.checks import (
     AgentTurnStreamContext,
     ChatStreamContext,
-    Exchange,
     PayloadValidator,
     ResponsesStreamContext,
 )
@@ -31,6 +30,7 @@ from conformance.checks.evaluate import CheckContext
 from conformance.checks.registry import checks_for
 from conformance.core.client import TargetClient
 from conformance.core.errors import ConformanceError, HarnessError
+from conformance.core.http_exchange import Exchange
 from conformance.core.results import CaseResult
 from conformance.core.sse import SSELimits, SSEStream, read_sse
 from conformance.runner.base import RunContext
@@ -113,7 +113,7 @@ def _quietly(client: TargetClient, method: str, path: str) -> Exchange | None:
         response = client.send(request)
     except ConformanceError:
         return None
-    return Exchange(request=request, response=response)
+    return Exchange(request=request, response=response, text=response.text)
 
 
 def read_stream(client: TargetClient, request: httpx.Request, limits: SSELimits) -> tuple[Exchange, SSEStream]:
@@ -124,11 +124,11 @@ def read_stream(client: TargetClient, request: httpx.Request, limits: SSELimits)
             if response.status_code != 200:
                 response.read()
                 stream = SSEStream(content_type=response.headers.get("content-type", ""))
-                return Exchange(request=request, response=response, body_text=response.text), stream
+                return Exchange(request=request, response=response, text=response.text, stream=stream), stream
             stream = read_sse(response, limits)
     except httpx.HTTPError as exc:
         raise HarnessError(f"{request.method} {request.url}: the stream broke: {type(exc).__name__}: {exc}") from None
-    return Exchange(request=request, response=response, body_text=stream.raw), stream
+    return Exchange(request=request, response=response, text=stream.raw, stream=stream), stream
 
 
 @dataclass

@@ -11,23 +11,20 @@ and a missing prerequisite is a :class:`ScenarioError` (the flow cannot go on), 
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
-
 from conformance.core.client import TargetClient
 from conformance.core.errors import HarnessError
+from conformance.core.http_exchange import Exchange
 from conformance.core.profiles import PROFILES
-from conformance.core.sse import SSELimits, SSEStream, read_sse
+from conformance.core.sse import SSELimits, read_sse
 
 __all__ = [
     "AGENT_PROFILES",
     "ALL_PROFILES",
-    "Exchange",
     "ExchangeHook",
     "Models",
     "Scenario",
@@ -47,35 +44,6 @@ class ScenarioError(HarnessError):
     """A step did not return what the next step needs, so the flow cannot be completed."""
 
 
-@dataclass(frozen=True, slots=True)
-class Exchange:
-    """One request and its answer, as the scenario saw it."""
-
-    step: str
-    request: httpx.Request
-    response: httpx.Response
-    text: str
-    """The body exactly as received (the raw event text for a stream)."""
-    stream: SSEStream | None = None
-
-    @property
-    def status(self) -> int:
-        return self.response.status_code
-
-    def json(self) -> Any:
-        """The decoded body, or ``None`` when it is not JSON (or is a stream)."""
-        if self.stream is not None:
-            return None
-        try:
-            return json.loads(self.text)
-        except ValueError:
-            return None
-
-    def events(self) -> list[Any]:
-        """Decoded payloads of a stream (``[DONE]`` and undecodable events left out)."""
-        return self.stream.json_events() if self.stream else []
-
-
 ExchangeHook = Callable[[Exchange], None]
 
 
@@ -88,6 +56,13 @@ class Models:
 
     def as_dict(self) -> dict[str, str]:
         return {k: v for k, v in (("chat", self.chat), ("embedding", self.embedding)) if v}
+
+
+def _json_or_none(exchange: Exchange) -> Any:
+    try:
+        return exchange.json()
+    except ValueError:
+        return None
 
 
 def _dig(value: Any, path: tuple[str | int, ...]) -> Any:
@@ -147,10 +122,10 @@ class ScenarioContext:
         if stream:
             with self.client.stream(request) as response:
                 sse = read_sse(response, self.limits)
-            exchange = Exchange(step, request, response, sse.raw, sse)
+            exchange = Exchange(request=request, response=response, text=sse.raw, stream=sse, step=step)
         else:
             response = self.client.send(request)
-            exchange = Exchange(step, request, response, response.text)
+            exchange = Exchange(request=request, response=response, text=response.text, step=step)
         if self.hook is not None:
             self.hook(exchange)
         return exchange
@@ -165,7 +140,7 @@ class ScenarioContext:
 
     def require(self, source: Exchange | Any, *path: str | int) -> Any:
         """The value at ``path`` in an exchange's JSON answer (or in a plain value), else a :class:`ScenarioError`."""
-        value = _dig(source.json() if isinstance(source, Exchange) else source, path)
+        value = _dig(_json_or_none(source) if isinstance(source, Exchange) else source, path)
         if value is None:
             shown = "/".join(str(p) for p in path)
             step = self.steps[-1] if self.steps else "-"
