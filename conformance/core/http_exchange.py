@@ -1,7 +1,8 @@
 """One HTTP exchange as the harness saw it: the request, the answer, the text as received.
 
-Scenarios record these by step name and checks judge them. (Formatting an exchange for a report is
-:mod:`conformance.core.exchange`.)
+Every request the harness sends goes through :meth:`conformance.core.client.TargetClient.exchange`,
+which returns one of these; scenarios record them by step name and checks judge them. (Formatting an
+exchange for a report is :mod:`conformance.core.exchange`.)
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ class Exchange:
     """One request and what came back.
 
     ``response`` is ``None`` only for an exchange built by hand without an answer (checks then see no
-    status); an exchange that was sent always has one.
+    status); the client always sets it.
     """
 
     request: httpx.Request

@@ -211,12 +211,10 @@ def _follow_up(client: TargetClient, exchange: Exchange, path: str = FOLLOW_UP) 
     """Send ``GET path`` right after ``exchange`` and see what became of its connection."""
     before = local_address(exchange.response) if exchange.response is not None else None
     resets = len(client.resets)
-    request = client.build("GET", path)
-    response = client.send(request)
-    after = local_address(response)
+    follow_up = client.exchange(client.build("GET", path))
+    after = local_address(follow_up.response) if follow_up.response is not None else None
     reset = client.resets[resets].error if len(client.resets) > resets else None
     reused = None if before is None or after is None else before == after
-    follow_up = Exchange(request=request, response=response, text=response.text)
     return ConnectionAfterError(follow_up=follow_up, reset=reset, reused=reused)
 
 
@@ -232,8 +230,7 @@ def _send(client: TargetClient, probe: Probe, ids: dict[str, str], *, follow_up:
     if probe.streams:
         exchange, stream = read_stream(client, request, _STREAM_LIMITS)
     else:
-        response = client.send(request)
-        exchange = Exchange(request=request, response=response, text=response.text)
+        exchange = client.exchange(request)
     status = exchange.status
     connection = _follow_up(client, exchange, follow_up) if follow_up and status is not None and status >= 400 else None
     return ErrorProbeContext(

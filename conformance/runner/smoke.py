@@ -16,9 +16,7 @@ from typing import Any
 from conformance.checks import checks_for
 from conformance.checks.context import ChatStreamContext, JsonResponseContext, PayloadValidator
 from conformance.core.client import TargetClient
-from conformance.core.http_exchange import Exchange
 from conformance.core.results import CaseResult
-from conformance.core.sse import read_sse
 from conformance.runner.base import RunContext
 from conformance.runner.cases import Scenario, case_id, check_cases
 from conformance.runner.model_choice import pick_model
@@ -94,13 +92,9 @@ class SmokeSuite:
         body = call.body(model()) if call.body else None
         request = client.build(call.method, call.path, json=body)
         profile = ctx.profile.id
-        if call.stream:
-            with client.stream(request) as response:
-                stream = read_sse(response)
-            exchange = Exchange(request=request, response=response, text=stream.raw, stream=stream)
+        exchange = client.exchange(request, stream=call.stream)
+        if exchange.stream is not None:
             validator = self.event_validator(profile, call.method, call.path)
-            return ChatStreamContext(exchange=exchange, stream=stream, validator=validator, include_usage=True)
-        response = client.send(request)
+            return ChatStreamContext(exchange=exchange, stream=exchange.stream, validator=validator, include_usage=True)
         validator = self.body_validator(profile, call.method, call.path)
-        exchange = Exchange(request=request, response=response, text=response.text)
         return JsonResponseContext(exchange=exchange, validator=validator)

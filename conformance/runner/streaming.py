@@ -32,7 +32,7 @@ from conformance.core.client import TargetClient
 from conformance.core.errors import ConformanceError, HarnessError
 from conformance.core.http_exchange import Exchange
 from conformance.core.results import CaseResult
-from conformance.core.sse import SSELimits, SSEStream, read_sse
+from conformance.core.sse import SSELimits, SSEStream
 from conformance.runner.base import RunContext
 from conformance.runner.cases import Scenario, case_id, check_cases
 from conformance.runner.model_choice import CHAT_MODEL_SUFFIX, pick_model
@@ -109,26 +109,16 @@ def setup_json(client: TargetClient, method: str, path: str, **kwargs: Any) -> d
 def _quietly(client: TargetClient, method: str, path: str) -> Exchange | None:
     """A follow-up or clean-up request whose failure must not hide the stream's results."""
     try:
-        request = client.build(method, path)
-        response = client.send(request)
+        return client.exchange(client.build(method, path))
     except ConformanceError:
         return None
-    return Exchange(request=request, response=response, text=response.text)
 
 
 def read_stream(client: TargetClient, request: httpx.Request, limits: SSELimits) -> tuple[Exchange, SSEStream]:
-    """Send ``request`` and read its stream within ``limits``; a non-200 answer is read whole and
-    gives an empty stream. A connection that breaks mid-stream is a harness error."""
-    try:
-        with client.stream(request) as response:
-            if response.status_code != 200:
-                response.read()
-                stream = SSEStream(content_type=response.headers.get("content-type", ""))
-                return Exchange(request=request, response=response, text=response.text, stream=stream), stream
-            stream = read_sse(response, limits)
-    except httpx.HTTPError as exc:
-        raise HarnessError(f"{request.method} {request.url}: the stream broke: {type(exc).__name__}: {exc}") from None
-    return Exchange(request=request, response=response, text=stream.raw, stream=stream), stream
+    """Send ``request`` as a stream through the client's one path (:meth:`TargetClient.exchange`)."""
+    exchange = client.exchange(request, stream=True, limits=limits)
+    assert exchange.stream is not None  # a request sent as a stream always has one
+    return exchange, exchange.stream
 
 
 @dataclass

@@ -2,8 +2,9 @@
 
 A scenario is a named multi-step flow over the HTTP API, written the way a client would write it:
 create something, use the id the server returned, read it back, delete it. Every exchange goes
-through :meth:`ScenarioContext.call`, which hands it to the context's hook (the recorder) and
-nothing else: no global patching of httpx, so recording is explicit and testable.
+through :meth:`ScenarioContext.call`, which sends it with the client's one path
+(:meth:`~conformance.core.client.TargetClient.exchange`) and hands it to the context's hook (the
+recorder): no global patching of httpx, so recording is explicit and testable.
 
 Scenarios do not judge answers (replay does); they only insist on what the next step needs,
 and a missing prerequisite is a :class:`ScenarioError` (the flow cannot go on), not a finding.
@@ -20,7 +21,7 @@ from conformance.core.client import TargetClient
 from conformance.core.errors import HarnessError
 from conformance.core.http_exchange import Exchange
 from conformance.core.profiles import PROFILES
-from conformance.core.sse import SSELimits, read_sse
+from conformance.core.sse import SSELimits
 
 __all__ = [
     "AGENT_PROFILES",
@@ -119,13 +120,7 @@ class ScenarioContext:
         headers = {"Content-Type": f"multipart/form-data; boundary={MULTIPART_BOUNDARY}"} if files else None
         request = self.client.build(method, path, json=json, params=params, files=files, data=data, headers=headers)
         request.read()  # a multipart body is a stream until read; the recorder needs its bytes
-        if stream:
-            with self.client.stream(request) as response:
-                sse = read_sse(response, self.limits)
-            exchange = Exchange(request=request, response=response, text=sse.raw, stream=sse, step=step)
-        else:
-            response = self.client.send(request)
-            exchange = Exchange(request=request, response=response, text=response.text, step=step)
+        exchange = self.client.exchange(request, stream=stream, limits=self.limits, step=step)
         if self.hook is not None:
             self.hook(exchange)
         return exchange
