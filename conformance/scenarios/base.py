@@ -3,8 +3,10 @@
 A scenario is a named multi-step flow over the HTTP API, written the way a client would write it:
 create something, use the id the server returned, read it back, delete it. Every exchange goes
 through :meth:`ScenarioContext.call`, which sends it with the client's one path
-(:meth:`~conformance.core.client.TargetClient.exchange`) and hands it to the context's hook (the
-recorder): no global patching of httpx, so recording is explicit and testable.
+(:meth:`~conformance.core.client.TargetClient.exchange`), keeps it under its step name
+(:attr:`ScenarioContext.exchanges`) and hands it to the context's hook (the recorder): no global
+patching of httpx, so recording is explicit and testable. The check suites run their requests as
+named steps too, and judge the exchanges they produce.
 
 Scenarios do not judge answers (replay does); they only insist on what the next step needs,
 and a missing prerequisite is a :class:`ScenarioError` (the flow cannot go on), not a finding.
@@ -95,6 +97,8 @@ class ScenarioContext:
         self.hook = hook
         self.limits = limits
         self.steps: list[str] = []
+        self.exchanges: dict[str, Exchange] = {}
+        """Every answered step's exchange by its step name, in order."""
         self.pauses: dict[str, float] = {}
         """Step -> seconds waited before it; recorded so that a replay waits there too."""
         self._pending_pause = 0.0
@@ -109,6 +113,8 @@ class ScenarioContext:
         params: Mapping[str, str | int] | None = None,
         files: Mapping[str, tuple[str, bytes, str]] | None = None,
         data: Mapping[str, str] | None = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
         stream: bool = False,
     ) -> Exchange:
         """Send one request, read the whole answer (incrementally for a stream) and record it."""
@@ -117,10 +123,14 @@ class ScenarioContext:
         self.steps.append(step)
         if self._pending_pause:
             self.pauses[step], self._pending_pause = self._pending_pause, 0.0
-        headers = {"Content-Type": f"multipart/form-data; boundary={MULTIPART_BOUNDARY}"} if files else None
-        request = self.client.build(method, path, json=json, params=params, files=files, data=data, headers=headers)
+        if files:
+            headers = {**(headers or {}), "Content-Type": f"multipart/form-data; boundary={MULTIPART_BOUNDARY}"}
+        request = self.client.build(
+            method, path, json=json, params=params, files=files, data=data, content=content, headers=headers
+        )
         request.read()  # a multipart body is a stream until read; the recorder needs its bytes
         exchange = self.client.exchange(request, stream=stream, limits=self.limits, step=step)
+        self.exchanges[step] = exchange
         if self.hook is not None:
             self.hook(exchange)
         return exchange

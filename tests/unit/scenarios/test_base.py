@@ -35,6 +35,7 @@ def test_every_call_reaches_the_hook_with_its_step_name() -> None:
     assert ctx.require(created, "id") == "resp_1"
     streamed = ctx.call("stream", "POST", "/v1/stream", json={}, stream=True)
     assert [e.step for e in seen] == ["create", "stream"]
+    assert ctx.exchanges == {"create": created, "stream": streamed}
     assert streamed.text == SSE
     assert streamed.events() == [{"type": "response.created", "response": {"id": "resp_1"}}]
     assert ctx.find_event(streamed, lambda e: e.get("type") == "response.created")["response"]["id"] == "resp_1"
