@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from typing import Any
 
-from conformance.checks.context import Exchange
 from conformance.checks.registry import NotApplicable, Violation
+from conformance.core.http_exchange import Exchange
 from conformance.core.json_types import json_type
 from conformance.core.server_message import describe_status
 
@@ -34,7 +34,7 @@ def mismatch_with_stored(
     if retrieved is None:
         raise NotApplicable(f"the {noun} was not read back")
     if retrieved.status != 200:
-        answered = describe_status(retrieved.status, retrieved.text()) if retrieved.status is not None else "nothing"
+        answered = describe_status(retrieved.status, retrieved.text) if retrieved.status is not None else "nothing"
         yield Violation(f"GET of the streamed {noun} {ident!r} answered {answered}", retrieved)
         return
     try:

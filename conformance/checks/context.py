@@ -1,4 +1,4 @@
-"""What a check looks at: one recorded exchange plus what the suite knows about why it was sent.
+"""What a check looks at: the named exchanges of one scenario plus what the suite knows about why they were sent.
 
 Suites do the HTTP; checks only read these frozen contexts. Keeping the network out of the checks
 makes every check a pure function that a unit test can drive from a fake server's recording.
@@ -9,15 +9,14 @@ is never judged by the function-call rules and an unknown-id probe never by the 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-import httpx
 import jsonschema
 from jsonschema.protocols import Validator
 
+from conformance.core.http_exchange import Exchange
 from conformance.core.sse import SSEStream
 
 __all__ = [
@@ -26,7 +25,6 @@ __all__ = [
     "ConnectionAfterError",
     "ErrorProbeContext",
     "ErrorSummaryContext",
-    "Exchange",
     "JsonResponseContext",
     "PayloadValidator",
     "ResponsesStreamContext",
@@ -56,37 +54,6 @@ def payload_validator(validator: Validator) -> PayloadValidator:
         return [f"{'/'.join(str(p) for p in e.absolute_path) or '(root)'}: {e.message}" for e in errors]
 
     return validate
-
-
-@dataclass(frozen=True, kw_only=True)
-class Exchange:
-    """One request and what came back; ``body_text`` is the text read from a stream."""
-
-    request: httpx.Request
-    response: httpx.Response | None
-    body_text: str | None = None
-
-    @property
-    def status(self) -> int | None:
-        return self.response.status_code if self.response is not None else None
-
-    @property
-    def content_type(self) -> str:
-        return self.response.headers.get("content-type", "") if self.response is not None else ""
-
-    def text(self) -> str:
-        if self.body_text is not None:
-            return self.body_text
-        if self.response is None:
-            return ""
-        try:
-            return self.response.text
-        except httpx.ResponseNotRead:
-            return ""
-
-    def json(self) -> Any:
-        """The decoded body; raises ``ValueError`` when it is not JSON."""
-        return json.loads(self.text())
 
 
 @dataclass(frozen=True, kw_only=True)

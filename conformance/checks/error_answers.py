@@ -59,7 +59,7 @@ def status_before_stream(ctx: ErrorProbeContext) -> Iterator[str]:
     if status is None or status < 400:
         raise NotApplicable(f"the request was answered HTTP {status} without an error event (see error-not-success)")
     if status >= 500:
-        answer = describe_status(status, ctx.exchange.text())
+        answer = describe_status(status, ctx.exchange.text)
         yield f"{ctx.subject} was answered {answer} (expected a 4xx before any stream)"
 
 
@@ -94,7 +94,7 @@ def message_not_repr(ctx: ErrorProbeContext) -> Iterator[str]:
     ``[{'type': 'missing', 'loc': ('body', ...``: clients show the message as it is and cannot parse
     field errors out of a repr."""
     status = _error_status(ctx)
-    body = json_or_none(ctx.exchange.text())
+    body = json_or_none(ctx.exchange.text)
     if body is None:
         raise NotApplicable(f"the HTTP {status} error body is not JSON (see error-json-body)")
     found = python_repr(body)

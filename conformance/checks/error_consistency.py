@@ -66,7 +66,7 @@ def error_envelopes(ctx: ErrorSummaryContext) -> dict[str, list[_Probe]]:
         if exchange.status is None or exchange.status < 400:
             continue
         try:
-            label = envelope_of(json.loads(exchange.text()))
+            label = envelope_of(json.loads(exchange.text))
         except ValueError:
             label = None
         if label is not None:

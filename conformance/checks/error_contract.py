@@ -74,9 +74,9 @@ def json_body(ctx: ErrorProbeContext) -> Iterator[str]:
         yield f"the HTTP {status} error has content-type {ctx.exchange.content_type or '(none)'!r}, expected JSON"
         return
     try:
-        body = json.loads(ctx.exchange.text())
+        body = json.loads(ctx.exchange.text)
     except ValueError:
-        yield f"the HTTP {status} error body is not valid JSON: {ctx.exchange.text()[:80]!r}"
+        yield f"the HTTP {status} error body is not valid JSON: {ctx.exchange.text[:80]!r}"
         return
     if not isinstance(body, dict):
-        yield f"the HTTP {status} error body is JSON but not an object: {ctx.exchange.text()[:80]!r}"
+        yield f"the HTTP {status} error body is JSON but not an object: {ctx.exchange.text[:80]!r}"

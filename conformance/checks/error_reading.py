@@ -75,7 +75,7 @@ def empty_success(ctx: ErrorProbeContext) -> str | None:
     status = ctx.exchange.status
     if ctx.stream is not None or status is None or not 200 <= status < 300:
         return None
-    text = ctx.exchange.text().strip()
+    text = ctx.exchange.text.strip()
     if not text:
         return "an empty body"
     return "a null body" if text == "null" else None

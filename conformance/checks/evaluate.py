@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from conformance.checks.context import Exchange
 from conformance.checks.registry import Check, NotApplicable, Violation, checks_for
 from conformance.core.exchange import evidence, to_curl
+from conformance.core.http_exchange import Exchange
 from conformance.core.redact import Redactor
 from conformance.core.results import Finding
 
@@ -68,7 +68,7 @@ def evaluate(check: Check, ctx: CheckContext, *, operation: str, redactor: Redac
                 operation=operation,
                 message=_one_line(redactor.text(violation.message)),
                 reproduction=to_curl(exchange.request, redactor),
-                evidence=evidence(exchange.request, exchange.response, redactor, exchange.body_text),
+                evidence=evidence(exchange.request, exchange.response, redactor, exchange.text),
             )
         )
     if len(raw) > MAX_FINDINGS_PER_CHECK:

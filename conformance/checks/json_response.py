@@ -30,7 +30,7 @@ def status_expected(ctx: JsonResponseContext) -> Iterator[str]:
     """A well-formed request for an operation the profile documents gets its success status (200)."""
     status = ctx.exchange.status
     if status != ctx.expected_status:
-        answered = describe_status(status, ctx.exchange.text()) if status is not None else "no answer"
+        answered = describe_status(status, ctx.exchange.text) if status is not None else "no answer"
         yield f"{answered} (expected HTTP {ctx.expected_status})"
 
 

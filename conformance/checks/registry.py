@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from conformance.checks.context import Exchange
+from conformance.core.http_exchange import Exchange
 from conformance.core.results import Severity
 
 __all__ = [

@@ -28,7 +28,7 @@ def http_status(ctx: StreamContext) -> Iterator[str]:
     """
     status = ctx.exchange.status
     if status != 200:
-        answered = describe_status(status, ctx.exchange.text()) if status is not None else "no answer"
+        answered = describe_status(status, ctx.exchange.text) if status is not None else "no answer"
         yield f"{answered} (expected HTTP 200 with an event stream)"
 
 

@@ -8,22 +8,36 @@ Two upstream behaviours shape it (see ``shared/upstream-servers.md``):
   (:attr:`TargetClient.resets`) so that the errors suite can report it as a finding of its own;
 * a server that cannot be reached, or that hangs past the timeouts, is a harness error (exit 3),
   never a finding and never a traceback.
+
+Everything the harness sends (scenario steps, the check suites' requests, replayed interactions, setup
+and clean-up requests) goes through one path, :meth:`TargetClient.exchange`: send a built request,
+read the whole answer (a stream incrementally, within :class:`~conformance.core.sse.SSELimits`) and
+return an :class:`~conformance.core.http_exchange.Exchange`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
 from conformance.core.errors import HarnessError, UsageError
+from conformance.core.http_exchange import Exchange
 from conformance.core.redact import Redactor
 from conformance.core.reproduce import client_redactor
+from conformance.core.sse import SSELimits, SSEStream, read_sse
 
-__all__ = ["ClientSettings", "ConnectionReset", "TargetClient", "local_address", "parse_header", "validate_base_url"]
+__all__ = [
+    "ClientSettings",
+    "ConnectionReset",
+    "Exchange",
+    "TargetClient",
+    "local_address",
+    "parse_header",
+    "validate_base_url",
+]
 
 _RETRYABLE = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
 _LOCAL_ADDRESS = "conformance.local_address"
@@ -131,10 +145,44 @@ class TargetClient:
         return self._http.build_request(method, path, **kwargs)
 
     def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        """Send a request and read the whole response."""
-        return self.send(self.build(method, path, **kwargs))
+        """Build a request, send it and read the whole response (through :meth:`exchange`)."""
+        response = self.exchange(self.build(method, path, **kwargs)).response
+        assert response is not None  # the client always gets an answer or raises
+        return response
+
+    def exchange(
+        self, request: httpx.Request, *, stream: bool = False, limits: SSELimits | None = None, step: str = ""
+    ) -> Exchange:
+        """Send ``request`` and read the whole answer: the one way the harness talks to the server.
+
+        With ``stream=True`` a 200 answer is read event by event within ``limits`` (default
+        :class:`SSELimits`) and any other answer is read whole with an empty stream; a connection that
+        breaks mid-stream is a harness error. ``step`` names the exchange in its scenario.
+        """
+        if not stream:
+            response = self.send(request)
+            return Exchange(request=request, response=response, text=response.text, step=step)
+        response = self.send(request, stream=True)
+        try:
+            if response.status_code != 200:
+                response.read()
+                events = SSEStream(content_type=response.headers.get("content-type", ""))
+                text = response.text
+            else:
+                events = read_sse(response, limits)
+                text = events.raw
+        except httpx.HTTPError as exc:
+            raise HarnessError(
+                f"{request.method} {request.url}: the stream broke: {type(exc).__name__}: {exc}"
+            ) from None
+        finally:
+            response.close()
+        return Exchange(request=request, response=response, text=text, stream=events, step=step)
 
     def send(self, request: httpx.Request, *, stream: bool = False) -> httpx.Response:
+        """Send ``request`` with the retry-once and error mapping; the body is left unread with ``stream``.
+
+        Callers use :meth:`exchange`, which reads the answer."""
         try:
             return self._send_with_retry(request, stream=stream)
         except httpx.TimeoutException as exc:
@@ -145,14 +193,6 @@ class TargetClient:
             raise HarnessError(f"cannot connect to {self.settings.base_url}: {exc}") from None
         except httpx.HTTPError as exc:
             raise HarnessError(f"{request.method} {request.url} failed: {type(exc).__name__}: {exc}") from None
-
-    @contextmanager
-    def stream(self, request: httpx.Request) -> Iterator[httpx.Response]:
-        response = self.send(request, stream=True)
-        try:
-            yield response
-        finally:
-            response.close()
 
     def _send_with_retry(self, request: httpx.Request, *, stream: bool) -> httpx.Response:
         try:

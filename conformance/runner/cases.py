@@ -1,26 +1,46 @@
-"""Turning check outcomes into cases: one case per (scenario, check), shared by the check-based suites.
+"""The check-based suites' scenarios and their cases: one case per (scenario, check).
 
-A *scenario* is one situation a suite sets up (a streamed response, an error probe, a smoke call);
-its context is built once and every check of its kinds judges it.
+A check suite's scenario (a streamed response, an error probe, a smoke call) is a scenario like the
+recorded ones: its requests run as named steps of a :class:`~conformance.scenarios.ScenarioContext`
+(:func:`scenario_steps`), each through the client's one path, and the check context is built from
+the named exchanges they produce. :class:`JudgedScenario` pairs a scenario's name with the check
+kinds that judge it; its context is built once and every check of those kinds judges it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from conformance.checks.evaluate import CheckContext, evaluate
 from conformance.checks.registry import Check
-from conformance.core.errors import ConformanceError
+from conformance.core.client import TargetClient
+from conformance.core.errors import ConformanceError, HarnessError
+from conformance.core.http_exchange import Exchange
 from conformance.core.results import CaseResult, Severity
+from conformance.core.sse import SSELimits, SSEStream
 from conformance.runner.base import CaseRecorder, RunContext, disabled_case
 from conformance.runner.blocked import BlockedError
+from conformance.scenarios import Models, ScenarioContext
 
-__all__ = ["Scenario", "case_id", "check_cases", "disabled_reason"]
+__all__ = [
+    "JudgedScenario",
+    "case_id",
+    "check_cases",
+    "disabled_reason",
+    "quietly",
+    "scenario_steps",
+    "setup_json",
+    "stream_of",
+]
 
 
 @dataclass(frozen=True)
-class Scenario:
+class JudgedScenario:
+    """A check suite's scenario, by name (the middle of its case ids), paired with the check kinds that
+    judge its exchanges."""
+
     name: str
     operation: str
     kinds: tuple[str, ...]
@@ -35,13 +55,48 @@ class Scenario:
         return (self.operation,) if self.calls is None else self.calls
 
 
+def scenario_steps(
+    client: TargetClient, scenario_id: str, *, model: str = "", limits: SSELimits | None = None
+) -> ScenarioContext:
+    """The context a check suite's scenario runs its named steps in (no recording hook).
+
+    ``model`` is the chat model its steps use (``ctx.models.chat``); empty for a scenario that needs none.
+    """
+    return ScenarioContext(client, Models(chat=model), scenario_id=scenario_id, limits=limits)
+
+
+def setup_json(steps: ScenarioContext, step: str, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+    """A setup step that must succeed with a JSON object; anything else is a harness error."""
+    exchange = steps.call(step, method, path, **kwargs)
+    try:
+        body = exchange.json()
+    except ValueError:
+        body = None
+    if exchange.status is None or exchange.status >= 300 or not isinstance(body, dict):
+        raise HarnessError(f"setup {method} {path} answered HTTP {exchange.status}: {exchange.text[:200]}")
+    return body
+
+
+def quietly(steps: ScenarioContext, step: str, method: str, path: str) -> Exchange | None:
+    """A follow-up or clean-up step whose failure must not hide the scenario's results."""
+    try:
+        return steps.call(step, method, path)
+    except ConformanceError:
+        return None
+
+
+def stream_of(exchange: Exchange) -> SSEStream:
+    """What was read from a step sent as a stream (an empty stream when nothing was)."""
+    return exchange.stream if exchange.stream is not None else SSEStream(content_type=exchange.content_type)
+
+
 def case_id(suite: str, scenario: str, check: Check) -> str:
     return f"{suite}/{scenario}/{check.short_id}"
 
 
-def disabled_reason(ctx: RunContext, scenario: Scenario) -> str | None:
-    """Why the scenario is not run at all: the profile has no Agents API, or ``--api`` leaves out an
-    API it calls. ``None`` when it runs."""
+def disabled_reason(ctx: RunContext, scenario: JudgedScenario) -> str | None:
+    """Why the scenario is not run at all: the profile has no Agents API, ``--api`` leaves out an
+    API it calls, or the profile's spec does not have an operation it calls. ``None`` when it runs."""
     if scenario.needs_agents and not ctx.profile.has_agents:
         return f"profile {ctx.profile.id} has no Agents API"
     return ctx.unselected(*scenario.operations) or ctx.not_in_spec(*scenario.operations)
@@ -51,7 +106,7 @@ def check_cases(
     ctx: RunContext,
     *,
     suite: str,
-    scenario: Scenario,
+    scenario: JudgedScenario,
     checks: Iterable[Check],
     build: Callable[[], CheckContext],
 ) -> Iterator[CaseResult]:

@@ -7,9 +7,10 @@ JSON, never 2xx, never an HTML page. After each probe a cheap ``GET /v1/health``
 connection shows whether the server dropped the connection after its error answer. A last case judges
 all answers together (one status for invalid bodies, one error envelope).
 
-Probes only touch endpoints every profile has; the agents probes run only for profiles with the
-Agents API, against an agent (and session) the suite creates and deletes. Case ids are
-``errors/<probe>/<check short id>`` and ``errors/all-probes/<check short id>``.
+Each probe is a scenario of its own (``errors/<probe>``): the ``probe`` step, then the ``follow-up``
+step when the connection rule is wanted. Probes only touch endpoints every profile has; the agents
+probes run only for profiles with the Agents API, against an agent (and session) the suite creates
+and deletes. Case ids are ``errors/<probe>/<check short id>`` and ``errors/all-probes/<check short id>``.
 """
 
 from __future__ import annotations
@@ -22,16 +23,26 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from conformance.checks import ConnectionAfterError, ErrorProbeContext, ErrorSummaryContext, Exchange
+from conformance.checks import ConnectionAfterError, ErrorProbeContext, ErrorSummaryContext
 from conformance.checks.error_consistency import summary_observations
 from conformance.checks.registry import Check, checks_for, get_check
 from conformance.core.client import TargetClient, local_address
 from conformance.core.errors import ConformanceError, HarnessError
+from conformance.core.http_exchange import Exchange
 from conformance.core.results import CaseResult
 from conformance.core.sse import SSELimits
 from conformance.runner.base import RunContext, disabled_case
-from conformance.runner.cases import Scenario, case_id, check_cases, disabled_reason
-from conformance.runner.streaming import AGENTS, pick_model, read_stream, setup_json
+from conformance.runner.cases import (
+    JudgedScenario,
+    case_id,
+    check_cases,
+    disabled_reason,
+    quietly,
+    scenario_steps,
+    setup_json,
+)
+from conformance.runner.streaming import AGENTS, pick_model
+from conformance.scenarios import ScenarioContext
 
 __all__ = ["FOLLOW_UP", "PROBES", "SUMMARY", "ErrorsSuite", "Probe", "unknown_ids"]
 
@@ -40,8 +51,8 @@ FOLLOW_UP = "/v1/health"
 """The cheap request sent after each error answer to see whether its connection is still usable."""
 FALLBACK_FOLLOW_UP = "/v1/models"
 """The follow-up when ``--api`` leaves out ``inspect`` (health): every server lists its models."""
-SUMMARY = Scenario("all-probes", "all error probes", ("error-summary",), calls=())
-"""The case that judges every answered probe together; its findings' operation is this label.
+SUMMARY = JudgedScenario("all-probes", "all error probes", ("error-summary",), calls=())
+"""The case that judges every answered probe's exchanges together; its findings' operation is this label.
 With ``--api`` it judges the probes of the selected APIs (``disabled`` when there are none)."""
 _STREAM_LIMITS = SSELimits(max_events=200, max_bytes=256 * 1024, max_seconds=30.0)
 """An error event comes first; a server that streams a whole answer instead is read only this far."""
@@ -72,8 +83,11 @@ class Probe:
         return f"{self.method} {self.template}"
 
     @property
-    def scenario(self) -> Scenario:
-        return Scenario(self.name, self.operation, ("error", f"error-{self.expect}"), needs_agents=self.needs_agents)
+    def judged(self) -> JudgedScenario:
+        """The probe's scenario with the check kinds that judge its answer."""
+        return JudgedScenario(
+            self.name, self.operation, ("error", f"error-{self.expect}"), needs_agents=self.needs_agents
+        )
 
     @property
     def streams(self) -> bool:
@@ -177,6 +191,7 @@ class _LiveAgent:
 
     def __init__(self, client: TargetClient) -> None:
         self._client = client
+        self._steps: ScenarioContext | None = None
         self._agent_id: str | None = None
         self._ids: dict[str, str] | None = None
         self._failure: ConformanceError | None = None
@@ -194,47 +209,49 @@ class _LiveAgent:
         return self._ids
 
     def _create(self) -> dict[str, str]:
-        config = {"model": pick_model(self._client), "instructions": "You are a helpful assistant."}
-        self._agent_id = str(setup_json(self._client, "POST", AGENTS, json={"agent_config": config}).get("agent_id"))
+        steps = self._steps = scenario_steps(self._client, "errors/live-agent", model=pick_model(self._client))
+        config = {"model": steps.models.chat, "instructions": "You are a helpful assistant."}
+        self._agent_id = str(
+            setup_json(steps, "create-agent", "POST", AGENTS, json={"agent_config": config}).get("agent_id")
+        )
         path = f"{AGENTS}/{self._agent_id}/session"
-        session = setup_json(self._client, "POST", path, json={"session_name": "conformance-errors"})
+        session = setup_json(steps, "create-session", "POST", path, json={"session_name": "conformance-errors"})
         return {"agent_id": self._agent_id, "session_id": str(session.get("session_id"))}
 
     def close(self) -> None:
-        if self._agent_id is not None:
-            with suppress(ConformanceError):  # clean-up only: the results stand
-                self._client.request("DELETE", f"{AGENTS}/{self._agent_id}")
+        if self._steps is not None and self._agent_id is not None:
+            quietly(self._steps, "delete-agent", "DELETE", f"{AGENTS}/{self._agent_id}")  # clean-up only
 
 
-def _follow_up(client: TargetClient, exchange: Exchange, path: str = FOLLOW_UP) -> ConnectionAfterError:
-    """Send ``GET path`` right after ``exchange`` and see what became of its connection."""
-    before = local_address(exchange.response) if exchange.response is not None else None
+def _follow_up(steps: ScenarioContext, probe: Exchange, path: str = FOLLOW_UP) -> ConnectionAfterError:
+    """Send ``GET path`` right after the ``probe`` step and see what became of its connection."""
+    client = steps.client
+    before = local_address(probe.response) if probe.response is not None else None
     resets = len(client.resets)
-    request = client.build("GET", path)
-    response = client.send(request)
-    after = local_address(response)
+    follow_up = steps.call("follow-up", "GET", path)
+    after = local_address(follow_up.response) if follow_up.response is not None else None
     reset = client.resets[resets].error if len(client.resets) > resets else None
     reused = None if before is None or after is None else before == after
-    return ConnectionAfterError(follow_up=Exchange(request=request, response=response), reset=reset, reused=reused)
+    return ConnectionAfterError(follow_up=follow_up, reset=reset, reused=reused)
 
 
 def _send(client: TargetClient, probe: Probe, ids: dict[str, str], *, follow_up: str | None) -> ErrorProbeContext:
-    path = probe.template.format(**ids)
-    stream = None
-    if probe.raw_body is not None:
-        request = client.build(probe.method, path, content=probe.raw_body, headers={"content-type": "application/json"})
-    elif probe.json_body is not None:
-        request = client.build(probe.method, path, json=_fill(probe.json_body, ids))
-    else:
-        request = client.build(probe.method, path)
-    if probe.streams:
-        exchange, stream = read_stream(client, request, _STREAM_LIMITS)
-    else:
-        exchange = Exchange(request=request, response=client.send(request))
-    status = exchange.status
-    connection = _follow_up(client, exchange, follow_up) if follow_up and status is not None and status >= 400 else None
+    """Run the probe's scenario: the probe step, then the follow-up step after an error answer."""
+    steps = scenario_steps(client, f"errors/{probe.name}", limits=_STREAM_LIMITS)
+    raw = probe.raw_body is not None
+    sent = steps.call(
+        "probe",
+        probe.method,
+        probe.template.format(**ids),
+        json=None if raw else _fill(probe.json_body, ids),
+        content=probe.raw_body,
+        headers={"content-type": "application/json"} if raw else None,
+        stream=probe.streams,
+    )
+    status = sent.status
+    connection = _follow_up(steps, sent, follow_up) if follow_up and status is not None and status >= 400 else None
     return ErrorProbeContext(
-        exchange=exchange, expect=probe.expect, subject=probe.describe(ids), stream=stream, connection=connection
+        exchange=sent, expect=probe.expect, subject=probe.describe(ids), stream=sent.stream, connection=connection
     )
 
 
@@ -246,7 +263,7 @@ class ErrorsSuite:
     name: str = "errors"
     ids: dict[str, str] = field(default_factory=unknown_ids)
 
-    def _wanted(self, ctx: RunContext, scenario: Scenario) -> list[Check]:
+    def _wanted(self, ctx: RunContext, scenario: JudgedScenario) -> list[Check]:
         return [
             c for c in checks_for(scenario.kinds) if ctx.wants(case_id(self.name, scenario.name, c), scenario.operation)
         ]
@@ -257,13 +274,13 @@ class ErrorsSuite:
         # The follow-up only shows what became of the connection; with ``--api`` leaving out health
         # it goes to the model list, which is always selected.
         follow_up_path = FOLLOW_UP if ctx.unselected(f"GET {FOLLOW_UP}") is None else FALLBACK_FOLLOW_UP
-        runnable = [probe for probe in self.probes if disabled_reason(ctx, probe.scenario) is None]
+        runnable = [probe for probe in self.probes if disabled_reason(ctx, probe.judged) is None]
         live = _LiveAgent(ctx.client)
         answered: list[tuple[str, str, ErrorProbeContext]] = []
         failures: list[str] = []
         try:
             for probe in self.probes:
-                checks = self._wanted(ctx, probe.scenario)
+                checks = self._wanted(ctx, probe.judged)
 
                 def build(probe: Probe = probe, checks: list[Check] = checks) -> ErrorProbeContext:
                     ids = dict(self.ids)
@@ -279,7 +296,7 @@ class ErrorsSuite:
                     return built
 
                 if checks:
-                    yield from check_cases(ctx, suite=self.name, scenario=probe.scenario, checks=checks, build=build)
+                    yield from check_cases(ctx, suite=self.name, scenario=probe.judged, checks=checks, build=build)
                 elif summary_checks and probe in runnable:
                     with suppress(ConformanceError):  # the summary judges the probes that were answered
                         build()

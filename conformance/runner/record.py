@@ -23,10 +23,11 @@ from conformance.cassettes import (
 )
 from conformance.core.client import TargetClient
 from conformance.core.errors import ConformanceError, HarnessError
+from conformance.core.http_exchange import Exchange
 from conformance.core.profiles import Profile
 from conformance.core.results import Target
 from conformance.core.sse import SSELimits
-from conformance.scenarios import Exchange, Models, Scenario, ScenarioContext, discover_models
+from conformance.scenarios import Models, Scenario, ScenarioContext, discover_models
 
 __all__ = ["Recorded", "record_scenario", "record_scenarios"]
 
@@ -53,6 +54,7 @@ def record_scenario(
     interactions: list[Interaction] = []
 
     def hook(exchange: Exchange) -> None:
+        assert exchange.response is not None  # the client always gets an answer or raises
         interactions.append(
             capture_interaction(
                 exchange.request,

@@ -1,12 +1,13 @@
 """Replay: send a recording's requests to another server and classify what changed.
 
 For each cassette, in order: rewrite the request with the ids the target handed out so far
-(``cassettes.bindings``), send it (streams read incrementally within limits), learn new bindings
-from the answer, diff it against the recorded answer (``diff``) and turn every difference into a
-finding. One case per interaction (``replay/<scenario>/<nn>-<step>``) and one verdict per scenario
-(``replay/<scenario>``); breaking differences fail, additive and value-only ones are reported at
-MAY so they never fail a run at the default ``--fail-on``. A recording that calls an API ``--api``
-leaves out is not replayed: all its cases are ``disabled``.
+(``cassettes.bindings``), send it through the client's one path (``TargetClient.exchange``: streams
+read incrementally within limits), learn new bindings from the answer, diff it against the recorded
+answer (``diff``) and turn every difference into a finding. One case per interaction
+(``replay/<scenario>/<nn>-<step>``) and one verdict per scenario (``replay/<scenario>``); breaking
+differences fail, additive and value-only ones are reported at MAY so they never fail a run at the
+default ``--fail-on``. A recording that calls an API ``--api`` leaves out is not replayed: all its
+cases are ``disabled``.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from conformance.core.results import (
     Severity,
     Status,
 )
-from conformance.core.sse import SSELimits, read_sse
+from conformance.core.sse import SSELimits
 from conformance.diff import (
     Comparison,
     Difference,
@@ -241,13 +242,6 @@ class _CassetteReplay:
             recorded.method, self.bindings.apply(recorded.target), content=body, headers=headers
         )
 
-    def _send(self, request: httpx.Request, stream: bool) -> tuple[httpx.Response, str]:
-        if stream:
-            with self.ctx.client.stream(request) as response:
-                return response, read_sse(response, self.suite.limits).raw
-        response = self.ctx.client.send(request)
-        return response, response.text
-
     def _replay(self, index: int, interaction: Interaction) -> CaseResult:
         name = self.cassette.name
         case_id = f"{SUITE}/{name}/{index + 1:02d}-{interaction.step}"
@@ -261,9 +255,13 @@ class _CassetteReplay:
             if pause := self.cassette.meta.pauses.get(interaction.step):
                 time.sleep(pause)
             request = self._request(interaction)
-            response, text = self._send(request, interaction.response.is_stream)
+            sent = self.ctx.client.exchange(
+                request, stream=interaction.response.is_stream, limits=self.suite.limits, step=interaction.step
+            )
+            response = sent.response
+            assert response is not None  # the client always gets an answer or raises
             recorded = self.corpus.observed[(name, index)]
-            target = observe(response.status_code, response.headers.get("content-type", ""), text)
+            target = observe(response.status_code, sent.content_type, sent.text)
             self.bindings.learn(recorded.document(), target.document(), self.wanted[index])
             comparison = compare(
                 recorded,

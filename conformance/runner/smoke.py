@@ -3,7 +3,8 @@
 health, version, models, one chat completion (plain and streaming) and one response create. Plain
 answers are judged by the ``json-response`` checks (status, content type, body schema from the
 profile's spec); the streamed chat completion by the ``sse`` and ``chat-stream`` checks with the
-spec's chunk schema. Cases are ``smoke/<call>/<check>``.
+spec's chunk schema. Each call is a one-step scenario (``smoke/<call>``) run like every other;
+cases are ``smoke/<call>/<check>``.
 """
 
 from __future__ import annotations
@@ -14,12 +15,10 @@ from functools import cache, partial
 from typing import Any
 
 from conformance.checks import checks_for
-from conformance.checks.context import ChatStreamContext, Exchange, JsonResponseContext, PayloadValidator
-from conformance.core.client import TargetClient
+from conformance.checks.context import ChatStreamContext, JsonResponseContext, PayloadValidator
 from conformance.core.results import CaseResult
-from conformance.core.sse import read_sse
 from conformance.runner.base import RunContext
-from conformance.runner.cases import Scenario, case_id, check_cases
+from conformance.runner.cases import JudgedScenario, case_id, check_cases, scenario_steps, stream_of
 from conformance.runner.model_choice import pick_model
 from conformance.runner.spec_validators import body_validator, event_validator
 
@@ -43,9 +42,10 @@ class SmokeCall:
         return f"{self.method} {self.path}"
 
     @property
-    def scenario(self) -> Scenario:
+    def judged(self) -> JudgedScenario:
+        """The call's one-step scenario with the check kinds that judge its answer."""
         kinds = ("sse", "chat-stream", "chat-stream-usage") if self.stream else ("json-response",)
-        return Scenario(self.name, self.operation, kinds)
+        return JudgedScenario(self.name, self.operation, kinds)
 
 
 def _chat(model: str, *, stream: bool = False) -> dict[str, Any]:
@@ -80,25 +80,21 @@ class SmokeSuite:
     def run(self, ctx: RunContext) -> Iterator[CaseResult]:
         model = cache(partial(pick_model, ctx.client))  # asked once, and only when a call needs it
         for call in CALLS:
-            scenario = call.scenario
-            checks = [c for c in checks_for(scenario.kinds) if ctx.wants(case_id(SUITE, call.name, c), call.operation)]
+            judged = call.judged
+            checks = [c for c in checks_for(judged.kinds) if ctx.wants(case_id(SUITE, call.name, c), call.operation)]
             if checks:
                 build = partial(self._build, ctx, call, model)
-                yield from check_cases(ctx, suite=SUITE, scenario=scenario, checks=checks, build=build)
+                yield from check_cases(ctx, suite=SUITE, scenario=judged, checks=checks, build=build)
 
     def _build(
         self, ctx: RunContext, call: SmokeCall, model: Callable[[], str]
     ) -> JsonResponseContext | ChatStreamContext:
-        client: TargetClient = ctx.client
-        body = call.body(model()) if call.body else None
-        request = client.build(call.method, call.path, json=body)
+        chat = model() if call.body else ""  # a bodiless call needs no model (and does not ask for one)
+        steps = scenario_steps(ctx.client, f"{SUITE}/{call.name}", model=chat)
+        body = call.body(chat) if call.body else None
+        sent = steps.call(call.name, call.method, call.path, json=body, stream=call.stream)
         profile = ctx.profile.id
         if call.stream:
-            with client.stream(request) as response:
-                stream = read_sse(response)
-            exchange = Exchange(request=request, response=response, body_text=stream.raw)
             validator = self.event_validator(profile, call.method, call.path)
-            return ChatStreamContext(exchange=exchange, stream=stream, validator=validator, include_usage=True)
-        response = client.send(request)
-        validator = self.body_validator(profile, call.method, call.path)
-        return JsonResponseContext(exchange=Exchange(request=request, response=response), validator=validator)
+            return ChatStreamContext(exchange=sent, stream=stream_of(sent), validator=validator, include_usage=True)
+        return JsonResponseContext(exchange=sent, validator=self.body_validator(profile, call.method, call.path))

@@ -2,7 +2,8 @@
 
 Every (scenario, check) pair is one case, ``streaming/<scenario>/<check short id>`` on the scenario's
 operation, so a report's operation-by-check matrix, ``--include``/``--exclude`` globs and baselines all
-address single rules. One exchange per scenario feeds all of its checks.
+address single rules. Each scenario runs its requests as named steps (the stream, then reading back
+and deleting what it created); the streamed step's exchange feeds all of its checks.
 
 The model is the first LLM ``GET /v1/models`` lists (the deterministic model server's
 ``<provider>/conformance-chat`` when registered). To get a function call from it, the request offers a
@@ -17,12 +18,9 @@ from dataclasses import dataclass, field
 from functools import cache, partial
 from typing import Any
 
-import httpx
-
 from conformance.checks import (
     AgentTurnStreamContext,
     ChatStreamContext,
-    Exchange,
     PayloadValidator,
     ResponsesStreamContext,
 )
@@ -30,21 +28,28 @@ from conformance.checks.agent_stream import payload_of
 from conformance.checks.evaluate import CheckContext
 from conformance.checks.registry import checks_for
 from conformance.core.client import TargetClient
-from conformance.core.errors import ConformanceError, HarnessError
 from conformance.core.results import CaseResult
-from conformance.core.sse import SSELimits, SSEStream, read_sse
+from conformance.core.sse import SSELimits
 from conformance.runner.base import RunContext
-from conformance.runner.cases import Scenario, case_id, check_cases
+from conformance.runner.cases import (
+    JudgedScenario,
+    case_id,
+    check_cases,
+    quietly,
+    scenario_steps,
+    setup_json,
+    stream_of,
+)
 from conformance.runner.model_choice import CHAT_MODEL_SUFFIX, pick_model
+from conformance.scenarios import ScenarioContext
 
 __all__ = [
     "AGENTS",
     "CHAT_MODEL_SUFFIX",
+    "SCENARIOS",
     "StreamValidators",
     "StreamingSuite",
     "pick_model",
-    "read_stream",
-    "setup_json",
 ]
 
 
@@ -80,55 +85,21 @@ class StreamValidators:
 
 
 SCENARIOS = (
-    Scenario("responses/text", "POST /v1/responses", ("sse", "responses-stream")),
-    Scenario("responses/function-call", "POST /v1/responses", ("sse", "responses-stream", "responses-function-call")),
-    Scenario(
+    JudgedScenario("responses/text", "POST /v1/responses", ("sse", "responses-stream")),
+    JudgedScenario(
+        "responses/function-call", "POST /v1/responses", ("sse", "responses-stream", "responses-function-call")
+    ),
+    JudgedScenario(
         "chat-completions/include-usage", "POST /v1/chat/completions", ("sse", "chat-stream", "chat-stream-usage")
     ),
-    Scenario(
+    JudgedScenario(
         "agents/turn",
         f"POST {AGENTS}/{{agent_id}}/session/{{session_id}}/turn",
         ("sse", "agent-stream"),
         needs_agents=True,
     ),
 )
-
-
-def setup_json(client: TargetClient, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
-    """A setup request that must succeed with a JSON object; anything else is a harness error."""
-    response = client.request(method, path, **kwargs)
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    if response.status_code >= 300 or not isinstance(body, dict):
-        raise HarnessError(f"setup {method} {path} answered HTTP {response.status_code}: {response.text[:200]}")
-    return body
-
-
-def _quietly(client: TargetClient, method: str, path: str) -> Exchange | None:
-    """A follow-up or clean-up request whose failure must not hide the stream's results."""
-    try:
-        request = client.build(method, path)
-        response = client.send(request)
-    except ConformanceError:
-        return None
-    return Exchange(request=request, response=response)
-
-
-def read_stream(client: TargetClient, request: httpx.Request, limits: SSELimits) -> tuple[Exchange, SSEStream]:
-    """Send ``request`` and read its stream within ``limits``; a non-200 answer is read whole and
-    gives an empty stream. A connection that breaks mid-stream is a harness error."""
-    try:
-        with client.stream(request) as response:
-            if response.status_code != 200:
-                response.read()
-                stream = SSEStream(content_type=response.headers.get("content-type", ""))
-                return Exchange(request=request, response=response, body_text=response.text), stream
-            stream = read_sse(response, limits)
-    except httpx.HTTPError as exc:
-        raise HarnessError(f"{request.method} {request.url}: the stream broke: {type(exc).__name__}: {exc}") from None
-    return Exchange(request=request, response=response, body_text=stream.raw), stream
+"""The streaming suite's scenarios, each with the check kinds that judge its stream."""
 
 
 @dataclass
@@ -158,56 +129,69 @@ class StreamingSuite:
                     ctx, suite=self.name, scenario=scenario, checks=checks, build=builders[scenario.name]
                 )
 
+    def _steps(self, client: TargetClient, name: str, model: str) -> ScenarioContext:
+        """The named steps of one of the suite's scenarios (``streaming/<name>``)."""
+        return scenario_steps(client, f"{self.name}/{name}", model=model, limits=self.limits)
+
     def _responses(self, client: TargetClient, model: str, *, function_tool: bool) -> ResponsesStreamContext:
+        steps = self._steps(client, "responses/function-call" if function_tool else "responses/text", model)
         body: dict[str, Any] = {"model": model, "input": PROMPT, "stream": True, "store": True}
         if function_tool:
             body.update(input=TOOL_PROMPT, tools=[FUNCTION_TOOL], tool_choice="auto")
-        exchange, stream = read_stream(client, client.build("POST", "/v1/responses", json=body), self.limits)
+        created = steps.call("create", "POST", "/v1/responses", json=body, stream=True)
         response_ids = [
             e["response"].get("id")
-            for e in stream.json_events()
+            for e in created.events()
             if isinstance(e, dict) and isinstance(e.get("response"), dict)
         ]
         response_id = next((i for i in response_ids if isinstance(i, str) and i), None)
-        retrieved = _quietly(client, "GET", f"/v1/responses/{response_id}") if response_id else None
         if response_id:
-            _quietly(client, "DELETE", f"/v1/responses/{response_id}")
+            quietly(steps, "retrieve", "GET", f"/v1/responses/{response_id}")
+            quietly(steps, "delete", "DELETE", f"/v1/responses/{response_id}")
         return ResponsesStreamContext(
-            exchange=exchange,
-            stream=stream,
+            exchange=created,
+            stream=stream_of(created),
             validator=self.validators.responses_event,
             function_tool=function_tool,
-            retrieved=retrieved,
+            retrieved=steps.exchanges.get("retrieve"),
         )
 
     def _chat(self, client: TargetClient, model: str) -> ChatStreamContext:
+        steps = self._steps(client, "chat-completions/include-usage", model)
         body = {
             "model": model,
             "messages": [{"role": "user", "content": PROMPT}],
             "stream": True,
             "stream_options": {"include_usage": True},
         }
-        exchange, stream = read_stream(client, client.build("POST", "/v1/chat/completions", json=body), self.limits)
+        created = steps.call("create", "POST", "/v1/chat/completions", json=body, stream=True)
         return ChatStreamContext(
-            exchange=exchange, stream=stream, validator=self.validators.chat_chunk, include_usage=True
+            exchange=created, stream=stream_of(created), validator=self.validators.chat_chunk, include_usage=True
         )
 
     def _agent_turn(self, client: TargetClient, model: str) -> AgentTurnStreamContext:
+        steps = self._steps(client, "agents/turn", model)
         config = {"model": model, "instructions": "You are a helpful assistant."}
-        agent_id = setup_json(client, "POST", AGENTS, json={"agent_config": config}).get("agent_id")
+        agent_id = setup_json(steps, "create-agent", "POST", AGENTS, json={"agent_config": config}).get("agent_id")
         try:
-            session = setup_json(client, "POST", f"{AGENTS}/{agent_id}/session", json={"session_name": "conformance"})
+            session = setup_json(
+                steps, "create-session", "POST", f"{AGENTS}/{agent_id}/session", json={"session_name": "conformance"}
+            )
             base = f"{AGENTS}/{agent_id}/session/{session.get('session_id')}"
             body = {"messages": [{"role": "user", "content": PROMPT}], "stream": True}
-            exchange, stream = read_stream(client, client.build("POST", f"{base}/turn", json=body), self.limits)
-            payloads = [p for p in (payload_of(e) for e in stream.json_events() if isinstance(e, dict)) if p]
+            turn = steps.call("turn", "POST", f"{base}/turn", json=body, stream=True)
+            payloads = [p for p in (payload_of(e) for e in turn.events() if isinstance(e, dict)) if p]
             # turn_start names the turn, but the 0.3 reference never sends it: the final turn does too.
             turns = [t for p in payloads if isinstance(t := p.get("turn"), dict)]
             named = [p.get("turn_id") for p in payloads] + [t.get("turn_id") for t in turns]
             turn_id = next((t for t in named if isinstance(t, str) and t), None)
-            retrieved = _quietly(client, "GET", f"{base}/turn/{turn_id}") if turn_id else None
+            if turn_id:
+                quietly(steps, "get-turn", "GET", f"{base}/turn/{turn_id}")
         finally:
-            _quietly(client, "DELETE", f"{AGENTS}/{agent_id}")
+            quietly(steps, "delete-agent", "DELETE", f"{AGENTS}/{agent_id}")
         return AgentTurnStreamContext(
-            exchange=exchange, stream=stream, validator=self.validators.agent_event, retrieved=retrieved
+            exchange=turn,
+            stream=stream_of(turn),
+            validator=self.validators.agent_event,
+            retrieved=steps.exchanges.get("get-turn"),
         )

@@ -7,7 +7,6 @@ hook; recording turns those exchanges into cassettes. They never judge the answe
 from conformance.scenarios.base import (
     AGENT_PROFILES,
     ALL_PROFILES,
-    Exchange,
     ExchangeHook,
     Models,
     Scenario,
@@ -21,7 +20,6 @@ __all__ = [
     "AGENT_PROFILES",
     "ALL_PROFILES",
     "SCENARIOS",
-    "Exchange",
     "ExchangeHook",
     "Models",
     "Scenario",

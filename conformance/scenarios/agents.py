@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from conformance.scenarios.base import AGENT_PROFILES, Exchange, Scenario, ScenarioContext, scenario
+from conformance.core.http_exchange import Exchange
+from conformance.scenarios.base import AGENT_PROFILES, Scenario, ScenarioContext, scenario
 
 __all__ = ["SCENARIOS"]
 

@@ -2,8 +2,11 @@
 
 A scenario is a named multi-step flow over the HTTP API, written the way a client would write it:
 create something, use the id the server returned, read it back, delete it. Every exchange goes
-through :meth:`ScenarioContext.call`, which hands it to the context's hook (the recorder) and
-nothing else: no global patching of httpx, so recording is explicit and testable.
+through :meth:`ScenarioContext.call`, which sends it with the client's one path
+(:meth:`~conformance.core.client.TargetClient.exchange`), keeps it under its step name
+(:attr:`ScenarioContext.exchanges`) and hands it to the context's hook (the recorder): no global
+patching of httpx, so recording is explicit and testable. The check suites run their requests as
+named steps too, and judge the exchanges they produce.
 
 Scenarios do not judge answers (replay does); they only insist on what the next step needs,
 and a missing prerequisite is a :class:`ScenarioError` (the flow cannot go on), not a finding.
@@ -11,23 +14,20 @@ and a missing prerequisite is a :class:`ScenarioError` (the flow cannot go on), 
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
-
 from conformance.core.client import TargetClient
 from conformance.core.errors import HarnessError
+from conformance.core.http_exchange import Exchange
 from conformance.core.profiles import PROFILES
-from conformance.core.sse import SSELimits, SSEStream, read_sse
+from conformance.core.sse import SSELimits
 
 __all__ = [
     "AGENT_PROFILES",
     "ALL_PROFILES",
-    "Exchange",
     "ExchangeHook",
     "Models",
     "Scenario",
@@ -45,35 +45,6 @@ MULTIPART_BOUNDARY = "conformance-boundary-7d1f0c"
 
 class ScenarioError(HarnessError):
     """A step did not return what the next step needs, so the flow cannot be completed."""
-
-
-@dataclass(frozen=True, slots=True)
-class Exchange:
-    """One request and its answer, as the scenario saw it."""
-
-    step: str
-    request: httpx.Request
-    response: httpx.Response
-    text: str
-    """The body exactly as received (the raw event text for a stream)."""
-    stream: SSEStream | None = None
-
-    @property
-    def status(self) -> int:
-        return self.response.status_code
-
-    def json(self) -> Any:
-        """The decoded body, or ``None`` when it is not JSON (or is a stream)."""
-        if self.stream is not None:
-            return None
-        try:
-            return json.loads(self.text)
-        except ValueError:
-            return None
-
-    def events(self) -> list[Any]:
-        """Decoded payloads of a stream (``[DONE]`` and undecodable events left out)."""
-        return self.stream.json_events() if self.stream else []
 
 
 ExchangeHook = Callable[[Exchange], None]
@@ -119,6 +90,8 @@ class ScenarioContext:
         self.hook = hook
         self.limits = limits
         self.steps: list[str] = []
+        self.exchanges: dict[str, Exchange] = {}
+        """Every answered step's exchange by its step name, in order."""
         self.pauses: dict[str, float] = {}
         """Step -> seconds waited before it; recorded so that a replay waits there too."""
         self._pending_pause = 0.0
@@ -133,6 +106,7 @@ class ScenarioContext:
         params: Mapping[str, str | int] | None = None,
         files: Mapping[str, tuple[str, bytes, str]] | None = None,
         data: Mapping[str, str] | None = None,
+        content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
         stream: bool = False,
     ) -> Exchange:
@@ -142,20 +116,14 @@ class ScenarioContext:
         self.steps.append(step)
         if self._pending_pause:
             self.pauses[step], self._pending_pause = self._pending_pause, 0.0
-        extra = dict(headers or {})
         if files:
-            extra["Content-Type"] = f"multipart/form-data; boundary={MULTIPART_BOUNDARY}"
+            headers = {**(headers or {}), "Content-Type": f"multipart/form-data; boundary={MULTIPART_BOUNDARY}"}
         request = self.client.build(
-            method, path, json=json, params=params, files=files, data=data, headers=extra or None
+            method, path, json=json, params=params, files=files, data=data, content=content, headers=headers
         )
         request.read()  # a multipart body is a stream until read; the recorder needs its bytes
-        if stream:
-            with self.client.stream(request) as response:
-                sse = read_sse(response, self.limits)
-            exchange = Exchange(step, request, response, sse.raw, sse)
-        else:
-            response = self.client.send(request)
-            exchange = Exchange(step, request, response, response.text)
+        exchange = self.client.exchange(request, stream=stream, limits=self.limits, step=step)
+        self.exchanges[step] = exchange
         if self.hook is not None:
             self.hook(exchange)
         return exchange
@@ -170,7 +138,7 @@ class ScenarioContext:
 
     def require(self, source: Exchange | Any, *path: str | int) -> Any:
         """The value at ``path`` in an exchange's JSON answer (or in a plain value), else a :class:`ScenarioError`."""
-        value = _dig(source.json() if isinstance(source, Exchange) else source, path)
+        value = _dig(source.json_or_none() if isinstance(source, Exchange) else source, path)
         if value is None:
             shown = "/".join(str(p) for p in path)
             step = self.steps[-1] if self.steps else "-"

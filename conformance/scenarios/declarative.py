@@ -38,8 +38,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from conformance.core.errors import UsageError
+from conformance.core.http_exchange import Exchange
 from conformance.core.profiles import PROFILES, Profile
-from conformance.scenarios.base import Exchange, Scenario, ScenarioContext, ScenarioError
+from conformance.scenarios.base import Scenario, ScenarioContext, ScenarioError
 
 __all__ = ["ScenarioFile", "Step", "load_scenario_file", "load_scenarios"]
 
@@ -167,7 +168,7 @@ class _Answers:
         source = parts[2]
         if source == "status":
             return exchange.status
-        document = exchange.events() if source == "events" else exchange.json()
+        document = exchange.events() if source == "events" else exchange.json_or_none()
         found = _dig(document, parts[3:])
         if found is None:
             raise ScenarioError(

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from conformance.checks import Exchange
+from conformance.core.http_exchange import Exchange
 from conformance.core.sse import SSEEvent, SSEStream
 
 __all__ = ["exchange", "stream_of"]
@@ -25,7 +25,7 @@ def exchange(
     request = httpx.Request(method, f"http://fake.test{path}")
     text = body if isinstance(body, str) else json.dumps(body) if body is not None else ""
     response = httpx.Response(status, headers={"content-type": content_type}, text=text, request=request)
-    return Exchange(request=request, response=response)
+    return Exchange(request=request, response=response, text=text)
 
 
 def stream_of(*payloads: Any, truncated: str | None = None) -> tuple[Exchange, SSEStream]:
@@ -35,4 +35,4 @@ def stream_of(*payloads: Any, truncated: str | None = None) -> tuple[Exchange, S
     request = httpx.Request("POST", "http://fake.test/v1/stream", json={"stream": True})
     response = httpx.Response(200, headers={"content-type": "text/event-stream"}, request=request)
     stream = SSEStream(events=events, raw=raw, truncated=truncated, content_type="text/event-stream")
-    return Exchange(request=request, response=response, body_text=raw), stream
+    return Exchange(request=request, response=response, text=raw, stream=stream), stream

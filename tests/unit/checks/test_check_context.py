@@ -1,11 +1,8 @@
-"""conformance/checks/context.py: exchanges, stream contexts and schema validators."""
+"""conformance/checks/context.py: stream contexts and schema validators."""
 
 from __future__ import annotations
 
-import httpx
-import pytest
-
-from conformance.checks import Exchange, ResponsesStreamContext, StreamContext, jsonschema_validator
+from conformance.checks import ResponsesStreamContext, StreamContext, jsonschema_validator
 from tests.fakes.contexts import exchange, stream_of
 
 
@@ -33,12 +30,3 @@ def test_precondition_names_the_failed_status() -> None:
     assert StreamContext(exchange=failed, stream=stream).precondition() == (
         "the streaming request answered HTTP 503 (see sse-http-status)"
     )
-
-
-def test_exchange_reads_stream_text_or_body() -> None:
-    request = httpx.Request("GET", "http://fake.test/")
-    assert Exchange(request=request, response=None).status is None
-    assert Exchange(request=request, response=None).text() == ""
-    assert exchange(200, {"a": 1}).json() == {"a": 1}
-    with pytest.raises(ValueError, match="Expecting value"):
-        exchange(200, "not json").json()

@@ -11,11 +11,11 @@ import pytest
 from conformance.checks import (
     ConnectionAfterError,
     ErrorProbeContext,
-    Exchange,
     NotApplicable,
     error_answers,
     error_contract,
 )
+from conformance.core.http_exchange import Exchange
 from conformance.core.sse import SSEEvent, SSEStream
 from tests.fakes.contexts import exchange
 
@@ -28,7 +28,7 @@ def _streamed(*events: SSEEvent, status: int = 200) -> ErrorProbeContext:
     response = httpx.Response(status, headers={"content-type": "text/event-stream"}, request=request)
     stream = SSEStream(events=list(events), raw=raw, content_type="text/event-stream")
     return ErrorProbeContext(
-        exchange=Exchange(request=request, response=response, body_text=raw),
+        exchange=Exchange(request=request, response=response, text=raw, stream=stream),
         expect="invalid-stream",
         subject=MODEL,
         stream=stream,
@@ -163,7 +163,9 @@ def _after_error(
     request = httpx.Request("GET", "http://fake.test/v1/files/file-x?limit=1")
     response = httpx.Response(404, headers=headers, json={"detail": "not found"}, request=request)
     return ErrorProbeContext(
-        exchange=Exchange(request=request, response=response), expect="not-found", connection=connection
+        exchange=Exchange(request=request, response=response, text=response.text),
+        expect="not-found",
+        connection=connection,
     )
 
 

@@ -32,7 +32,7 @@ def test_json_data_names_the_event_that_is_not_an_object() -> None:
 
 
 def test_http_status_names_the_status_and_the_servers_message() -> None:
-    from conformance.checks.context import Exchange
+    from conformance.core.http_exchange import Exchange
     from conformance.core.sse import SSEStream
     from tests.fakes.contexts import exchange
 

@@ -15,6 +15,7 @@ from conformance.core.client import (
     validate_base_url,
 )
 from conformance.core.errors import HarnessError, UsageError
+from conformance.core.sse import SSELimits
 from tests.fakes import make_app
 
 
@@ -108,3 +109,77 @@ def test_header_parsing() -> None:
     assert parse_header("X-Org:  acme ") == ("X-Org", "acme")
     with pytest.raises(UsageError, match="Name: value"):
         parse_header("bad header: x")
+
+
+SSE = 'data: {"type": "response.created"}\n\ndata: [DONE]\n\n'
+
+
+def test_a_plain_request_and_a_stream_go_through_the_one_exchange_path() -> None:
+    sent: list[tuple[str, str]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append((request.method, request.url.path))
+        if request.url.path == "/v1/stream":
+            return httpx.Response(200, headers={"content-type": "text/event-stream"}, content=iter([SSE.encode()]))
+        return httpx.Response(200, json={"id": "x"})
+
+    with _client(handler) as client:
+        plain = client.exchange(client.build("GET", "/v1/things"), step="get")
+        streamed = client.exchange(client.build("POST", "/v1/stream"), stream=True, step="stream")
+        assert client.request("GET", "/v1/models").json() == {"id": "x"}  # request() is the same path
+    assert sent == [("GET", "/v1/things"), ("POST", "/v1/stream"), ("GET", "/v1/models")]
+    assert (plain.step, plain.status, plain.json(), plain.stream) == ("get", 200, {"id": "x"}, None)
+    assert (streamed.step, streamed.status, streamed.text) == ("stream", 200, SSE)
+    assert streamed.stream is not None
+    assert streamed.events() == [{"type": "response.created"}]
+    assert streamed.response is not None
+    assert streamed.response.is_closed
+
+
+def test_a_stream_is_read_within_its_limits() -> None:
+    many = "".join(f'data: {{"n": {n}}}\n\n' for n in range(10))
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"content-type": "text/event-stream"}, content=iter([many.encode()]))
+
+    with _client(handler) as client:
+        streamed = client.exchange(client.build("GET", "/v1/s"), stream=True, limits=SSELimits(max_events=3))
+    assert streamed.stream is not None
+    assert streamed.events() == [{"n": 0}, {"n": 1}, {"n": 2}]
+    assert streamed.stream.truncated == "more than 3 events"
+
+
+def test_a_stream_refused_with_an_error_is_read_whole_with_an_empty_stream() -> None:
+    with _client(lambda request: httpx.Response(404, json={"detail": "no model"})) as client:
+        refused = client.exchange(client.build("POST", "/v1/responses"), stream=True)
+    assert (refused.status, refused.json(), refused.events()) == (404, {"detail": "no model"}, [])
+    assert refused.stream is not None
+    assert refused.stream.content_type == "application/json"
+
+
+def test_a_connection_lost_mid_stream_is_a_harness_error() -> None:
+    class Broken(httpx.SyncByteStream):
+        def __iter__(self):  # type: ignore[no-untyped-def]
+            yield b'data: {"type": "response.created"}\n\n'
+            raise httpx.RemoteProtocolError("peer closed connection")
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"content-type": "text/event-stream"}, stream=Broken())
+
+    with _client(handler) as client, pytest.raises(HarnessError, match="the stream broke: RemoteProtocolError"):
+        client.exchange(client.build("POST", "/v1/responses"), stream=True)
+
+
+def test_a_reset_stream_request_is_retried_like_any_other() -> None:
+    calls = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        if len(calls) == 1:
+            raise httpx.ReadError("reset")
+        return httpx.Response(200, headers={"content-type": "text/event-stream"}, content=SSE.encode())
+
+    with _client(handler) as client:
+        streamed = client.exchange(client.build("POST", "/v1/stream"), stream=True)
+    assert streamed.text == SSE
+    assert [r.error for r in client.resets] == ["ReadError: reset"]

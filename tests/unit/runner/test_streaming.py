@@ -153,7 +153,7 @@ def test_no_model_makes_every_case_an_error_with_the_reason() -> None:
 
 
 def test_checks_cover_the_registry_between_the_suites() -> None:
-    smoke_kinds = {k for call in CALLS for k in call.scenario.kinds}
-    error_kinds = {k for p in PROBES for k in p.scenario.kinds} | set(SUMMARY.kinds)
+    smoke_kinds = {k for call in CALLS for k in call.judged.kinds}
+    error_kinds = {k for p in PROBES for k in p.judged.kinds} | set(SUMMARY.kinds)
     kinds = {k for s in SCENARIOS for k in s.kinds} | error_kinds | smoke_kinds
     assert {c.kind for c in all_checks()} == kinds

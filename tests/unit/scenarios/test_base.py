@@ -8,7 +8,8 @@ import httpx
 import pytest
 
 from conformance.core.client import ClientSettings, TargetClient
-from conformance.scenarios import Exchange, Models, ScenarioContext, ScenarioError
+from conformance.core.http_exchange import Exchange
+from conformance.scenarios import Models, ScenarioContext, ScenarioError
 from conformance.scenarios.base import MULTIPART_BOUNDARY
 
 SSE = 'data: {"type": "response.created", "response": {"id": "resp_1"}}\n\ndata: [DONE]\n\n'
@@ -34,8 +35,9 @@ def test_every_call_reaches_the_hook_with_its_step_name() -> None:
     assert ctx.require(created, "id") == "resp_1"
     streamed = ctx.call("stream", "POST", "/v1/stream", json={}, stream=True)
     assert [e.step for e in seen] == ["create", "stream"]
+    assert ctx.exchanges == {"create": created, "stream": streamed}
     assert streamed.text == SSE
-    assert streamed.json() is None
+    assert streamed.events() == [{"type": "response.created", "response": {"id": "resp_1"}}]
     assert ctx.find_event(streamed, lambda e: e.get("type") == "response.created")["response"]["id"] == "resp_1"
 
 
