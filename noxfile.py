@@ -89,6 +89,17 @@ def compat(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHON)
+def docs(session: nox.Session) -> None:
+    """Rewrite the README's per-profile tables from the profile table (a unit test checks them)."""
+    session.install("-e", ".")
+    script = (
+        "from pathlib import Path\nfrom conformance.spec.profile_tables import render_readme\n"
+        "p = Path('README.md'); p.write_text(render_readme(p.read_text()))"
+    )
+    session.run("python", "-c", script)
+
+
+@nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
     """Every tests/bench/bench_*.py in turn (replay throughput, check throughput, ...); not part of pytest."""
     from pathlib import Path

@@ -81,13 +81,16 @@ def target_options[F: Callable[..., Any]](*, base_url_required: bool) -> Callabl
 
 
 def _profile(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
-    """A built-in id, or a folder whose profile is loaded (and registered) now: a malformed profile is
-    exit 2 before any server is contacted. The command gets the profile's id."""
+    """A built-in id, or a folder whose profile and scenarios are loaded (and registered) now: a
+    malformed profile is exit 2 before any server is contacted. The command gets the profile's id."""
     if value is None:
         return None
+    from conformance.scenarios import scenarios_for
     from conformance.spec.profile_folder import resolve_profile
 
-    return resolve_profile(value).id
+    profile = resolve_profile(value)
+    scenarios_for(profile)  # a user profile's scenario files are read (and checked) here
+    return profile.id
 
 
 def _apis(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:

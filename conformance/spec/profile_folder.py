@@ -94,7 +94,8 @@ class ProfileFile(BaseModel):
                 raise ValueError(f"{name}: {pattern!r} is not a regular expression ({exc})") from None
         return value
 
-    def to_profile(self, home: Path) -> Profile:
+    def to_profile(self, home: Path | None) -> Profile:
+        """The profile this file describes; ``home`` is its folder (``None`` reads it as built-in)."""
         reference = Reference(**self.reference.model_dump()) if self.reference else None
         profile = Profile(
             self.id,
@@ -103,6 +104,7 @@ class ProfileFile(BaseModel):
             versions=self.versions,
             has_agents=self.has_agents,
             ids=tuple(self.ids.items()),
+            apis=tuple(sorted(self.apis)),
             api_prefixes=self.api_prefixes,
             home=home,
             spec_file=self.spec,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,14 +15,13 @@ import pytest
 
 from conformance.servers.reference import RELEASES, get_release, reference_server
 from conformance.servers.reference.releases import profile_of
+from tests.fakes.cli import conformance
 
 pytestmark = pytest.mark.integration
 
 
 def _conformance(*args: str, timeout: float = 1800) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "conformance", *args], capture_output=True, text=True, timeout=timeout, check=False
-    )
+    return conformance(*args, timeout=timeout)
 
 
 def _report(directory: Path) -> dict[str, Any]:

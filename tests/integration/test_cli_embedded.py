@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import httpx
 import pytest
 
+from tests.fakes.cli import conformance
+
 pytestmark = pytest.mark.integration
 
 
 def _conformance(*args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "conformance", *args], capture_output=True, text=True, timeout=timeout, check=False
-    )
+    return conformance(*args, timeout=timeout)
 
 
 @pytest.fixture(autouse=True)

@@ -13,11 +13,12 @@ from conformance.core.profiles import profile_for_release
 from conformance.runner.record import record_scenarios
 from conformance.runner.target import probe_target
 from conformance.scenarios import scenarios_for
+from conformance.servers.reference import RELEASES
 from tests.integration.conftest import ReferenceFactory
 
 
 @pytest.mark.integration
-@pytest.mark.parametrize("release", ["ogx==1.5.0", "llama-stack==0.7.3", "llama-stack==0.3.0"])
+@pytest.mark.parametrize("release", list(RELEASES))
 def test_every_scenario_records_and_matches_the_committed_steps(
     reference_servers: ReferenceFactory, release: str, tmp_path: Path
 ) -> None:

@@ -19,7 +19,7 @@ from conformance.runner.baseline import load_baseline
 from conformance.runner.smoke import SmokeSuite
 from conformance.runner.target import probe_target
 from conformance.servers.environments import ensure_environment
-from conformance.servers.reference import RunningReference, get_release
+from conformance.servers.reference import RELEASES, RunningReference, get_release
 from conformance.servers.reference.releases import env_spec, profile_of
 
 pytestmark = pytest.mark.integration
@@ -97,7 +97,7 @@ def test_llama_stack_0_3_agent_session_and_streaming_turn_with_the_real_sdk(
     assert outcome["events"].count("step_start") == outcome["events"].count("step_complete") >= 1
 
 
-ALL_RELEASES = ["ogx==1.5.0", "llama-stack==0.7.3", "llama-stack==0.3.0"]
+ALL_RELEASES = list(RELEASES)
 WEATHER_QUESTION = "What's the weather like in San Francisco?"
 WEATHER_PARAMETERS = {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}
 

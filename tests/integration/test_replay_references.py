@@ -19,9 +19,7 @@ from conformance.core.results import RunResult, Severity, Target
 from conformance.diff import Strictness
 from conformance.runner.base import RunContext, RunOptions, execute
 from conformance.runner.replay import ReplaySuite
-from conformance.servers.reference import RunningReference, reference_server
-
-RELEASES = ["ogx==1.5.0", "llama-stack==0.7.3", "llama-stack==0.3.0"]
+from conformance.servers.reference import RELEASES, RunningReference, reference_server
 
 
 @pytest.fixture(scope="module", params=RELEASES)

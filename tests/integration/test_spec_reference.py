@@ -19,14 +19,13 @@ import pytest
 
 from conformance.core.profiles import profile_for_release
 from conformance.core.sse import read_sse
-from conformance.servers.reference import RunningReference
+from conformance.servers.reference import RELEASES, RunningReference
 from conformance.spec import event_schema, find_operation, load_spec, response_schema, validator_for
 from conformance.spec.compare import Difference, compare_specs, operation_set
 
 pytestmark = pytest.mark.integration
 
 ReferenceFactory = Callable[[str], RunningReference]
-RELEASES = ["llama-stack==0.3.0", "llama-stack==0.7.3", "ogx==1.5.0"]
 
 
 @dataclass(frozen=True)

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from conformance.cli.app import cli
 from conformance.servers.reference import RELEASES
-
-
-def _conformance(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "conformance", *args], capture_output=True, text=True, timeout=120, check=False
-    )
+from tests.fakes.cli import conformance
 
 
 def _commands() -> list[tuple[str, ...]]:
@@ -29,7 +22,7 @@ def _commands() -> list[tuple[str, ...]]:
 
 @pytest.mark.parametrize("path", _commands(), ids=lambda p: " ".join(p) or "conformance")
 def test_every_command_has_help(path: tuple[str, ...]) -> None:
-    proc = _conformance(*path, "--help")
+    proc = conformance(*path, "--help")
     assert proc.returncode == 0, proc.stderr
     assert "Usage:" in proc.stdout
 
@@ -38,12 +31,12 @@ def test_unknown_release_exits_2_with_one_line_and_starts_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("CONFORMANCE_STATE_DIR", str(tmp_path))  # only what this test starts is listed
-    proc = _conformance("reference", "start", "--server", "ogx==9.9")
+    proc = conformance("reference", "start", "--server", "ogx==9.9")
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines() == [
         f"error: unknown reference release 'ogx==9.9' (supported: {', '.join(RELEASES)})"
     ]
-    assert "no reference server is running" in _conformance("reference", "status").stdout
+    assert "no reference server is running" in conformance("reference", "status").stdout
 
 
 @pytest.mark.parametrize(
@@ -55,7 +48,7 @@ def test_unknown_release_exits_2_with_one_line_and_starts_nothing(
     ],
 )
 def test_bad_input_is_a_one_line_usage_error(args: tuple[str, ...], message: str) -> None:
-    proc = _conformance(*args)
+    proc = conformance(*args)
     assert proc.returncode == 2, proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
     assert message in proc.stderr
@@ -68,7 +61,7 @@ def test_an_unreachable_server_is_a_harness_error() -> None:
     with socket.socket() as sock:  # a port nothing listens on
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    proc = _conformance("run", "--base-url", f"http://127.0.0.1:{port}", "--profile", "ogx-1.5")
+    proc = conformance("run", "--base-url", f"http://127.0.0.1:{port}", "--profile", "ogx-1.5")
     assert proc.returncode == 3, proc.stderr
     assert f"cannot connect to http://127.0.0.1:{port}" in proc.stderr
     assert "Traceback" not in proc.stderr

@@ -4,27 +4,21 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from conformance.core.profiles import get_profile, known_apis
 from tests.fakes.chat_only import CHAT_ONLY_PREFIXES, make_chat_only_app
+from tests.fakes.cli import conformance
 
 PROBE = {"GET /v1/health", "GET /v1/version"}
 """What identifies the target before any suite runs, whatever --api selects."""
 
 
-def _conformance(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "conformance", *args], capture_output=True, text=True, timeout=300, check=False
-    )
-
-
 def _run_chat(url: str, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     suites = ("--suite", "smoke", "--suite", "streaming", "--suite", "errors")
-    return _conformance("run", "--base-url", url, "--profile", "ogx-1.5", "--api", "chat", *suites,
+    return conformance("run", "--base-url", url, "--profile", "ogx-1.5", "--api", "chat", *suites,
                         "--report-dir", str(out), *extra)  # fmt: skip
 
 
@@ -65,10 +59,10 @@ def test_an_unknown_api_is_a_one_line_usage_error_before_the_server_is_contacted
 ) -> None:
     seen: list[str] = []
     url = serve_app(make_chat_only_app(seen))
-    proc = _conformance("check", "--base-url", url, "--api", "chat,vectorstores", "--report-dir", str(tmp_path))
+    proc = conformance("check", "--base-url", url, "--api", "chat,vectorstores", "--report-dir", str(tmp_path))
     assert proc.returncode == 2
     assert proc.stderr == f"error: unknown API 'vectorstores' for --api (known: {', '.join(known_apis())})\n"
-    lacking = _conformance("replay", "--base-url", url, "--profile", "ogx-1.5", "--api", "agents")
+    lacking = conformance("replay", "--base-url", url, "--profile", "ogx-1.5", "--api", "agents")
     assert lacking.returncode == 2
     assert lacking.stderr.startswith("error: profile ogx-1.5 has no API 'agents' (its APIs: admin, chat,")
     assert seen == []
@@ -80,7 +74,7 @@ def test_record_with_api_chat_records_only_the_scenarios_whose_every_api_is_sele
     seen: list[str] = []
     url = serve_app(make_chat_only_app(seen))
     scenarios = ("--scenario", "chat-completions-stream", "--scenario", "models-list", "--scenario", "responses-c*")
-    proc = _conformance("record", "--base-url", url, "--profile", "ogx-1.5", "--api", "chat", *scenarios,
+    proc = conformance("record", "--base-url", url, "--profile", "ogx-1.5", "--api", "chat", *scenarios,
                         "--output-dir", str(tmp_path))  # fmt: skip
     assert proc.returncode == 0, proc.stdout + proc.stderr
     written = sorted(p.name for p in (tmp_path / "ogx-1.5").iterdir())

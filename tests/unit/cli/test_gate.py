@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,6 +12,8 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+
+from tests.fakes.cli import conformance
 
 SECRET = "sk-gate-secret-123456"
 SPEC = {
@@ -42,12 +42,6 @@ SPEC = {
 }
 
 
-def _conformance(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "conformance", *args], capture_output=True, text=True, timeout=timeout, check=False
-    )
-
-
 def _app(seen: list[str], *, hang: bool = False) -> Starlette:
     async def health(request: Request) -> JSONResponse:
         if hang:
@@ -71,7 +65,7 @@ def test_the_api_key_reaches_every_request_and_no_report(serve_app: Callable[[An
     spec = tmp_path / "spec.yaml"
     spec.write_text(yaml.safe_dump(SPEC))
     out = tmp_path / "out"
-    proc = _conformance(
+    proc = conformance(
         "check",
         "--base-url",
         url,
@@ -102,7 +96,7 @@ def test_the_api_key_reaches_every_request_and_no_report(serve_app: Callable[[An
 
 def test_a_server_that_hangs_is_a_harness_error_not_a_hang(serve_app: Callable[[Any], str], tmp_path: Path) -> None:
     url = serve_app(_app([], hang=True))
-    proc = _conformance(
+    proc = conformance(
         "check",
         "--base-url",
         url,

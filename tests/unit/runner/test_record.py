@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,6 +18,7 @@ from conformance.core.profiles import get_profile
 from conformance.core.results import Target
 from conformance.runner.record import record_scenario, record_scenarios
 from conformance.scenarios import Models, get_scenario
+from tests.fakes.cli import conformance
 from tests.unit.scenarios.fake_api import CHAT_MODEL, EMBED_MODEL, make_app
 
 PROFILE = get_profile("ogx-1.5")
@@ -91,22 +90,16 @@ def test_re_recording_gives_the_same_file_except_the_ids(serve_app: Serve, tmp_p
     assert all("resp_" in a or "msg_" in a for a, _ in changed)
 
 
-def _conformance(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "conformance", *args], capture_output=True, text=True, timeout=120, check=False
-    )
-
-
 def test_secrets_from_the_command_line_appear_in_no_cassette_and_no_report(serve_app: Serve, tmp_path: Path) -> None:
     base_url = serve_app(make_app())
     secrets = ("--api-key", SECRET, "--header", f"X-Tenant: {TENANT}")
     scenarios = ("--scenario", "responses-create", "--scenario", "responses-stream")
-    recorded = _conformance(
+    recorded = conformance(
         "record", "--base-url", base_url, "--profile", "ogx-1.5", *scenarios, *secrets,
         "--output-dir", str(tmp_path / "rec"),
     )  # fmt: skip
     assert recorded.returncode == 0, recorded.stderr
-    replayed = _conformance(
+    replayed = conformance(
         "replay", "--base-url", base_url, "--profile", "ogx-1.5", "--recordings", str(tmp_path / "rec"),
         "--strictness", "values", "--report-dir", str(tmp_path / "report"), *secrets,
     )  # fmt: skip
@@ -131,7 +124,7 @@ def test_a_malformed_cassette_is_one_line_naming_the_file_and_line_and_exits_2(t
     folder.mkdir()
     bad = folder / "responses-create.yaml"
     bad.write_text("version: 1\nconformance: {profile: ogx-1.5, scenario: x}\ninteractions:\n- request: [\n")
-    proc = _conformance(
+    proc = conformance(
         "replay", "--base-url", "http://127.0.0.1:9", "--profile", "ogx-1.5", "--recordings", str(tmp_path)
     )
     assert proc.returncode == 2
