@@ -225,7 +225,7 @@ class Profile:
     @property
     def severity_levels(self) -> Path:
         """Its severity levels (``--severity-levels`` format), applied when the file exists."""
-        return self.data_dir / "severity-levels.yaml"
+        return self.data_dir / "severity-levels.txt"
 
     @property
     def server(self) -> str | None:

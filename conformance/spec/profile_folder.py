@@ -8,7 +8,7 @@
       scenarios/*.yaml        declarative flows (``conformance/scenarios/declarative.py``)
       recordings/*.yaml       their cassettes, written by ``conformance record --profile my-profile``
       known-findings.yaml     optional: a baseline (``--baseline known``)
-      severity-levels.yaml    optional: severity levels applied to every run by this profile
+      severity-levels.txt    optional: severity levels applied to every run by this profile
 
 Everything but ``id`` is optional in ``profile.yaml``; the API groups default to the first path
 segment after the version of every operation in the spec (``/api/jobs/create``: ``jobs``).

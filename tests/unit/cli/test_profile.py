@@ -141,3 +141,17 @@ def test_a_folder_without_a_profile_is_a_usage_error(tmp_path: Path) -> None:
     assert proc.stderr == (
         f"error: {tmp_path} is not a profile: it has no profile.yaml (create one: conformance profile init)\n"
     )
+
+
+def test_a_profile_s_severity_levels_apply_to_every_run_by_it(serve_app: Serve, tmp_path: Path) -> None:
+    folder = tmp_path / "profile"
+    shutil.copytree(EXAMPLE, folder)
+    (folder / "severity-levels.txt").write_text(
+        "# this team accepts unknown job states for now\nenum-value-unknown off\nresponse_schema_conformance may\n"
+    )
+    url = serve_app(make_gateway_app({"job-status"}))
+    proc = conformance("run", "--base-url", url, "--profile", str(folder), "--report-dir", str(tmp_path / "out"))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert f"applying the severity levels of profile chat-gateway ({folder.resolve() / 'severity-levels.txt'})" in (
+        proc.stderr
+    )
