@@ -24,13 +24,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from conformance.core.errors import UsageError
 from conformance.core.results import RunResult
+from conformance.core.yaml_files import read_yaml_file
 
 __all__ = ["Baseline", "BaselineEntry", "load_baseline", "write_baseline"]
 
@@ -90,51 +90,15 @@ class Baseline(BaseModel):
         return tuple(key for entry in self.entries for key in entry.keys)
 
 
-def _line_of(node: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
-    """The 1-based line of the YAML node at pydantic location ``loc`` (or of its nearest parent)."""
-    line = node.start_mark.line + 1 if node is not None else None
-    for part in loc:
-        child: yaml.Node | None = None
-        if isinstance(node, yaml.MappingNode):
-            child = next((v for k, v in node.value if k.value == part), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            child = node.value[part]
-        if child is None:
-            break
-        node, line = child, child.start_mark.line + 1
-    return line
-
-
 def load_baseline(path: Path) -> Baseline:
     """Read a baseline file; anything malformed is a usage error naming the file and the line."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"baseline {path}: cannot read it ({exc.strerror or exc})") from None
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data: Any = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise UsageError(f"baseline {path}{where}: not valid YAML ({exc.problem or exc.context})") from None
-    except yaml.YAMLError as exc:
-        raise UsageError(f"baseline {path}: not valid YAML ({exc})") from None
-    if not isinstance(data, dict):
-        raise UsageError(f"baseline {path}, line 1: expected a mapping with 'version' and 'entries'")
-    try:
-        baseline = Baseline.model_validate(data)
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        loc = tuple(error["loc"])
-        field = ".".join(str(p) for p in loc) or "(top level)"
-        raise UsageError(f"baseline {path}, line {_line_of(node, loc)}: {field}: {error['msg']}") from None
+    document = read_yaml_file(path, kind="baseline")
+    baseline = document.validate(Baseline, expected="a mapping with 'version' and 'entries'")
     seen: set[tuple[str, str]] = set()
     for index, entry in enumerate(baseline.entries):
         for key in entry.keys:
             if key in seen:
-                line = _line_of(node, ("entries", index))
-                raise UsageError(f"baseline {path}, line {line}: duplicate entry {key[0]} on {key[1]}")
+                raise document.error(f"duplicate entry {key[0]} on {key[1]}", ("entries", index))
             seen.add(key)
     return baseline
 

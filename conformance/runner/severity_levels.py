@@ -21,6 +21,7 @@ from pathlib import Path
 
 from conformance.core.errors import UsageError
 from conformance.core.results import CaseResult, Finding, Severity, Status
+from conformance.core.yaml_files import read_user_text
 from conformance.runner.base import case_status
 
 __all__ = ["SeverityLevels", "load_severity_levels"]
@@ -68,12 +69,7 @@ class SeverityLevels:
 
 def load_severity_levels(path: Path, known_rules: Iterable[str]) -> SeverityLevels:
     """Read ``path``; a malformed line or an unknown rule id is a usage error naming the file and line."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"severity levels {path}: cannot read it ({exc.strerror or exc})") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"severity levels {path}: not UTF-8 text") from None
+    text = read_user_text(path, f"severity levels {path}")
     known = set(known_rules)
     levels: dict[str, Severity | None] = {}
     for number, raw in enumerate(text.splitlines(), start=1):

@@ -34,12 +34,11 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from conformance.core.errors import UsageError
 from conformance.core.http_exchange import Exchange
 from conformance.core.profiles import PROFILES, Profile
+from conformance.core.yaml_files import read_yaml_file
 from conformance.scenarios.base import Scenario, ScenarioContext, ScenarioError
 
 __all__ = ["ScenarioFile", "Step", "load_scenario_file", "load_scenarios"]
@@ -99,18 +98,17 @@ class ScenarioFile(BaseModel):
     profiles: tuple[str, ...] = ()
     expects_errors: bool = False
 
-    @model_validator(mode="after")
-    def _bindings_name_earlier_steps(self) -> ScenarioFile:
+    def binding_problems(self) -> Iterable[tuple[int, str]]:
+        """``(step index, problem)`` for a step name used twice or a binding that names no earlier step."""
         seen: list[str] = []
         for index, step in enumerate(self.steps):
             if step.name in seen:
-                raise ValueError(f"steps[{index}]: the step name {step.name!r} is used twice")
+                yield index, f"the step name {step.name!r} is used twice"
             for expression in _expressions(step.model_dump(include={"path", "query", "headers", "body"})):
                 problem = _static_problem(expression, seen)
                 if problem:
-                    raise ValueError(f"steps[{index}] ({step.name}): ${{{expression}}}: {problem}")
+                    yield index, f"${{{expression}}}: {problem}"
             seen.append(step.name)
-        return self
 
 
 def _expressions(value: Any) -> Iterable[str]:
@@ -218,36 +216,18 @@ def _runner(scenario_id: str, steps: tuple[Step, ...]) -> Any:
     return run
 
 
-def _where(loc: tuple[int | str, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(top level)"
-
-
 def load_scenario_file(path: Path, profile: Profile | None = None) -> Scenario:
     """One scenario from ``path``: for ``profile`` (a user's), or for the built-in profiles it names."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read scenario {path}: {exc}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark is not None else ""
-        raise UsageError(f"scenario {path}{where} is not valid YAML: {getattr(exc, 'problem', None) or exc}") from None
-    if not isinstance(data, dict):
-        raise UsageError(f"scenario {path}: expected a mapping with 'title' and 'steps'")
-    try:
-        described = ScenarioFile.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        message = str(first["msg"]).removeprefix("Value error, ")
-        raise UsageError(f"scenario {path}: {_where(tuple(first['loc']))}: {message}") from None
+    document = read_yaml_file(path, kind="scenario")
+    described = document.validate(ScenarioFile, expected="a mapping with 'title' and 'steps'")
+    for index, problem in described.binding_problems():
+        raise document.error(f"steps.{index} ({described.steps[index].name}): {problem}", ("steps", index))
     if profile is not None and described.profiles:
-        raise UsageError(f"scenario {path}: 'profiles' is for built-in flows; a profile's own scenarios are its own")
+        raise document.error("'profiles' is for built-in flows; a profile's own scenarios are its own", ("profiles",))
     unknown = [p for p in described.profiles if p not in PROFILES]
     if unknown:
-        raise UsageError(f"scenario {path}: profiles: unknown profile {unknown[0]!r} (known: {', '.join(PROFILES)})")
+        known = ", ".join(PROFILES)
+        raise document.error(f"profiles: unknown profile {unknown[0]!r} (known: {known})", ("profiles",))
     applies = frozenset({profile.id}) if profile else frozenset(described.profiles or PROFILES)
     api_of = (profile or next(iter(PROFILES.values()))).api_of
     groups = [api_of(step.path) for step in described.steps]

@@ -24,11 +24,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from conformance.core.errors import UsageError
 from conformance.core.profiles import PROFILES, Profile, Reference, get_profile, register_profile
+from conformance.core.yaml_files import read_yaml_file
 from conformance.spec.loader import read_spec
 from conformance.spec.operations import HTTP_METHODS
 
@@ -45,22 +45,6 @@ PROFILE_FILE = "profile.yaml"
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
 
-class _ReferenceFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    id: str
-    server: str
-    version: str
-    requirements: tuple[str, ...]
-    entry_point: str
-    run_args: tuple[str, ...]
-    extra_run_args: tuple[str, ...] = ()
-    config_dir_env: str = "LLAMA_STACK_CONFIG_DIR"
-    log_format_env: str | None = None
-    legacy_agents: bool = False
-    file_processor: str | None = None
-
-
 class ProfileFile(BaseModel):
     """The fields of ``profile.yaml``: the :class:`Profile` fields a user's profile can set."""
 
@@ -75,7 +59,7 @@ class ProfileFile(BaseModel):
     api_of_segment: dict[str, str] = Field(default_factory=dict)
     api_prefixes: tuple[str, ...] = ()
     ids: dict[str, str] = Field(default_factory=dict)
-    reference: _ReferenceFile | None = None
+    reference: Reference | None = None
 
     @field_validator("id")
     @classmethod
@@ -96,11 +80,10 @@ class ProfileFile(BaseModel):
 
     def to_profile(self, home: Path | None) -> Profile:
         """The profile this file describes; ``home`` is its folder (``None`` reads it as built-in)."""
-        reference = Reference(**self.reference.model_dump()) if self.reference else None
         profile = Profile(
             self.id,
             self.title or self.id,
-            reference=reference,
+            reference=self.reference,
             versions=self.versions,
             has_agents=self.has_agents,
             ids=tuple(self.ids.items()),
@@ -116,7 +99,6 @@ class ProfileFile(BaseModel):
     @classmethod
     def of(cls, profile: Profile) -> ProfileFile:
         """The ``profile.yaml`` that describes ``profile`` (a built-in one too: they share the format)."""
-        reference = _ReferenceFile(**_fields(profile.reference)) if profile.reference else None
         return cls(
             id=profile.id,
             title=profile.title,
@@ -127,12 +109,8 @@ class ProfileFile(BaseModel):
             api_of_segment=dict(profile.api_of_segment),
             api_prefixes=profile.api_prefixes,
             ids=dict(profile.ids),
-            reference=reference,
+            reference=profile.reference,
         )
-
-
-def _fields(reference: Reference) -> dict[str, Any]:
-    return {name: getattr(reference, name) for name in Reference.__dataclass_fields__}
 
 
 def _replace(profile: Profile, **changes: Any) -> Profile:
@@ -143,33 +121,14 @@ def profile_file_of(folder: Path) -> Path:
     return folder / PROFILE_FILE
 
 
-def _where(loc: tuple[int | str, ...]) -> str:
-    return ".".join(str(part) for part in loc) or "(top level)"
-
-
 def load_profile_folder(folder: Path) -> Profile:
     """Read ``folder/profile.yaml`` and the spec it names, and register the profile by its id."""
     folder = folder.resolve()
     path = profile_file_of(folder)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UsageError(
-            f"{folder} is not a profile: it has no {PROFILE_FILE} (create one: conformance profile init)"
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read {path}: {exc}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark is not None else ""
-        raise UsageError(f"{path}{where} is not valid YAML: {getattr(exc, 'problem', None) or exc}") from None
-    if not isinstance(data, dict):
-        raise UsageError(f"{path}: expected a mapping with at least 'id'")
-    try:
-        described = ProfileFile.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise UsageError(f"{path}: {_where(tuple(first['loc']))}: {first['msg']}") from None
+    if not path.is_file():
+        raise UsageError(f"{folder} is not a profile: it has no {PROFILE_FILE} (create one: conformance profile init)")
+    document = read_yaml_file(path, kind="profile")
+    described = document.validate(ProfileFile, expected="a mapping with at least 'id'")
     profile = described.to_profile(folder)
     spec = read_spec(profile.spec_path)
     apis = _apis_of(profile, spec)
@@ -177,9 +136,10 @@ def load_profile_folder(folder: Path) -> Profile:
     if declared:
         missing = sorted(set(apis) - set(declared))
         if missing:
-            raise UsageError(
-                f"{path}: apis: the spec has operations of {', '.join(missing)}, which 'apis' does not list "
-                "(list every group, or leave 'apis' out to take them from the spec)"
+            raise document.error(
+                f"apis: the spec has operations of {', '.join(missing)}, which 'apis' does not list "
+                "(list every group, or leave 'apis' out to take them from the spec)",
+                ("apis",),
             )
         apis = tuple(sorted(declared))
     return register_profile(_replace(profile, apis=apis))

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 
 import httpx
 
-__all__ = ["CLOSE_SILENTLY", "SyncASGITransport"]
+__all__ = ["CLOSE_SILENTLY", "BrokenStream", "SyncASGITransport"]
 
 CLOSE_SILENTLY = "x-fake-close-silently"
 """A response header the fake app sets to make the transport drop the connection without a word."""
@@ -71,3 +71,11 @@ class SyncASGITransport(httpx.BaseTransport):
             self._closing = "graceful"
         extensions = {"network_stream": self._connection}
         return httpx.Response(status, headers=headers, stream=_Chunks(chunks), request=request, extensions=extensions)
+
+
+class BrokenStream(httpx.SyncByteStream):
+    """An event stream whose connection is lost after its first event."""
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield b'data: {"type": "response.created"}\n\n'
+        raise httpx.RemoteProtocolError("peer closed connection")

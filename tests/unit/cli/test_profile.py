@@ -106,18 +106,21 @@ def test_show_lists_what_a_profile_holds() -> None:
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
-        (("profile.yaml", "id: chat-gateway", "id: Chat Gateway"), "profile.yaml: id: Value error, 'Chat Gateway' is"),
+        (("profile.yaml", "id: chat-gateway", "id: Chat Gateway"), "profile.yaml, line 4: id: 'Chat Gateway' is"),
         (("profile.yaml", "apis: [chat, jobs, models]", "apis: [chat, models]"), "the spec has operations of jobs"),
         (("profile.yaml", "id: chat-gateway", "id: ogx-1.5"), "uses the id 'ogx-1.5' of a built-in profile"),
-        (("profile.yaml", "title:", "colour: red\ntitle:"), "profile.yaml: colour: Extra inputs are not permitted"),
+        (
+            ("profile.yaml", "title:", "colour: red\ntitle:"),
+            "profile.yaml, line 5: colour: Extra inputs are not permitted",
+        ),
         (("profile.yaml", "spec: openapi.yaml", "spec: missing.yaml"), "missing.yaml does not exist"),
         (
             ("scenarios/chat-then-job.yaml", "${steps.create-job.body.id}", "${steps.get-job.body.id}"),
-            "chat-then-job.yaml: (top level): steps[2] (get-job): ${steps.get-job.body.id}: no earlier step",
+            "chat-then-job.yaml, line 17: steps.2 (get-job): ${steps.get-job.body.id}: no earlier step",
         ),
         (
             ("scenarios/jobs-errors.yaml", "method: GET", "method: FETCH"),
-            "jobs-errors.yaml: steps[0].method: Input should be",
+            "jobs-errors.yaml, line 7: steps.0.method: Input should be",
         ),
     ],
 )

@@ -17,6 +17,7 @@ from conformance.core.client import (
 from conformance.core.errors import HarnessError, UsageError
 from conformance.core.sse import SSELimits
 from tests.fakes import make_app
+from tests.fakes.transport import BrokenStream
 
 
 def _client(handler) -> TargetClient:  # type: ignore[no-untyped-def]
@@ -158,13 +159,8 @@ def test_a_stream_refused_with_an_error_is_read_whole_with_an_empty_stream() -> 
 
 
 def test_a_connection_lost_mid_stream_is_a_harness_error() -> None:
-    class Broken(httpx.SyncByteStream):
-        def __iter__(self):  # type: ignore[no-untyped-def]
-            yield b'data: {"type": "response.created"}\n\n'
-            raise httpx.RemoteProtocolError("peer closed connection")
-
     def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, headers={"content-type": "text/event-stream"}, stream=Broken())
+        return httpx.Response(200, headers={"content-type": "text/event-stream"}, stream=BrokenStream())
 
     with _client(handler) as client, pytest.raises(HarnessError, match="the stream broke: RemoteProtocolError"):
         client.exchange(client.build("POST", "/v1/responses"), stream=True)

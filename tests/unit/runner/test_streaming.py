@@ -16,6 +16,7 @@ from conformance.runner.smoke import CALLS
 from conformance.runner.streaming import SCENARIOS, StreamingSuite, pick_model
 from tests.fakes import CHAT_MODEL, SyncASGITransport, make_app, run_suite
 from tests.fakes.harness import BASE_URL
+from tests.fakes.transport import BrokenStream
 
 
 class Recording(httpx.BaseTransport):
@@ -87,14 +88,9 @@ def test_a_refused_agent_setup_makes_that_scenario_an_error() -> None:
 
 
 def test_a_connection_lost_mid_stream_is_a_harness_error() -> None:
-    class Broken(httpx.SyncByteStream):
-        def __iter__(self):  # type: ignore[no-untyped-def]
-            yield b'data: {"type": "response.created"}\n\n'
-            raise httpx.RemoteProtocolError("peer closed connection")
-
     def handler(request: httpx.Request) -> httpx.Response:
         if request.url.path == "/v1/responses":
-            return httpx.Response(200, headers={"content-type": "text/event-stream"}, stream=Broken())
+            return httpx.Response(200, headers={"content-type": "text/event-stream"}, stream=BrokenStream())
         return fake.handle_request(request)
 
     fake = SyncASGITransport(make_app())

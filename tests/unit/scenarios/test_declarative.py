@@ -134,15 +134,15 @@ def test_a_missing_embedding_model_stops_the_flow(tmp_path: Path, monkeypatch: p
     ("text", "message"),
     [
         ("title: t\nsteps: []\n", "steps: Tuple should have at least 1 item"),
-        ("title: t\nsteps:\n- {name: a, method: GET, path: v1/x}\n", "steps[0].path: 'v1/x' is not a path"),
-        ("title: t\nsteps:\n- {name: a b, method: GET, path: /x}\n", "steps[0].name: 'a b' is not a step name"),
+        ("title: t\nsteps:\n- {name: a, method: GET, path: v1/x}\n", "line 3: steps.0.path: 'v1/x' is not a path"),
+        ("title: t\nsteps:\n- {name: a b, method: GET, path: /x}\n", "line 3: steps.0.name: 'a b' is not a step name"),
         (
             "title: t\nsteps:\n- {name: a, method: GET, path: /x}\n- {name: a, method: GET, path: /y}\n",
-            "steps[1]: the step name 'a' is used twice",
+            "line 4: steps.1 (a): the step name 'a' is used twice",
         ),
         (
             "title: t\nsteps:\n- {name: a, method: GET, path: '/x/${steps.b.body.id}'}\n",
-            "steps[0] (a): ${steps.b.body.id}: no earlier step is named 'b'",
+            "line 3: steps.0 (a): ${steps.b.body.id}: no earlier step is named 'b'",
         ),
         (
             "title: t\nsteps:\n- {name: a, method: GET, path: /x}\n"
@@ -157,7 +157,7 @@ def test_a_missing_embedding_model_stops_the_flow(tmp_path: Path, monkeypatch: p
             "title: t\nsteps:\n- {name: a, method: GET, path: /x, colour: red}\n",
             "colour: Extra inputs are not permitted",
         ),
-        ("title: t\nsteps: [\n", "is not valid YAML"),
+        ("title: t\nsteps: [\n", "line 3, column 1: not valid YAML"),
         ("- a list\n", "expected a mapping with 'title' and 'steps'"),
     ],
 )

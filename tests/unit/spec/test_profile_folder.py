@@ -56,7 +56,7 @@ def test_an_id_pattern_must_compile(tmp_path: Path) -> None:
     folder = _copy(tmp_path, "gw-pattern")
     path = folder / "profile.yaml"
     path.write_text(path.read_text().replace('"job_[0-9a-f]{24}"', '"job_[0-9a-f"'))
-    with pytest.raises(UsageError, match=r"ids: Value error, job_id: 'job_\[0-9a-f' is not a regular expression"):
+    with pytest.raises(UsageError, match=r"ids: job_id: 'job_\[0-9a-f' is not a regular expression"):
         load_profile_folder(folder)
 
 
