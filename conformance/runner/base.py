@@ -116,8 +116,10 @@ class RunContext:
         return f"the {self.profile.id} spec has no {', '.join(missing)}"
 
     def judges(self, operation: str) -> bool:
-        """Whether ``--api`` lets this run judge a finding's operation (``METHOD /path``, or a replay
-        step ``<scenario>/<step>``): a baselined finding of an API left out is not stale."""
+        """Whether ``--api`` lets this run judge a finding's operation in full (``METHOD /path``, a replay
+        step ``<scenario>/<step>``, or a summary over many cases such as ``all error probes``): a
+        baselined finding of an API left out is not stale, nor is a summary's, which saw only the
+        selected APIs' cases (a mix of error envelopes across APIs cannot show within one)."""
         if not self.options.apis:
             return True
         method, _, path = operation.partition(" ")
@@ -127,7 +129,7 @@ class RunContext:
 
         name = operation.split("/", 1)[0]
         scenario = next((s for s in scenarios_for(self.profile) if s.id == name), None)
-        return scenario is None or scenario.apis <= self.profile.select_apis(self.options.apis)
+        return scenario is not None and scenario.apis <= self.profile.select_apis(self.options.apis)
 
     def note_blocked(self, exc: BlockedError) -> str:
         """Remember what blocked a case (its finding is reported once, ahead of it); the skip reason."""

@@ -68,10 +68,7 @@ def scenario_steps(
 def setup_json(steps: ScenarioContext, step: str, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
     """A setup step that must succeed with a JSON object; anything else is a harness error."""
     exchange = steps.call(step, method, path, **kwargs)
-    try:
-        body = exchange.json()
-    except ValueError:
-        body = None
+    body = exchange.json_or_none()
     if exchange.status is None or exchange.status >= 300 or not isinstance(body, dict):
         raise HarnessError(f"setup {method} {path} answered HTTP {exchange.status}: {exchange.text[:200]}")
     return body

@@ -69,3 +69,25 @@ def test_check_writes_every_report_and_the_same_seed_gives_the_same_findings(tmp
             assert report["stale"] == []
     assert findings[0] == findings[1]
     assert {c["suite"] for c in report["cases"]} == {"property", "streaming", "errors"}
+
+
+def test_api_chat_on_the_ogx_reference_judges_only_chat_operations(tmp_path: Path) -> None:
+    """`conformance run --base-url <OGX reference> --api chat`: every suite judges the chat operations (and
+    the model list the suites pick their model from); every other case is disabled, and the reference's
+    known findings of other APIs are not stale (this run could not meet them)."""
+    profile = profile_of(get_release("ogx==1.5.0"))
+    out = tmp_path / "report"
+    with reference_server("ogx==1.5.0") as reference:
+        proc = _conformance("run", "--base-url", reference.base_url, "--api", "chat",
+                            "--baseline", str(profile.known_findings), "--report-dir", str(out))  # fmt: skip
+    summary = (out / "summary.md").read_text() if (out / "summary.md").exists() else proc.stderr[-3000:]
+    assert proc.returncode == 0, summary
+    assert "against profile ogx-1.5" in proc.stderr
+    cases = _report(out)["cases"]
+    judged = [c for c in cases if c["status"] != "disabled"]
+    http = [c["operation"] for c in judged if (c["operation"] or "").split(" ")[0].isupper()]
+    assert {profile.api_of(operation) for operation in http} == {"chat", "models"}
+    assert {c["suite"] for c in judged} == {"smoke", "replay", "property", "streaming", "errors"}
+    assert "POST /v1/chat/completions" in {c["operation"] for c in judged if c["suite"] == "property"}
+    disabled = {profile.api_of(c["operation"]) for c in cases if c["status"] == "disabled" and c["operation"]}
+    assert {"responses", "conversations", "vector-stores", "files"} <= disabled
