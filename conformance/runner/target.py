@@ -11,8 +11,12 @@ __all__ = ["detect_profile", "probe_target"]
 
 
 def _recognising(version: str | None) -> Profile | None:
-    """The known profile whose ``versions`` prefixes match what the server reports on ``/v1/version``."""
-    return next((p for p in loaded_profiles() if p.recognises(version)), None)
+    """The known profile whose ``versions`` prefix matches what the server reports on ``/v1/version``;
+    the longest prefix wins, so a profile for ``1.5.1`` is chosen over one for ``1.5.``."""
+    if version is None:
+        return None
+    matches = [(len(prefix), p) for p in loaded_profiles() for prefix in p.versions if version.startswith(prefix)]
+    return max(matches, key=lambda match: match[0])[1] if matches else None
 
 
 def detect_profile(version: str | None) -> Profile:

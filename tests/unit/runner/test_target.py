@@ -1,11 +1,17 @@
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import httpx
 import pytest
 
+from conformance.core import profiles
 from conformance.core.client import ClientSettings, TargetClient
 from conformance.core.errors import HarnessError, UsageError
 from conformance.runner.target import detect_profile, probe_target
+from conformance.spec.profile_folder import load_profile_folder
+from tests.fakes.gateway import EXAMPLE
 
 
 @pytest.mark.parametrize(
@@ -65,3 +71,15 @@ def test_an_unknown_version_is_not_given_a_family() -> None:
     )
     target, _ = probe_target(client, profile_id="ogx-1.5")
     assert target.server is None
+
+
+def test_the_longest_version_prefix_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A user profile for one patch release is chosen over the built-in profile of its minor version."""
+    monkeypatch.setattr(profiles, "_LOADED", {})  # what this test loads is forgotten after it
+    shutil.copytree(EXAMPLE, tmp_path / "p")
+    path = tmp_path / "p" / "profile.yaml"
+    text = path.read_text().replace("id: chat-gateway", "id: ogx-patched")
+    path.write_text(text.replace("versions: []", 'versions: ["1.5.7"]'))
+    load_profile_folder(tmp_path / "p")
+    assert detect_profile("1.5.7").id == "ogx-patched"
+    assert detect_profile("1.5.0").id == "ogx-1.5"

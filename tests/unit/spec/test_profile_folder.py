@@ -9,10 +9,16 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conformance.core import profiles
 from conformance.core.errors import UsageError
 from conformance.core.profiles import PROFILES, get_profile
 from conformance.spec.profile_folder import load_profile_folder, resolve_profile, scaffold_profile
 from tests.fakes.gateway import EXAMPLE
+
+
+@pytest.fixture(autouse=True)
+def _forget_loaded_profiles(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(profiles, "_LOADED", {})  # the profiles a test loads are forgotten after it
 
 
 def _copy(tmp_path: Path, profile_id: str) -> Path:
