@@ -18,68 +18,6 @@ from conformance.core.profiles import (
 from conformance.spec.loader import read_spec
 from conformance.spec.operations import iter_operations
 
-# Operations per API group in each committed spec. A change here changes what `--api X` selects:
-# re-exporting a spec may add operations, but a group must not be renamed or split silently.
-EXPECTED: dict[str, dict[str, int]] = {
-    "llama-stack-0.3": {
-        "agents": 24,
-        "chat": 6,
-        "completions": 2,
-        "conversations": 8,
-        "embeddings": 2,
-        "files": 10,
-        "inspect": 3,
-        "models": 5,
-        "moderations": 2,
-        "prompts": 7,
-        "providers": 2,
-        "rerank": 1,
-        "responses": 10,
-        "safety": 1,
-        "shields": 4,
-        "tool-runtime": 4,
-        "toolgroups": 4,
-        "tools": 2,
-        "vector-io": 2,
-        "vector-stores": 32,
-    },
-    "llama-stack-0.7": {
-        "admin": 5,
-        "chat": 3,
-        "completions": 1,
-        "connectors": 4,
-        "conversations": 8,
-        "embeddings": 1,
-        "files": 5,
-        "inspect": 3,
-        "models": 2,
-        "prompts": 7,
-        "providers": 2,
-        "rerank": 1,
-        "responses": 6,
-        "tools": 1,
-        "vector-io": 2,
-        "vector-stores": 16,
-    },
-    "ogx-1.5": {
-        "admin": 10,
-        "chat": 4,
-        "completions": 1,
-        "conversations": 8,
-        "embeddings": 1,
-        "file-processors": 5,
-        "files": 5,
-        "inspect": 3,
-        "models": 2,
-        "prompts": 7,
-        "providers": 2,
-        "rerank": 1,
-        "responses": 7,
-        "vector-io": 2,
-        "vector-stores": 16,
-    },
-}
-
 
 @pytest.mark.parametrize("profile_id", sorted(PROFILES))
 def test_every_operation_of_the_spec_has_one_of_the_profiles_api_groups(profile_id: str) -> None:
@@ -87,7 +25,8 @@ def test_every_operation_of_the_spec_has_one_of_the_profiles_api_groups(profile_
     operations = list(iter_operations(read_spec(profile.spec_path)))
     groups = Counter(profile.api_of(op.label) for op in operations)
     assert sum(groups.values()) == len(operations)
-    assert dict(groups) == EXPECTED[profile_id]
+    # The operations per group are pinned by the README's generated table (tests/unit/spec/
+    # test_profile_tables.py): a re-export that renames or splits a group changes a committed file.
     assert profile.apis == tuple(sorted(groups)), "Profile.apis lists exactly the groups of its spec, sorted"
     assert set(profile.apis) >= IMPLIED_APIS
 

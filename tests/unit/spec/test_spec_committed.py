@@ -20,6 +20,8 @@ from conformance.spec.refs import dangling_refs
 from conformance.spec.validation import spec_errors
 
 ALL = list(PROFILES)
+# Pinned facts about the specs of the first releases (a regression in the exporter shows here). Every
+# profile, pinned or not, must agree with its own generated x-conformance summary.
 OPERATIONS = {"llama-stack-0.3": 131, "llama-stack-0.7": 67, "ogx-1.5": 74}
 STREAMING = {
     "llama-stack-0.3": {
@@ -67,16 +69,17 @@ def test_schemathesis_loads_every_operation_and_generates_requests(profile: str)
             case.as_transport_kwargs(base_url="http://127.0.0.1:9")
 
         generate()
-    assert len(operations) == OPERATIONS[profile]
+    assert len(operations) == OPERATIONS.get(profile, len(operations)) == _spec(profile)["x-conformance"]["operations"]
     assert schema.as_state_machine() is not None  # the links resolve
 
 
 @pytest.mark.parametrize("profile", ALL)
 def test_operation_counts_and_streaming_operations(profile: str) -> None:
     spec = _spec(profile)
-    assert len(list(iter_operations(spec))) == OPERATIONS[profile] == spec["x-conformance"]["operations"]
-    assert {op.label for op in streaming_operations(spec)} == STREAMING[profile]
-    assert set(spec["x-conformance"]["streaming"]) == STREAMING[profile]
+    streaming = {op.label for op in streaming_operations(spec)}
+    count = len(list(iter_operations(spec)))
+    assert count == spec["x-conformance"]["operations"] == OPERATIONS.get(profile, count)
+    assert set(spec["x-conformance"]["streaming"]) == streaming == STREAMING.get(profile, streaming)
 
 
 def test_llama_stack_0_3_has_the_twelve_agents_operations_with_real_schemas() -> None:
@@ -178,7 +181,7 @@ def _links(spec: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
 @pytest.mark.parametrize("profile", ALL)
 def test_the_stateful_chains_are_linked(profile: str) -> None:
     links = _links(_spec(profile))
-    missing = [key for key in [*COMMON_LINKS, *EXPECTED_LINKS[profile]] if key not in links]
+    missing = [key for key in [*COMMON_LINKS, *EXPECTED_LINKS.get(profile, [])] if key not in links]
     assert missing == []
     assert len(links) == _spec(profile)["x-conformance"]["links"]
 
