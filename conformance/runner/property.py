@@ -23,7 +23,7 @@ from conformance.runner.property_messages import failure_message
 from conformance.spec.hints import SSE_JSON_OR_DONE, with_done_sentinel, with_id_formats, with_multipart_files
 from conformance.spec.loader import read_spec
 
-__all__ = ["PHASES", "SCHEMATHESIS_CHECKS", "PropertySettings", "PropertySuite"]
+__all__ = ["PHASES", "SCHEMATHESIS_CHECKS", "PropertySettings", "PropertySuite", "isolate_generation"]
 
 SUITE = "property"
 PHASES = ("examples", "coverage", "fuzzing", "stateful")
@@ -236,6 +236,7 @@ class PropertySuite:
         document = with_multipart_files(with_id_formats(read_spec(path), ctx.profile.id_formats))
         document = with_done_sentinel(document)  # data: [DONE] is judged by chat-stream-done-sentinel
         _register_json_or_done()
+        isolate_generation()
         try:
             schema = schemathesis.openapi.from_dict(document, config=config)
         except LoaderError as exc:
@@ -299,6 +300,26 @@ class PropertySuite:
         elif not checks:
             yield CaseResult(id=f"{SUITE}/{operation}", suite=SUITE, operation=operation, status=Status.SKIP,
                              reason="schemathesis generated no request for this operation")  # fmt: skip
+
+
+def isolate_generation() -> None:
+    """Generate from the seed and the spec alone: no constants from local source files.
+
+    Hypothesis (6.13x and later) mixes string and number literals of every *local* module loaded
+    into the process (anything not in site-packages: this package when installed editable, the
+    modules of the user's working directory) into the values it draws. The same seed then sent
+    other requests after any edit of our code, or run from another directory, and so found other
+    findings (a reference's known finding came and went with unrelated commits). There is no
+    setting for it; the pool of local constants is made empty.
+    """
+    from hypothesis.internal.conjecture import providers
+    from hypothesis.internal.constants_ast import Constants
+
+    def no_local_constants() -> Constants:
+        return Constants()
+
+    providers._get_local_constants = no_local_constants
+    providers.CONSTANTS_CACHE.cache.clear()
 
 
 def _register_json_or_done() -> None:

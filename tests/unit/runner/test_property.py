@@ -18,7 +18,7 @@ from conformance.core.errors import UsageError
 from conformance.core.profiles import get_profile
 from conformance.core.results import Status, Target
 from conformance.runner.base import RunContext, RunOptions, execute
-from conformance.runner.property import PropertySettings, PropertySuite
+from conformance.runner.property import PropertySettings, PropertySuite, isolate_generation
 
 SPEC: dict[str, Any] = {
     "openapi": "3.1.0",
@@ -172,3 +172,14 @@ def test_schemathesis_keeps_no_state_between_runs(tmp_path: Path) -> None:
     assert schema.config.cache.enabled is False
     assert schema.config.seed == 3
     assert operations == ["POST /v1/items"]
+
+
+def test_generation_uses_no_constants_from_local_source_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hypothesis draws literals of local modules (this package, installed editable, is one); the suite
+    turns that off, so the same seed sends the same requests whatever our code or the working directory."""
+    from hypothesis.internal.conjecture import providers
+
+    monkeypatch.setattr(providers, "_get_local_constants", providers._get_local_constants)  # restored after
+    monkeypatch.setattr(providers, "_sys_modules_len", None)  # rescan sys.modules
+    isolate_generation()  # without it, an editable install of this package alone gives 400-odd constants
+    assert len(providers._get_local_constants()) == 0
