@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import click
 
-from conformance.core.client import ClientSettings, parse_header, validate_base_url
+from conformance.core.client import ClientSettings, check_api_key, parse_header, validate_base_url
 from conformance.core.profiles import PROFILES, check_api_names, get_profile, known_apis, parse_apis
 from conformance.core.results import Severity
 
@@ -167,6 +167,20 @@ _GATE_FIELDS = (
 )
 
 
+def _check_writable(folder: Path) -> None:
+    """A usage error when reports cannot be written to ``folder`` (created when missing)."""
+    import tempfile
+
+    from conformance.core.errors import UsageError
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".conformance-write-check-"):
+            pass
+    except OSError as exc:
+        raise UsageError(f"--report-dir {folder} is not writable ({exc.strerror or exc})") from None
+
+
 def report_options[F: Callable[..., Any]](func: F) -> F:
     """--report-dir, --baseline, --write-baseline, --allow-stale, --fail-on, --include, --exclude, -v.
 
@@ -177,6 +191,7 @@ def report_options[F: Callable[..., Any]](func: F) -> F:
     def collect(*args: Any, **kwargs: Any) -> Any:
         values = {name: kwargs.pop(name) for name in _GATE_FIELDS}
         values["fail_on"] = Severity(values["fail_on"].upper())
+        _check_writable(values["report_dir"])  # before any server starts, not after the whole run
         if values["baseline"] is not None:
             from conformance.runner.baseline import load_baseline
 
@@ -245,7 +260,7 @@ def report_options[F: Callable[..., Any]](func: F) -> F:
 def client_settings(base_url: str, api_key: str | None, headers: tuple[str, ...], timeout: float) -> ClientSettings:
     return ClientSettings(
         base_url=validate_base_url(base_url),
-        api_key=api_key,
+        api_key=check_api_key(api_key),
         headers=dict(parse_header(h) for h in headers),
         read_timeout=timeout,
     )

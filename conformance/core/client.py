@@ -17,6 +17,7 @@ return an :class:`~conformance.core.http_exchange.Exchange`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +35,7 @@ __all__ = [
     "ConnectionReset",
     "Exchange",
     "TargetClient",
+    "check_api_key",
     "local_address",
     "parse_header",
     "validate_base_url",
@@ -44,24 +46,67 @@ _LOCAL_ADDRESS = "conformance.local_address"
 """Response extension naming the client end of the connection a response came on."""
 
 
+_USERINFO = re.compile(r"(?<=//)[^/@]*@")
+
+
 def validate_base_url(base_url: str) -> str:
-    """Normalise ``base_url`` (no trailing slash) or raise a one-line usage error."""
+    """Normalise ``base_url`` (no trailing slash) or raise a one-line usage error.
+
+    Credentials in the URL (``http://user:pass@host``) are refused without being echoed: they would
+    be printed and written to every report, while ``--api-key`` and ``--header`` values are redacted.
+    """
     url = base_url.strip().rstrip("/")
+    shown = _USERINFO.sub("<redacted>@", base_url)
     try:
         parsed = httpx.URL(url)
     except (httpx.InvalidURL, TypeError) as exc:
-        raise UsageError(f"--base-url {base_url!r} is not a valid URL ({exc})") from None
+        raise UsageError(
+            f"--base-url {shown!r} is not a valid URL ({_USERINFO.sub('<redacted>@', str(exc))})"
+        ) from None
     if parsed.scheme not in ("http", "https") or not parsed.host:
-        raise UsageError(f"--base-url {base_url!r} must be an absolute http(s) URL such as http://127.0.0.1:8321")
+        raise UsageError(f"--base-url {shown!r} must be an absolute http(s) URL such as http://127.0.0.1:8321")
+    if parsed.userinfo:
+        raise UsageError(
+            f"--base-url {shown!r} carries credentials; pass them with --api-key or "
+            "--header 'Authorization: Basic ...', which are redacted from every output"
+        )
     return url
 
 
+def _unsendable(value: str) -> str | None:
+    """Why ``value`` cannot be an HTTP header value (``None`` when it can)."""
+    if any(c in value for c in "\r\n") or any((ord(c) < 32 and c != "\t") or ord(c) == 127 for c in value):
+        return "holds a line break or another control character"
+    if not value.isascii():
+        return "is not ASCII (HTTP header values are; percent-encode or base64 it)"
+    return None
+
+
 def parse_header(raw: str) -> tuple[str, str]:
-    """``'Name: value'`` -> ``('Name', 'value')``; a usage error for anything else."""
+    """``'Name: value'`` -> ``('Name', 'value')``; a usage error for anything else (the value is
+    never echoed: it may be a secret)."""
     name, sep, value = raw.partition(":")
-    if not sep or not name.strip() or any(c.isspace() for c in name.strip()):
-        raise UsageError(f"--header {raw!r} must look like 'Name: value'")
-    return name.strip(), value.strip()
+    name = name.strip()
+    if not sep or not name or not _TOKEN.fullmatch(name):
+        shown = name if name and _TOKEN.fullmatch(name) else "..."
+        raise UsageError(f"--header '{shown}: ...' must look like 'Name: value' (a name of letters, digits and -)")
+    problem = _unsendable(value.strip())
+    if problem:
+        raise UsageError(f"--header {name}: the value {problem}")
+    return name, value.strip()
+
+
+def check_api_key(api_key: str | None) -> str | None:
+    """``--api-key`` as sent in ``Authorization: Bearer``; a usage error (never echoing it) when it cannot be."""
+    if api_key is not None:
+        problem = _unsendable(api_key)
+        if problem:
+            raise UsageError(f"--api-key: the key {problem}")
+    return api_key
+
+
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+"""An HTTP header name (RFC 9110 token)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -142,10 +142,13 @@ class ScenarioContext:
         if value is None:
             shown = "/".join(str(p) for p in path)
             step = self.steps[-1] if self.steps else "-"
-            answered = f" ({source.request.method} {source.request.url.path} answered {source.status})"
+            answered = (
+                f" ({source.request.method} {source.request.url.path} answered {source.status})"
+                if isinstance(source, Exchange)
+                else ""
+            )
             raise ScenarioError(
-                f"scenario {self.scenario_id}, step {step}: no {shown!r} in the answer"
-                f"{answered if isinstance(source, Exchange) else ''}; the flow cannot go on"
+                f"scenario {self.scenario_id}, step {step}: no {shown!r} in the answer{answered}; the flow cannot go on"
             )
         return value
 

@@ -63,7 +63,7 @@ def tools(ctx: ScenarioContext) -> None:
     follow_up = [
         *messages,
         {"role": "assistant", "content": message.get("content"), "tool_calls": [call]},
-        {"role": "tool", "tool_call_id": call["id"], "content": '{"forecast": "sunny, 21 C"}'},
+        {"role": "tool", "tool_call_id": ctx.require(call, "id"), "content": '{"forecast": "sunny, 21 C"}'},
     ]
     body = {"model": ctx.models.chat, "messages": follow_up, "tools": [WEATHER_FUNCTION]}
     ctx.call("tool-result", "POST", "/v1/chat/completions", json=body)

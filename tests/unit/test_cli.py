@@ -44,7 +44,7 @@ def test_unknown_release_exits_2_with_one_line_and_starts_nothing(
     [
         (("run", "--base-url", "not a url"), "--base-url 'not a url'"),
         (("run", "--base-url", "ftp://127.0.0.1:1"), "must be an absolute http(s) URL"),
-        (("run", "--base-url", "http://127.0.0.1:1", "--header", "no-colon"), "--header 'no-colon'"),
+        (("run", "--base-url", "http://127.0.0.1:1", "--header", "no-colon"), "must look like 'Name: value'"),
     ],
 )
 def test_bad_input_is_a_one_line_usage_error(args: tuple[str, ...], message: str) -> None:
@@ -65,3 +65,33 @@ def test_an_unreachable_server_is_a_harness_error() -> None:
     assert proc.returncode == 3, proc.stderr
     assert f"cannot connect to http://127.0.0.1:{port}" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (("--header", "X-Token: s3cr\u00e9t"), "error: --header X-Token: the value is not ASCII"),
+        (("--api-key", "sk-1\nX-Evil: 1"), "error: --api-key: the key holds a line break or another control character"),
+        (("--report-dir", "{file}/reports"), "error: --report-dir {file}/reports is not writable"),
+    ],
+)
+def test_inputs_that_cannot_work_are_exit_2_before_any_server_is_contacted(
+    tmp_path: Path, extra: tuple[str, str], message: str
+) -> None:
+    """Port 9 refuses connections: had the command got that far, it would exit 3."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    args = [a.replace("{file}", str(blocker)) for a in extra]
+    proc = conformance("check", "--base-url", "http://127.0.0.1:9", "--report-dir", str(tmp_path / "out"), *args)
+    assert proc.returncode == 2, proc.stderr
+    assert len(proc.stderr.splitlines()) == 1
+    assert proc.stderr.startswith(message.replace("{file}", str(blocker)))
+    assert "s3cr" not in proc.stderr
+    assert "sk-1" not in proc.stderr
+
+
+def test_credentials_in_the_base_url_are_refused_and_never_printed(tmp_path: Path) -> None:
+    proc = conformance("check", "--base-url", "http://admin:hunter2@127.0.0.1:9", "--report-dir", str(tmp_path))
+    assert proc.returncode == 2
+    assert "hunter2" not in proc.stderr + proc.stdout
+    assert "carries credentials" in proc.stderr

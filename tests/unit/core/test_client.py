@@ -10,6 +10,7 @@ from conformance.core.client import (
     ClientSettings,
     ConnectionReset,
     TargetClient,
+    check_api_key,
     local_address,
     parse_header,
     validate_base_url,
@@ -110,6 +111,36 @@ def test_header_parsing() -> None:
     assert parse_header("X-Org:  acme ") == ("X-Org", "acme")
     with pytest.raises(UsageError, match="Name: value"):
         parse_header("bad header: x")
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (
+            "X-Token: s3cr\u00e9t",
+            "--header X-Token: the value is not ASCII (HTTP header values are; percent-encode or base64 it)",
+        ),
+        ("X-Token: s3cret\r\nX-Evil: 1", "--header X-Token: the value holds a line break or another control character"),
+    ],
+)
+def test_a_header_value_that_cannot_be_sent_is_a_usage_error_that_does_not_echo_it(raw: str, message: str) -> None:
+    with pytest.raises(UsageError) as raised:
+        parse_header(raw)
+    assert raised.value.message == message
+
+
+def test_an_api_key_with_a_line_break_is_a_usage_error_that_does_not_echo_it() -> None:
+    with pytest.raises(UsageError) as raised:
+        check_api_key("sk-secret\n")
+    assert raised.value.message == "--api-key: the key holds a line break or another control character"
+    assert check_api_key("sk-fine") == "sk-fine"
+
+
+def test_credentials_in_the_base_url_are_refused_without_being_echoed() -> None:
+    with pytest.raises(UsageError) as raised:
+        validate_base_url("http://admin:hunter2@127.0.0.1:8321")
+    assert "hunter2" not in raised.value.message
+    assert raised.value.message.startswith("--base-url 'http://<redacted>@127.0.0.1:8321' carries credentials")
 
 
 SSE = 'data: {"type": "response.created"}\n\ndata: [DONE]\n\n'

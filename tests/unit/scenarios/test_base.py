@@ -56,6 +56,15 @@ def test_a_missing_prerequisite_stops_the_flow_with_a_scenario_error() -> None:
         ctx.find_event(missing, lambda e: True)
 
 
+def test_a_value_missing_inside_an_earlier_answer_is_a_scenario_error_too() -> None:
+    """A chat reply without tool_calls: the flow stops with a scenario error, not an AttributeError."""
+    ctx = _context([])
+    ctx.call("create", "POST", "/v1/things", json={})
+    with pytest.raises(ScenarioError) as raised:
+        ctx.require({"role": "assistant", "content": "hi"}, "tool_calls", 0)
+    assert raised.value.message == "scenario demo, step create: no 'tool_calls/0' in the answer; the flow cannot go on"
+
+
 def test_a_step_name_is_used_once_per_scenario() -> None:
     ctx = _context([])
     ctx.call("get", "GET", "/v1/x")
