@@ -81,6 +81,10 @@ def load_profile_cassettes(folder: Path, profile_id: str, patterns: Iterable[str
         raise UsageError(f"no recordings for profile {profile_id!r} (expected {folder}/*.yaml)")
     patterns = tuple(patterns)
     paths = [p for p in sorted(folder.glob("*.yaml")) if not patterns or any(fnmatchcase(p.stem, g) for g in patterns)]
+    if not paths and not patterns:
+        raise UsageError(
+            f"no recordings for profile {profile_id!r} in {folder} (record them: conformance record --profile ...)"
+        )
     unmatched = [g for g in patterns if not any(fnmatchcase(p.stem, g) for p in paths)]
     if unmatched:
         raise UsageError(f"--scenario {unmatched[0]!r} matches no cassette in {folder}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import sys
+import traceback
 from types import FrameType
 
 import click
@@ -39,5 +40,18 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)
+    except Exception as exc:  # a bug of ours is never a verdict on the server: exit 3, one line
+        verbose = any(arg in ("-v", "--verbose") for arg in (argv if argv is not None else sys.argv[1:]))
+        if verbose:
+            traceback.print_exc()
+        where = "" if verbose else " (run with -v for the traceback)"
+        first = (str(exc).strip().splitlines() or [""])[0][:300]
+        click.secho(
+            f"error: internal error in the conformance suite, not a finding about the server: "
+            f"{type(exc).__name__}: {first}{where}",
+            fg="red",
+            err=True,
+        )
+        sys.exit(int(ExitCode.HARNESS))
     # standalone_mode=False returns the command's return value (or the exit code of ctx.exit()).
     sys.exit(int(code or 0))

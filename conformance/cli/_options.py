@@ -370,6 +370,10 @@ def suite_settings(
     from conformance.runner.suites import SuiteSettings
 
     parsed = _shard(shard)
+    if spec_path is not None:
+        from conformance.spec.loader import check_spec
+
+        check_spec(spec_path)  # a broken --spec is exit 2 now, not exit 3 after the other suites ran
     prop = PropertySettings(
         max_examples=max_examples,
         seed=seed,

@@ -11,7 +11,7 @@ import yaml
 from conformance.core.errors import UsageError
 from conformance.core.profiles import get_profile
 
-__all__ = ["load_spec", "read_spec"]
+__all__ = ["check_spec", "load_spec", "read_spec"]
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -22,11 +22,29 @@ def read_spec(path: Path) -> dict[str, Any]:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     except FileNotFoundError:
         raise UsageError(f"spec {path} does not exist (export it: conformance export --profile {path.stem})") from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise UsageError(f"spec {path}{where}: not valid YAML ({exc.problem or exc.context})") from None
     except yaml.YAMLError as exc:
-        raise UsageError(f"spec {path} is not valid YAML: {exc}") from None
+        raise UsageError(f"spec {path}: not valid YAML ({exc})") from None
     if not isinstance(data, dict) or "openapi" not in data or "paths" not in data:
         raise UsageError(f"spec {path} is not an OpenAPI document")
     return data
+
+
+def check_spec(path: Path) -> dict[str, Any]:
+    """A spec the user gave (``--spec``, a profile folder's), checked before any server is touched:
+    YAML, OpenAPI, and every local ``$ref`` resolving. A dangling reference used to make its operation
+    vanish from the property suite without a word."""
+    from conformance.spec.refs import dangling_refs
+
+    spec = read_spec(path)
+    dangling = dangling_refs(spec)
+    if dangling:
+        more = f" (and {len(dangling) - 1} more)" if len(dangling) > 1 else ""
+        raise UsageError(f"spec {path}: $ref {dangling[0]!r} points at nothing{more}")
+    return spec
 
 
 @functools.cache

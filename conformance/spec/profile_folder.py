@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from conformance.core.errors import UsageError
 from conformance.core.profiles import PROFILES, Profile, Reference, get_profile, register_profile
 from conformance.core.yaml_files import read_yaml_file
-from conformance.spec.loader import read_spec
+from conformance.spec.loader import check_spec, read_spec
 from conformance.spec.operations import HTTP_METHODS
 
 __all__ = [
@@ -130,7 +130,7 @@ def load_profile_folder(folder: Path) -> Profile:
     document = read_yaml_file(path, kind="profile")
     described = document.validate(ProfileFile, expected="a mapping with at least 'id'")
     profile = described.to_profile(folder)
-    spec = read_spec(profile.spec_path)
+    spec = check_spec(profile.spec_path)
     apis = _apis_of(profile, spec)
     declared = described.apis
     if declared:

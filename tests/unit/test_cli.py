@@ -95,3 +95,25 @@ def test_credentials_in_the_base_url_are_refused_and_never_printed(tmp_path: Pat
     assert proc.returncode == 2
     assert "hunter2" not in proc.stderr + proc.stdout
     assert "carries credentials" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            'openapi: 3.1.0\npaths: {/x: {get: {responses: {"200": {description: ok, content: {application/json: '
+            '{schema: {$ref: "#/components/schemas/Nope"}}}}}}}}\n',
+            "$ref '#/components/schemas/Nope' points at nothing",
+        ),
+        ("openapi: [\n", ", line 2, column 1: not valid YAML (did not find expected node content)"),
+        ("just: notes\n", "is not an OpenAPI document"),
+    ],
+)
+def test_a_broken_spec_is_exit_2_before_any_server_is_contacted(tmp_path: Path, text: str, message: str) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(text)
+    proc = conformance("check", "--base-url", "http://127.0.0.1:9", "--spec", str(spec), "--report-dir", str(tmp_path))
+    assert proc.returncode == 2, proc.stderr
+    assert len(proc.stderr.splitlines()) == 1
+    assert proc.stderr.startswith(f"error: spec {spec}")
+    assert message in proc.stderr

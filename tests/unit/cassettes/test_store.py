@@ -188,3 +188,10 @@ def test_recordings_are_committed() -> None:
 def test_every_committed_cassette_dumps_back_to_the_same_bytes(path: Path) -> None:
     """The model and the serializer keep the on-disk format: re-recording changes only what changed."""
     assert dump_cassette(load_cassette(path)).encode("utf-8") == path.read_bytes()
+
+
+def test_a_recordings_folder_without_cassettes_is_a_usage_error(tmp_path: Path) -> None:
+    """Replaying nothing used to pass with 0 cases."""
+    (tmp_path / "ogx-1.5").mkdir()
+    with pytest.raises(UsageError, match=r"no recordings for profile 'ogx-1\.5' in .*record them"):
+        load_profile_cassettes(tmp_path / "ogx-1.5", "ogx-1.5")
