@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from conformance.core.errors import UsageError
 
-__all__ = ["YamlFile", "line_of", "read_user_text", "read_yaml_file"]
+__all__ = ["YamlFile", "line_of", "read_user_text", "read_yaml_file", "yaml_error"]
 
 
 class YamlFile:
@@ -66,13 +66,18 @@ def read_yaml_file(path: Path, *, kind: str) -> YamlFile:
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data: Any = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
+    except yaml.YAMLError as exc:
+        raise yaml_error(label, exc) from None
+    return YamlFile(label, data, node)
+
+
+def yaml_error(label: str, exc: yaml.YAMLError) -> UsageError:
+    """One line for a YAML syntax error: ``LABEL, line L, column C: not valid YAML (problem)``."""
+    if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise UsageError(f"{label}{where}: not valid YAML ({exc.problem or exc.context})") from None
-    except yaml.YAMLError as exc:
-        raise UsageError(f"{label}: not valid YAML ({exc})") from None
-    return YamlFile(label, data, node)
+        return UsageError(f"{label}{where}: not valid YAML ({exc.problem or exc.context})")
+    return UsageError(f"{label}: not valid YAML ({exc})")
 
 
 def line_of(node: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:

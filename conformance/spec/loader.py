@@ -10,6 +10,7 @@ import yaml
 
 from conformance.core.errors import UsageError
 from conformance.core.profiles import get_profile
+from conformance.core.yaml_files import yaml_error
 
 __all__ = ["check_spec", "load_spec", "read_spec"]
 
@@ -22,12 +23,8 @@ def read_spec(path: Path) -> dict[str, Any]:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     except FileNotFoundError:
         raise UsageError(f"spec {path} does not exist (export it: conformance export --profile {path.stem})") from None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise UsageError(f"spec {path}{where}: not valid YAML ({exc.problem or exc.context})") from None
     except yaml.YAMLError as exc:
-        raise UsageError(f"spec {path}: not valid YAML ({exc})") from None
+        raise yaml_error(f"spec {path}", exc) from None
     if not isinstance(data, dict) or "openapi" not in data or "paths" not in data:
         raise UsageError(f"spec {path} is not an OpenAPI document")
     return data
