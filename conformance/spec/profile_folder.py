@@ -93,7 +93,7 @@ class ProfileFile(BaseModel):
             spec_file=self.spec,
         )
         if self.api_of_segment:
-            profile = _replace(profile, api_of_segment=tuple(self.api_of_segment.items()))
+            profile = dataclasses.replace(profile, api_of_segment=tuple(self.api_of_segment.items()))
         return profile
 
     @classmethod
@@ -111,10 +111,6 @@ class ProfileFile(BaseModel):
             ids=dict(profile.ids),
             reference=profile.reference,
         )
-
-
-def _replace(profile: Profile, **changes: Any) -> Profile:
-    return dataclasses.replace(profile, **changes)
 
 
 def profile_file_of(folder: Path) -> Path:
@@ -142,7 +138,7 @@ def load_profile_folder(folder: Path) -> Profile:
                 ("apis",),
             )
         apis = tuple(sorted(declared))
-    return register_profile(_replace(profile, apis=apis))
+    return register_profile(dataclasses.replace(profile, apis=apis))
 
 
 def _apis_of(profile: Profile, spec: dict[str, Any]) -> tuple[str, ...]:
@@ -254,7 +250,7 @@ def scaffold_profile(folder: Path, spec_source: Path, *, profile_id: str | None 
     title = str((spec.get("info") or {}).get("title") or wanted_id)
     probe = Profile(wanted_id, title)
     if "api" in _apis_of(probe, spec):  # /api/jobs/create: the group is jobs, not api
-        probe = _replace(probe, api_prefixes=("/api",))
+        probe = dataclasses.replace(probe, api_prefixes=("/api",))
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "recordings").mkdir(exist_ok=True)
     (folder / "scenarios").mkdir(exist_ok=True)

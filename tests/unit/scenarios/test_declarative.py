@@ -51,7 +51,8 @@ def _write(tmp_path: Path, text: str, name: str = "things-flow.yaml") -> Path:
 
 
 def _run(path: Path, answers: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> list[httpx.Request]:
-    """Run the file as a user profile's scenario against canned answers; the requests it sent."""
+    """Run the file as a user profile's scenario against canned answers; the requests it sent (and the
+    pauses it recorded in ``PAUSES[-1]``)."""
     monkeypatch.setattr(scenario_base.time, "sleep", lambda _seconds: None)
     scenario = load_scenario_file(path, USER_PROFILE)
     sent: list[httpx.Request] = []
