@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, cast
 import click
 
 from conformance.core.client import ClientSettings, check_api_key, parse_header, validate_base_url
+from conformance.core.limits import DEFAULT_LIMITS, Limits
 from conformance.core.profiles import PROFILES, check_api_names, get_profile, known_apis, parse_apis
 from conformance.core.results import Severity
 
@@ -32,9 +33,18 @@ __all__ = [
 
 
 def target_options[F: Callable[..., Any]](*, base_url_required: bool) -> Callable[[F], F]:
-    """--base-url, --profile, --api-key, --header and the timeouts."""
+    """--base-url, --profile, --api-key, --header and the limits (--timeout, --max-body-bytes).
+
+    The command receives the limits as one ``limits: Limits`` argument.
+    """
 
     def decorate(func: F) -> F:
+        @functools.wraps(func)
+        def collect(*args: Any, **kwargs: Any) -> Any:
+            timeout, max_body = kwargs.pop("timeout"), kwargs.pop("max_body_bytes")
+            limits = Limits(timeout_s=timeout, max_body_bytes=max_body, max_stream_bytes=max(4 * max_body, 1 << 20))
+            return func(*args, limits=limits, **kwargs)
+
         options = [
             click.option(
                 "--base-url",
@@ -68,14 +78,26 @@ def target_options[F: Callable[..., Any]](*, base_url_required: bool) -> Callabl
             click.option(
                 "--timeout",
                 type=click.FloatRange(min=0.1),
-                default=60.0,
+                default=DEFAULT_LIMITS.timeout_s,
                 show_default=True,
-                help="Seconds to wait for a response before it counts as a harness error.",
+                metavar="SECONDS",
+                help="Deadline for one request, streams included: connecting, the headers and the whole body. "
+                "A request that misses it is an error; after 3 in a row the server counts as hung.",
+            ),
+            click.option(
+                "--max-body-bytes",
+                type=click.IntRange(min=1024),
+                default=DEFAULT_LIMITS.max_body_bytes,
+                show_default=True,
+                metavar="BYTES",
+                help="Largest answer body read (an event stream may be 4 times as large); a larger one is an "
+                "error, never read whole.",
             ),
         ]
+        wrapped: Any = collect
         for option in reversed(options):
-            func = option(func)
-        return func
+            wrapped = option(wrapped)
+        return cast(F, wrapped)
 
     return decorate
 
@@ -149,6 +171,7 @@ class GateOptions:
     verbose: bool
     severity_levels: SeverityLevels | None = None
     """Read from --severity-levels before anything starts: a malformed file is exit 2 up front."""
+    max_run_time: float | None = None
 
     def with_baseline(self, baseline: Path, *, allow_stale: bool) -> GateOptions:
         return replace(self, baseline=baseline, allow_stale=allow_stale)
@@ -164,6 +187,7 @@ _GATE_FIELDS = (
     "exclude",
     "verbose",
     "severity_levels",
+    "max_run_time",
 )
 
 
@@ -249,6 +273,13 @@ def report_options[F: Callable[..., Any]](func: F) -> F:
             metavar="PATTERN",
             help="Skip cases whose id or operation matches this glob (repeatable).",
         ),
+        click.option(
+            "--max-run-time",
+            type=click.FloatRange(min=1),
+            default=None,
+            metavar="SECONDS",
+            help="End the run after this long, reports written: cases not run by then are one error per suite.",
+        ),
         click.option("-v", "--verbose", is_flag=True, help="Print every case as it finishes, not only failures."),
     ]
     wrapped: Any = collect
@@ -257,12 +288,12 @@ def report_options[F: Callable[..., Any]](func: F) -> F:
     return cast(F, wrapped)
 
 
-def client_settings(base_url: str, api_key: str | None, headers: tuple[str, ...], timeout: float) -> ClientSettings:
+def client_settings(base_url: str, api_key: str | None, headers: tuple[str, ...], limits: Limits) -> ClientSettings:
     return ClientSettings(
         base_url=validate_base_url(base_url),
         api_key=check_api_key(api_key),
         headers=dict(parse_header(h) for h in headers),
-        read_timeout=timeout,
+        limits=limits,
     )
 
 
@@ -362,7 +393,7 @@ def suite_settings(
     phases: tuple[str, ...],
     disabled_checks: tuple[str, ...],
     max_time: float | None,
-    timeout: float,
+    limits: Limits,
     spec_path: Path | None = None,
 ) -> Any:
     """The runner's SuiteSettings from the options (imported lazily: the runner is heavy)."""
@@ -381,7 +412,7 @@ def suite_settings(
         phases=phases or PHASES,
         disabled_checks=frozenset(disabled_checks),
         max_time_s=max_time,
-        request_timeout_s=timeout,
+        limits=limits,
         shard=parsed,
         spec_path=spec_path,
     )

@@ -18,6 +18,7 @@ from conformance.cli._options import (
     suite_settings,
     target_options,
 )
+from conformance.core.limits import Limits
 
 
 @click.command("check", epilog=apis_epilog())
@@ -34,7 +35,7 @@ def command(
     profile: str | None,
     api_key: str | None,
     headers: tuple[str, ...],
-    timeout: float,
+    limits: Limits,
     apis: tuple[str, ...],
     gate: GateOptions,
     **property_args: Any,
@@ -49,8 +50,8 @@ def command(
     from conformance.runner.suites import CHECK_SUITES, select_suites
 
     check_apis(apis, profile)
-    settings = suite_settings(timeout=timeout, **property_args)
-    client = client_settings(base_url, api_key=api_key, headers=headers, timeout=timeout)
+    settings = suite_settings(limits=limits, **property_args)
+    client = client_settings(base_url, api_key, headers, limits)
     result = judge(
         client,
         profile=profile,

@@ -9,6 +9,7 @@ import click
 
 from conformance.cli._console import err_console, out_console
 from conformance.cli._options import api_option, apis_epilog, check_apis, client_settings, target_options
+from conformance.core.limits import Limits
 
 if TYPE_CHECKING:
     from conformance.runner.record import Recorded
@@ -45,7 +46,7 @@ def command(
     profile: str | None,
     api_key: str | None,
     headers: tuple[str, ...],
-    timeout: float,
+    limits: Limits,
     scenarios: tuple[str, ...],
     output_dir: Path | None,
     apis: tuple[str, ...],
@@ -63,7 +64,7 @@ def command(
     from conformance.scenarios import select_scenarios
 
     check_apis(apis, profile)
-    settings = client_settings(base_url, api_key, headers, timeout)
+    settings = client_settings(base_url, api_key, headers, limits)
     with TargetClient(settings) as client:
         target, resolved = probe_target(client, profile_id=profile)
         selected_apis = resolved.select_apis(apis)

@@ -18,6 +18,7 @@ from conformance.cli._options import (
     report_options,
     target_options,
 )
+from conformance.core.limits import Limits
 from conformance.core.profiles import Profile, get_profile
 
 if TYPE_CHECKING:
@@ -65,7 +66,7 @@ def command(
     profile: str | None,
     api_key: str | None,
     headers: tuple[str, ...],
-    timeout: float,
+    limits: Limits,
     strictness: str,
     scenarios: tuple[str, ...],
     recordings: Path | None,
@@ -85,7 +86,7 @@ def command(
     from conformance.runner.replay import ReplaySuite
 
     check_apis(apis, profile)
-    settings = client_settings(base_url, api_key, headers, timeout)
+    settings = client_settings(base_url, api_key, headers, limits)
 
     def load(resolved: Profile) -> list[Cassette]:
         return load_profile_cassettes(profile_recordings(resolved, recordings), resolved.id, scenarios)

@@ -23,6 +23,7 @@ from conformance.cli._options import (
     target_options,
 )
 from conformance.core.client import ClientSettings
+from conformance.core.limits import Limits
 from conformance.servers.reference.releases import get_release, profile_of
 
 # The runner (and through it schemathesis, jsonschema, the specs) is imported when a command runs,
@@ -66,7 +67,7 @@ def command(
     profile: str | None,
     api_key: str | None,
     headers: tuple[str, ...],
-    timeout: float,
+    limits: Limits,
     release: str,
     suites: tuple[str, ...],
     apis: tuple[str, ...],
@@ -84,7 +85,7 @@ def command(
     check_suite_names(suites)
     embedded_profile = profile_for_release(get_release(release).id) if base_url is None else None
     check_apis(apis, profile or (embedded_profile.id if embedded_profile else None))
-    settings = suite_settings(timeout=timeout, **property_args)
+    settings = suite_settings(limits=limits, **property_args)
     if base_url is None and gate.baseline is None and gate.write_baseline is None:
         known = profile_of(get_release(release)).known_findings
         if known.is_file():
@@ -92,7 +93,7 @@ def command(
             # with other settings may not meet every entry, so entries it does not meet are not an error.
             err_console.print(f"applying the known findings of {get_release(release).id} ({known})")
             gate = gate.with_baseline(known, allow_stale=True)
-    with embedded_or_given(base_url, release, api_key=api_key, headers=headers, timeout=timeout) as (client, rel):
+    with embedded_or_given(base_url, release, api_key=api_key, headers=headers, limits=limits) as (client, rel):
         result = judge(
             client,
             profile=profile,

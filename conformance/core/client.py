@@ -6,8 +6,12 @@ Two upstream behaviours shape it (see ``shared/upstream-servers.md``):
   the next pooled request can fail with a connection reset. The run must go on, so a request that
   fails on a reused connection is retried once on a fresh one; the reset is recorded
   (:attr:`TargetClient.resets`) so that the errors suite can report it as a finding of its own;
-* a server that cannot be reached, or that hangs past the timeouts, is a harness error (exit 3),
-  never a finding and never a traceback.
+* a server that cannot be reached, or that gives no complete answer within the request's deadline,
+  is a harness error (exit 3), never a finding and never a traceback.
+
+Every request has a wall-clock deadline (connect, headers and the whole body) and every body a size
+limit, read incrementally: :class:`~conformance.core.limits.Limits`. Requests in a row that miss
+their deadline trip the run's :class:`~conformance.core.limits.Breaker`; after that none is sent.
 
 Everything the harness sends (scenario steps, the check suites' requests, replayed interactions, setup
 and clean-up requests) goes through one path, :meth:`TargetClient.exchange`: send a built request,
@@ -24,8 +28,10 @@ from typing import Any
 
 import httpx
 
+from conformance.core.deadline import deadline, deadline_passed, deadline_transport
 from conformance.core.errors import HarnessError, UsageError
 from conformance.core.http_exchange import Exchange
+from conformance.core.limits import DEFAULT_LIMITS, Breaker, Limits, format_bytes
 from conformance.core.redact import Redactor
 from conformance.core.reproduce import client_redactor
 from conformance.core.sse import SSELimits, SSEStream, read_sse
@@ -34,6 +40,7 @@ __all__ = [
     "ClientSettings",
     "ConnectionReset",
     "Exchange",
+    "ResponseTooLargeError",
     "TargetClient",
     "check_api_key",
     "local_address",
@@ -109,6 +116,10 @@ _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 """An HTTP header name (RFC 9110 token)."""
 
 
+class ResponseTooLargeError(HarnessError):
+    """An answer's body passed ``Limits.max_body_bytes``; it was not read further."""
+
+
 @dataclass(frozen=True, slots=True)
 class ConnectionReset:
     """A request that failed on a reused connection and was sent again on a fresh one."""
@@ -143,8 +154,7 @@ class ClientSettings:
     base_url: str
     api_key: str | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
-    connect_timeout: float = 5.0
-    read_timeout: float = 60.0
+    limits: Limits = DEFAULT_LIMITS
 
     def all_headers(self) -> dict[str, str]:
         headers = dict(self.headers)
@@ -157,19 +167,28 @@ class ClientSettings:
 
 
 class TargetClient:
-    """A thin httpx wrapper bound to one server: auth, timeouts, retry-once and error mapping."""
+    """A thin httpx wrapper bound to one server: auth, limits, retry-once and error mapping."""
 
-    def __init__(self, settings: ClientSettings, *, transport: httpx.BaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        settings: ClientSettings,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        breaker: Breaker | None = None,
+    ) -> None:
         self.settings = settings
+        self.limits = settings.limits
         self.redactor = settings.redactor()
+        self.breaker = breaker or Breaker(settings.limits)
+        """Shared with every other client of the run (the guard proxy in front of Schemathesis)."""
         self.resets: list[ConnectionReset] = []
         """Every request that was reset on a reused connection and retried, in order."""
-        timeout = httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout)
+        limits = settings.limits
         self._http = httpx.Client(
             base_url=settings.base_url,
             headers=settings.all_headers(),
-            timeout=timeout,
-            transport=transport,
+            timeout=httpx.Timeout(limits.timeout_s, connect=limits.connect_s()),
+            transport=transport or deadline_transport(),
             event_hooks={"response": [_note_local_address]},
         )
 
@@ -200,40 +219,86 @@ class TargetClient:
     ) -> Exchange:
         """Send ``request`` and read the whole answer: the one way the harness talks to the server.
 
-        With ``stream=True`` a 200 answer is read event by event within ``limits`` (default
-        :class:`SSELimits`) and any other answer is read whole with an empty stream; a connection that
+        The whole exchange (connect, headers, body) ends within the deadline (``Limits.timeout_s``),
+        and a body larger than ``Limits.max_body_bytes`` is a :class:`ResponseTooLargeError` error. With
+        ``stream=True`` a 200 answer is read event by event within ``limits`` (default: the run's
+        stream limits) and any other answer is read whole with an empty stream; a connection that
         breaks mid-stream is a harness error. ``step`` names the exchange in its scenario.
         """
-        if not stream:
-            response = self.send(request)
-            return Exchange(request=request, response=response, text=response.text, step=step)
+        hung = self.breaker.hung
+        if hung is not None:
+            raise HarnessError(f"{request.method} {request.url} was not sent: {hung}")
+        stream_limits = limits or self.limits.stream()
+        seconds = max(self.limits.timeout_s, stream_limits.max_seconds) if stream else self.limits.timeout_s
+        with deadline(seconds) as at:
+            try:
+                exchange = self._exchange(request, stream=stream, limits=stream_limits, step=step)
+            except HarnessError:
+                if deadline_passed(at):
+                    self.breaker.missed()
+                raise
+        self.breaker.answered()
+        return exchange
+
+    def _exchange(self, request: httpx.Request, *, stream: bool, limits: SSELimits, step: str) -> Exchange:
         response = self.send(request, stream=True)
         try:
-            if response.status_code != 200:
-                response.read()
-                events = SSEStream(content_type=response.headers.get("content-type", ""))
-                text = response.text
-            else:
+            if stream and response.status_code == 200:
                 events = read_sse(response, limits)
-                text = events.raw
+                return Exchange(request=request, response=response, text=events.raw, stream=events, step=step)
+            self._read_body(request, response)
+        except httpx.TimeoutException:
+            raise HarnessError(self._late(request, "the body")) from None
         except httpx.HTTPError as exc:
-            raise HarnessError(
-                f"{request.method} {request.url}: the stream broke: {type(exc).__name__}: {exc}"
-            ) from None
+            what = "the stream broke" if stream else "the body could not be read"
+            raise HarnessError(f"{request.method} {request.url}: {what}: {type(exc).__name__}: {exc}") from None
         finally:
             response.close()
-        return Exchange(request=request, response=response, text=text, stream=events, step=step)
+        if stream:
+            events = SSEStream(content_type=response.headers.get("content-type", ""))
+            return Exchange(request=request, response=response, text=response.text, stream=events, step=step)
+        return Exchange(request=request, response=response, text=response.text, step=step)
+
+    def _read_body(self, request: httpx.Request, response: httpx.Response) -> None:
+        """Read the (decoded) body into ``response`` within ``Limits.max_body_bytes``."""
+        limit = self.limits.max_body_bytes
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise ResponseTooLargeError(self._too_large(request, response, f"declares {int(declared)} bytes"))
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > limit:
+                raise ResponseTooLargeError(self._too_large(request, response, f"passed {limit} bytes"))
+            chunks.append(chunk)
+        # What ``Response.read()`` does, within the limit: later ``.text``/``.json()`` read this.
+        response._content = b"".join(chunks)
+
+    def _too_large(self, request: httpx.Request, response: httpx.Response, how: str) -> str:
+        return (
+            f"{request.method} {request.url} answered {response.status_code} with a body that {how}, over the "
+            f"{format_bytes(self.limits.max_body_bytes)} limit (--max-body-bytes); it was not read further"
+        )
+
+    def _late(self, request: httpx.Request, what: str) -> str:
+        return (
+            f"{request.method} {request.url}: {what} did not arrive within the {self.limits.timeout_s:g}s deadline "
+            "(--timeout)"
+        )
 
     def send(self, request: httpx.Request, *, stream: bool = False) -> httpx.Response:
         """Send ``request`` with the retry-once and error mapping; the body is left unread with ``stream``.
 
-        Callers use :meth:`exchange`, which reads the answer."""
+        Callers use :meth:`exchange`, which reads the answer within the limits."""
         try:
             return self._send_with_retry(request, stream=stream)
-        except httpx.TimeoutException as exc:
+        except httpx.ConnectTimeout:
             raise HarnessError(
-                f"{request.method} {request.url} timed out after {self._timeout_for(exc)} ({type(exc).__name__})"
+                f"cannot connect to {self.settings.base_url}: no connection within {self.limits.connect_s():g}s"
             ) from None
+        except httpx.TimeoutException:
+            raise HarnessError(self._late(request, "the answer")) from None
         except httpx.ConnectError as exc:
             raise HarnessError(f"cannot connect to {self.settings.base_url}: {exc}") from None
         except httpx.HTTPError as exc:
@@ -247,8 +312,3 @@ class TargetClient:
             # httpx drops the broken connection from its pool, so this send opens a new one.
             self.resets.append(ConnectionReset(request.method, str(request.url), f"{type(exc).__name__}: {exc}"))
             return self._http.send(request, stream=stream)
-
-    def _timeout_for(self, exc: httpx.TimeoutException) -> str:
-        if isinstance(exc, httpx.ConnectTimeout):
-            return f"{self.settings.connect_timeout:g}s connecting"
-        return f"{self.settings.read_timeout:g}s"

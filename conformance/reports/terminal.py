@@ -7,7 +7,7 @@ from pathlib import Path
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from conformance.core.results import RunResult
+from conformance.core.results import RunResult, Status
 from conformance.reports.model import CaseLabel, restart_command, summarize
 
 __all__ = ["TOP_FINDINGS", "render_terminal_summary"]
@@ -60,8 +60,18 @@ def render_terminal_summary(result: RunResult, directory: Path | None = None) ->
             parts.append(Text(f"  ... and {len(summary.unexpected_findings) - TOP_FINDINGS} more", style="dim"))
     if summary.stale:
         parts.append(Text(f"{len(summary.stale)} stale baseline entries (they no longer occur)", style="yellow"))
-    for error in summary.harness_errors[:TOP_FINDINGS]:
-        parts.append(Text.assemble(("error ", "magenta"), f"{error.case}: {error.message}"))
+    judged = [c for c in result.cases if c.status not in (Status.SKIP, Status.DISABLED)]
+    if len(judged) > 1 and len(summary.harness_errors) == len(judged):
+        first = summary.harness_errors[0]
+        parts.append(
+            Text.assemble(("error ", "magenta"), f"every case was an error; the first, {first.case}: {first.message}")
+        )
+    else:
+        for error in summary.harness_errors[:TOP_FINDINGS]:
+            parts.append(Text.assemble(("error ", "magenta"), f"{error.case}: {error.message}"))
+        if len(summary.harness_errors) > TOP_FINDINGS:
+            more = len(summary.harness_errors) - TOP_FINDINGS
+            parts.append(Text(f"  ... and {more} more errors (summary.md lists them)", style="dim"))
     if restart := restart_command(result.target):
         parts.append(Text.assemble("to start the same reference again: ", (restart, "bold")))
     if directory is not None:

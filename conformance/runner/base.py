@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from fnmatch import fnmatchcase
 from typing import Protocol
 
@@ -35,6 +36,7 @@ __all__ = [
     "RunContext",
     "RunOptions",
     "Suite",
+    "aborted_result",
     "case_status",
     "disabled_case",
     "execute",
@@ -60,6 +62,8 @@ class RunOptions:
     """The user's own levels for rules, applied to every case as it finishes."""
     apis: tuple[str, ...] = ()
     """The API groups ``--api`` named (empty: all of them); cases that call others are ``disabled``."""
+    max_run_time_s: float | None = None
+    """``--max-run-time``: past it no case is started; what was not run is one error case per suite."""
 
 
 @dataclass
@@ -73,6 +77,12 @@ class RunContext:
 
     blocked: list[BlockedError] = field(default_factory=list)
     """What the server broke that stopped later cases, each once, in the order met."""
+    ends_at: float | None = None
+    """``time.monotonic()`` past which the run starts no case (``--max-run-time``); set by :func:`execute`."""
+
+    def time_left(self) -> float | None:
+        """Seconds before ``--max-run-time`` is reached (never below 0); ``None`` without a limit."""
+        return None if self.ends_at is None else max(0.0, self.ends_at - time.monotonic())
 
     def wants(self, case_id: str, operation: str | None = None) -> bool:
         """Whether ``--include``/``--exclude`` select this case; suites ask before doing the work."""
@@ -247,11 +257,28 @@ def selected(case_id: str, operation: str | None, options: RunOptions) -> bool:
     return not any(fnmatchcase(n, p) for p in options.exclude for n in names)
 
 
+def _out_of_time(suite: Suite, ctx: RunContext, what: str) -> CaseResult:
+    return CaseResult(
+        id=f"{suite.name}/out-of-time",
+        suite=suite.name,
+        status=Status.ERROR,
+        error=f"{what}: the run reached --max-run-time ({ctx.options.max_run_time_s:g}s)",
+    )
+
+
 def _iter_cases(suites: Sequence[Suite], ctx: RunContext) -> Iterator[CaseResult]:
     for suite in suites:
+        if ctx.time_left() == 0:
+            yield _out_of_time(suite, ctx, f"the {suite.name} suite was not run")
+            continue
         started = time.perf_counter()
+        cases = iter(suite.run(ctx))
         try:
-            yield from suite.run(ctx)
+            for case in cases:
+                yield case
+                if ctx.time_left() == 0:
+                    yield _out_of_time(suite, ctx, f"the rest of the {suite.name} suite was not run")
+                    break
         except BlockedError as exc:
             yield CaseResult(
                 id=f"{suite.name}/blocked", suite=suite.name, status=Status.SKIP, reason=ctx.note_blocked(exc)
@@ -265,6 +292,10 @@ def _iter_cases(suites: Sequence[Suite], ctx: RunContext) -> Iterator[CaseResult
                 error=exc.message,
                 duration_s=round(time.perf_counter() - started, 4),
             )
+        finally:
+            close = getattr(cases, "close", None)
+            if close is not None:
+                close()  # a generator cut short runs its clean-up (deleting what its scenario created)
 
 
 def execute(
@@ -277,6 +308,8 @@ def execute(
 ) -> RunResult:
     """Run ``suites`` in order against ``ctx.target`` and apply the known-failures ``baseline``."""
     started = utc_now()
+    if ctx.options.max_run_time_s is not None and ctx.ends_at is None:
+        ctx.ends_at = time.monotonic() + ctx.options.max_run_time_s
     cases: list[CaseResult] = []
     levels = ctx.options.severity_levels
     reported = 0
@@ -301,4 +334,21 @@ def execute(
         stale=tuple(sorted(key for key in expected - seen if ctx.judges(key[1]))),
         allow_stale=allow_stale,
         fail_on=ctx.options.fail_on,
+    )
+
+
+def aborted_result(
+    target: Target, cases: Sequence[CaseResult], message: str, *, started: datetime, options: RunOptions
+) -> RunResult:
+    """The result of a run an error ended early (the server failed the first probe, say): the cases
+    finished before it and one ``run/aborted`` error case carrying the message, so that the reports are
+    written and say what broke."""
+    aborted = CaseResult(id="run/aborted", suite="run", status=Status.ERROR, error=message)
+    return RunResult(
+        suite_version=__version__,
+        target=target,
+        started_at=started,
+        finished_at=utc_now(),
+        cases=(*cases, aborted),
+        fail_on=options.fail_on,
     )

@@ -15,6 +15,8 @@ from typing import Any
 
 from conformance.core.errors import HarnessError, UsageError
 from conformance.core.exchange import format_request, format_response
+from conformance.core.guard_proxy import GuardProxy
+from conformance.core.limits import DEFAULT_LIMITS, Limits
 from conformance.core.redact import Redactor
 from conformance.core.reproduce import rewrite_command
 from conformance.core.results import CaseResult, Evidence, Finding, Severity, Status
@@ -73,7 +75,8 @@ class PropertySettings:
     phases: tuple[str, ...] = PHASES
     disabled_checks: frozenset[str] = frozenset()
     max_time_s: float | None = None
-    request_timeout_s: float = 30.0
+    limits: Limits = DEFAULT_LIMITS
+    """Every request goes through the guard proxy, which holds it to these (see core/guard_proxy.py)."""
     spec_path: Path | None = None
     """Overrides the profile's committed spec (tests, custom specs)."""
     shard: tuple[int, int] | None = None
@@ -90,7 +93,7 @@ class PropertySettings:
             raise UsageError(f"unknown phase {bad[0]!r} (known: {', '.join(PHASES)})")
 
 
-def _config(ctx: RunContext, settings: PropertySettings) -> dict[str, Any]:
+def _config(ctx: RunContext, settings: PropertySettings, proxy: str) -> dict[str, Any]:
     checks: dict[str, Any] = {name: {"enabled": name not in settings.disabled_checks} for name in SCHEMATHESIS_CHECKS}
     checks["positive_data_acceptance"]["expected-statuses"] = _POSITIVE_EXPECTED
     config: dict[str, Any] = {
@@ -98,7 +101,12 @@ def _config(ctx: RunContext, settings: PropertySettings) -> dict[str, Any]:
         "headers": ctx.client.settings.all_headers(),
         "seed": settings.seed,
         "workers": settings.workers,
-        "request-timeout": settings.request_timeout_s,
+        # The guard proxy holds every request to the run's limits (deadline, body size, the breaker) and cuts
+        # the connection when one is hit; requests' own per-read timeout is only a backstop behind it.
+        "proxy": proxy,
+        "request-timeout": settings.limits.timeout_s + 2,
+        "max-stream-events": settings.limits.max_stream_events,
+        "max-redirects": 0,  # a redirect is the answer under test; a redirect loop is not followed
         "generation": {"max-examples": settings.max_examples, "deterministic": True, "database": "none"},
         "phases": {phase: {"enabled": phase in settings.phases} for phase in PHASES},
         "checks": checks,
@@ -107,8 +115,9 @@ def _config(ctx: RunContext, settings: PropertySettings) -> dict[str, Any]:
         # (in the user's working directory) would make the same seed give different findings.
         "cache": {"enabled": False},
     }
-    if settings.max_time_s:
-        config["max-time"] = settings.max_time_s
+    max_time = min((t for t in (settings.max_time_s, ctx.time_left()) if t is not None), default=None)
+    if max_time is not None:
+        config["max-time"] = max(1, int(max_time))  # --max-time, or what --max-run-time leaves
     return config
 
 
@@ -145,6 +154,8 @@ class _Collector:
     errors: dict[str, str] = field(default_factory=dict)
     exercised: dict[str, set[str]] = field(default_factory=dict)
     """operation -> names of the checks that judged at least one of its responses."""
+    guard: GuardProxy | None = None
+    """The proxy the requests went through: it says why it cut one (a deadline, a body over the limit)."""
     hinted: frozenset[str] = frozenset()
     """Names that carry a generation hint's pattern (``conversation_id``). The pattern is not the
     contract's, so a negative case that only breaks it is no schema-invalid request, and a server that
@@ -199,8 +210,10 @@ class _Collector:
                 )
 
     def error(self, label: str, value: BaseException) -> None:
+        cause = self.guard.explain(label) if self.guard is not None else None
         text = str(value).strip().splitlines()
-        self.errors.setdefault(label, text[0][:300] if text else type(value).__name__)
+        message = cause or (text[0][:300] if text else type(value).__name__)
+        self.errors.setdefault(label, self.redactor.text(message))
 
 
 def _is_ok(result: Any) -> bool:
@@ -223,7 +236,7 @@ class PropertySuite:
         self.settings = settings or PropertySettings()
         self.settings.validate()
 
-    def _load(self, ctx: RunContext) -> Any:
+    def _load(self, ctx: RunContext, proxy: str) -> Any:
         import schemathesis
         from schemathesis.config import SchemathesisConfig
         from schemathesis.core.errors import LoaderError
@@ -231,7 +244,7 @@ class PropertySuite:
         path = self.settings.spec_path or ctx.profile.spec_path
         if not path.is_file():
             raise UsageError(f"no spec for profile {ctx.profile.id} at {path} (run `conformance export`)")
-        config = SchemathesisConfig.from_dict(_config(ctx, self.settings))
+        config = SchemathesisConfig.from_dict(_config(ctx, self.settings, proxy))
         # The profile's id formats steer generation; the spec on disk stays as upstream declares it.
         document = with_multipart_files(with_id_formats(read_spec(path), ctx.profile.id_formats))
         document = with_done_sentinel(document)  # data: [DONE] is judged by chat-stream-done-sentinel
@@ -254,17 +267,22 @@ class PropertySuite:
         return schema.include(name=wanted) if len(wanted) != len(labels) else schema, wanted, disabled
 
     def run(self, ctx: RunContext) -> Iterator[CaseResult]:
-        schema, operations, disabled = self._load(ctx)
-        for label, reason in sorted(disabled.items()):
-            yield disabled_case(f"{SUITE}/{label}", suite=SUITE, operation=label, reason=reason)
-        if operations:
-            yield from self._run(ctx, schema, operations)
+        with GuardProxy(ctx.client.settings.base_url, self.settings.limits, ctx.client.breaker) as guard:
+            schema, operations, disabled = self._load(ctx, guard.url)
+            for label, reason in sorted(disabled.items()):
+                yield disabled_case(f"{SUITE}/{label}", suite=SUITE, operation=label, reason=reason)
+            if operations:
+                yield from self._run(ctx, schema, operations, guard)
 
-    def _run(self, ctx: RunContext, schema: Any, operations: list[str]) -> Iterator[CaseResult]:
+    def _run(self, ctx: RunContext, schema: Any, operations: list[str], guard: GuardProxy) -> Iterator[CaseResult]:
         from schemathesis.engine import StopReason, events, from_schema
 
-        collector = _Collector(redactor=ctx.client.redactor, hinted=frozenset(ctx.profile.id_formats))
-        for event in from_schema(schema).execute():
+        collector = _Collector(redactor=ctx.client.redactor, hinted=frozenset(ctx.profile.id_formats), guard=guard)
+        stream = from_schema(schema).execute()
+        for event in stream:
+            if ctx.client.breaker.hung is not None:
+                stream.finish()  # the server is hung: nothing more is sent, so nothing more to generate
+                break
             if isinstance(event, events.ScenarioFinished | events.FuzzScenarioFinished):
                 collector.scenario(event.recorder)
             elif isinstance(event, events.NonFatalError):
@@ -294,6 +312,8 @@ class PropertySuite:
                 check_id=check,
             )
         error = collector.errors.get(operation)
+        if error is None and not checks and ctx.client.breaker.hung is not None:
+            error = f"{operation} was not tested: {ctx.client.breaker.hung}"
         if error is not None:
             yield CaseResult(id=f"{SUITE}/{operation}", suite=SUITE, operation=operation, status=Status.ERROR,
                              error=error)  # fmt: skip

@@ -98,7 +98,7 @@ def test_unselected_names_the_apis_left_out_and_the_selection() -> None:
 
 
 def test_the_property_suite_gives_schemathesis_only_the_selected_operations() -> None:
-    _schema, operations, disabled = PropertySuite()._load(_ctx(("chat",)))
+    _schema, operations, disabled = PropertySuite()._load(_ctx(("chat",)), "http://127.0.0.1:9")
     assert {PROFILE.api_of(op) for op in operations} == {"chat", "models"}
     assert len(operations) == 6
     assert len(operations) + len(disabled) == 74

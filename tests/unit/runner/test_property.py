@@ -168,9 +168,10 @@ def test_schemathesis_keeps_no_state_between_runs(tmp_path: Path) -> None:
         target=Target(base_url="http://127.0.0.1:9", profile="ogx-1.5"),
         options=RunOptions(),
     )
-    schema, operations, _disabled = suite._load(ctx)
+    schema, operations, _disabled = suite._load(ctx, "http://127.0.0.1:9")
     assert schema.config.cache.enabled is False
     assert schema.config.seed == 3
+    assert schema.config.proxy_for() == "http://127.0.0.1:9"  # the guard proxy
     assert operations == ["POST /v1/items"]
 
 

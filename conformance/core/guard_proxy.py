@@ -1,0 +1,222 @@
+"""The guard: an HTTP proxy on 127.0.0.1 that holds a client we do not control to the run's limits.
+
+Schemathesis sends its requests with ``requests``, whose timeouts bound each socket read, not the
+request, and which reads every body whole. Pointed at this proxy (its ``proxy`` setting), every
+request it sends gets the run's :class:`~conformance.core.limits.Limits`: a wall-clock deadline for
+the whole answer, a size limit for the body (an event stream's own), and the run's
+:class:`~conformance.core.limits.Breaker`. The answer is passed through byte for byte as it arrives,
+never buffered; when a limit is hit the proxy cuts the connection, so the client sees a broken
+answer (an error, never a verdict), and records why in :attr:`GuardProxy.events` so that the report
+can say it in the proxy's words (:meth:`GuardProxy.explain`).
+
+It takes absolute-form requests (``GET http://host/v1/models``, as sent to a forward proxy) and
+origin-form ones (``GET /v1/models``, sent on to the target). Redirects are passed through, not
+followed. The proxy runs an asyncio loop in one daemon thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import threading
+from collections import deque
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Self
+
+import h11
+import httpx
+
+from conformance.core.limits import Breaker, Limits, format_bytes
+from conformance.core.media_types import media_type
+
+__all__ = ["GuardEvent", "GuardProxy"]
+
+_HOP_BY_HOP = frozenset(
+    {b"connection", b"keep-alive", b"proxy-connection", b"proxy-authorization", b"te", b"trailer",
+     b"transfer-encoding", b"upgrade"}
+)  # fmt: skip
+_EVENTS_KEPT = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class GuardEvent:
+    """A request the proxy cut short or refused, and why."""
+
+    method: str
+    path: str
+    message: str
+
+
+class _CutError(Exception):
+    """The answer broke a limit: the client connection is cut."""
+
+
+class GuardProxy:
+    """``with GuardProxy(base_url, limits, breaker) as proxy:`` then send through ``proxy.url``."""
+
+    def __init__(self, base_url: str, limits: Limits, breaker: Breaker | None = None) -> None:
+        target = httpx.URL(base_url)
+        self._origin = f"{target.scheme}://{target.netloc.decode('ascii')}"
+        self.limits = limits
+        self.breaker = breaker or Breaker(limits)
+        self.events: deque[GuardEvent] = deque(maxlen=_EVENTS_KEPT)
+        self.url = ""
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="conformance-guard", daemon=True)
+        self._server: asyncio.Server | None = None
+        self._upstream: httpx.AsyncClient | None = None
+        self._writers: set[asyncio.StreamWriter] = set()
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        port = asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(timeout=30)
+        self.url = f"http://127.0.0.1:{port}"
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        try:
+            asyncio.run_coroutine_threadsafe(self._stop(), self._loop).result(timeout=30)
+        finally:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(timeout=30)
+            self._loop.close()
+
+    def explain(self, label: str) -> str | None:
+        """Why the proxy last cut a request of operation ``label`` (``GET /v1/models/{model_id}``)."""
+        method, _, template = label.partition(" ")
+        pattern = re.compile(re.sub(r"\\\{[^/]*?\\\}", "[^/]+", re.escape(template)) + "/?")
+        for event in reversed(self.events):
+            if event.method == method and pattern.fullmatch(event.path):
+                return event.message
+        return None
+
+    async def _start(self) -> int:
+        limits = self.limits
+        self._upstream = httpx.AsyncClient(
+            trust_env=False,
+            follow_redirects=False,
+            timeout=httpx.Timeout(limits.timeout_s, connect=limits.connect_s()),
+        )
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        port: int = self._server.sockets[0].getsockname()[1]
+        return port
+
+    async def _stop(self) -> None:
+        if self._server is not None:
+            self._server.close()
+        for writer in list(self._writers):
+            writer.transport.abort()
+        if self._upstream is not None:
+            await self._upstream.aclose()
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self._writers.add(writer)
+        connection = h11.Connection(h11.SERVER)
+        try:
+            while True:
+                request = await self._read_request(connection, reader)
+                if request is None:
+                    break
+                head, body = request
+                if not await self._forward(connection, writer, head, body):
+                    writer.transport.abort()
+                    break
+                if connection.our_state is h11.MUST_CLOSE or connection.their_state is h11.MUST_CLOSE:
+                    break
+                connection.start_next_cycle()
+        except (h11.ProtocolError, OSError, asyncio.IncompleteReadError):
+            writer.transport.abort()
+        finally:
+            self._writers.discard(writer)
+            writer.close()
+
+    @staticmethod
+    async def _read_request(
+        connection: h11.Connection, reader: asyncio.StreamReader
+    ) -> tuple[h11.Request, bytes] | None:
+        head: h11.Request | None = None
+        body = bytearray()
+        while True:
+            event = connection.next_event()
+            if event is h11.NEED_DATA:
+                connection.receive_data(await reader.read(65536))
+            elif isinstance(event, h11.Request):
+                head = event
+            elif isinstance(event, h11.Data):
+                body += event.data
+            elif isinstance(event, h11.EndOfMessage) and head is not None:
+                return head, bytes(body)
+            elif isinstance(event, h11.ConnectionClosed):
+                return None
+
+    def _note(self, method: str, url: httpx.URL, message: str) -> None:
+        self.events.append(GuardEvent(method=method, path=url.path, message=message))
+
+    async def _forward(self, connection: h11.Connection, writer: asyncio.StreamWriter, head: h11.Request,
+                       body: bytes) -> bool:  # fmt: skip
+        """Send ``head`` on to the target and its answer back; ``False`` when the connection must be cut."""
+        assert self._upstream is not None
+        method = head.method.decode("ascii", "replace")
+        target = head.target.decode("latin-1")
+        url = httpx.URL(target if target.startswith(("http://", "https://")) else self._origin + target)
+        hung = self.breaker.hung
+        if hung is not None:
+            self._note(method, url, f"{method} {url.path} was not sent: {hung}")
+            return False
+        headers = [(name, value) for name, value in head.headers if name.lower() not in _HOP_BY_HOP]
+        request = httpx.Request(method, url, headers=headers, content=body)
+        deadline = self.limits.timeout_s
+        try:
+            async with asyncio.timeout(deadline):
+                await self._relay(connection, writer, request)
+        except TimeoutError:
+            self.breaker.missed()
+            self._note(method, url, f"{method} {url.path}: no complete answer within the {deadline:g}s deadline "
+                       "(--timeout)")  # fmt: skip
+            return False
+        except _CutError as cut:
+            self._note(method, url, str(cut))
+            return False
+        except httpx.HTTPError as exc:
+            self._note(method, url, f"{method} {url.path} failed: {type(exc).__name__}: {exc}")
+            return False
+        except OSError:  # the client went away (it stopped reading a stream, say)
+            return False
+        self.breaker.answered()
+        return True
+
+    async def _relay(self, connection: h11.Connection, writer: asyncio.StreamWriter, request: httpx.Request) -> None:
+        assert self._upstream is not None
+        response = await self._upstream.send(request, stream=True)
+        try:
+            is_stream = media_type(response.headers.get("content-type", "")) == "text/event-stream"
+            limit = self.limits.max_stream_bytes if is_stream else self.limits.max_body_bytes
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > limit:
+                how = f"declares {int(declared)} bytes"
+                raise _CutError(self._too_large(request, response.status_code, how, limit))
+            headers = [(n, v) for n, v in response.headers.raw if n.lower() not in _HOP_BY_HOP]
+            reason = response.reason_phrase.encode("latin-1", "replace") or b""
+            writer.write(connection.send(h11.Response(status_code=response.status_code, headers=headers,
+                                                      reason=reason)) or b"")  # fmt: skip
+            size = 0
+            async for chunk in response.aiter_raw():
+                size += len(chunk)
+                if size > limit:
+                    raise _CutError(self._too_large(request, response.status_code, f"passed {limit} bytes", limit))
+                writer.write(connection.send(h11.Data(data=chunk)) or b"")
+                await writer.drain()
+            writer.write(connection.send(h11.EndOfMessage()) or b"")
+            await writer.drain()
+        finally:
+            await response.aclose()
+
+    @staticmethod
+    def _too_large(request: httpx.Request, status: int, how: str, limit: int) -> str:
+        return (
+            f"{request.method} {request.url.path} answered {status} with a body that {how}, over the "
+            f"{format_bytes(limit)} limit (--max-body-bytes); it was not read further"
+        )
