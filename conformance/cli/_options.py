@@ -312,11 +312,14 @@ def release_option(purpose: str) -> Callable[[Callable[..., Any]], Callable[...,
 
 
 def _shard(value: str | None) -> tuple[int, int] | None:
+    """``--shard i/n``; anything else is one usage line (click's ``BadParameter`` prints four)."""
+    from conformance.core.errors import UsageError
+
     if value is None:
         return None
     index, sep, count = value.partition("/")
     if not sep or not index.isdigit() or not count.isdigit() or not 1 <= int(index) <= int(count):
-        raise click.BadParameter(f"{value!r} must look like i/n with 1 <= i <= n, e.g. 2/4", param_hint="--shard")
+        raise UsageError(f"--shard {value!r} must look like i/n with 1 <= i <= n, e.g. 2/4")
     return int(index), int(count)
 
 

@@ -21,6 +21,7 @@ __all__ = [
     "EXCERPT_CHARS",
     "HeaderPairs",
     "curl_command",
+    "cut_text",
     "evidence",
     "excerpt",
     "format_request",
@@ -58,14 +59,19 @@ def readable(text: str) -> str:
     return _escape_unprintable(text)
 
 
+def cut_text(text: str, limit: int, *, size: int | None = None) -> str:
+    """``text`` cut at ``limit`` characters, saying how big the whole was (``size`` bytes, by default
+    the UTF-8 size of ``text``); ``text`` itself when it is short enough."""
+    if len(text) <= limit:
+        return text
+    total = size if size is not None else _size(text)
+    return f"{text[:limit]}… ({total:,} bytes)"
+
+
 def excerpt(text: str, limit: int = EXCERPT_CHARS, *, size: int | None = None) -> str:
-    """``text`` made :func:`readable` and cut at ``limit`` characters, saying how big the whole was
-    (``size`` bytes, by default the UTF-8 size of ``text``)."""
-    shown = readable(text)
-    if len(shown) <= limit:
-        return shown
-    total = size if size is not None else len(text.encode("utf-8", errors="replace"))
-    return f"{shown[:limit]}… ({total:,} bytes)"
+    """``text`` made :func:`readable` and cut at ``limit`` characters (:func:`cut_text`), saying how big
+    the whole was (``size`` bytes, by default the UTF-8 size of ``text``)."""
+    return cut_text(readable(text), limit, size=size if size is not None else _size(text))
 
 
 def _size(body: bytes | str) -> int:

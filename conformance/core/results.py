@@ -126,6 +126,9 @@ class ReplayDetails(_Frozen):
     )
     counts: dict[str, int] | None = Field(default=None, description="A scenario's differences per level.")
     differences: tuple[ReplayDifference, ...] = ()
+    omitted_differences: int = Field(
+        default=0, description="Differences beyond the per-case cap (runner/caps.py), counted not kept."
+    )
     diff: str | None = Field(default=None, description="A unified diff of recorded vs. target (redacted).")
     closest: ClosestAnswer | None = None
 
@@ -153,6 +156,11 @@ class CaseResult(_Frozen):
     status: Status
     duration_s: float = 0.0
     findings: tuple[Finding, ...] = ()
+    omitted_findings: int = Field(
+        default=0,
+        description="Findings beyond the caps (per case, per check id in a run; runner/caps.py), counted not "
+        "kept. The case keeps its status.",
+    )
     error: str | None = Field(default=None, description="Why the harness could not judge (status 'error').")
     reason: str | None = Field(default=None, description="Why the case was skipped or disabled.")
     check_id: str | None = Field(
@@ -207,6 +215,11 @@ class RunResult(_Frozen):
     stale: tuple[tuple[str, str], ...] = Field(default=(), description="Baseline keys that no longer occur.")
     allow_stale: bool = False
     fail_on: Severity = Field(default=Severity.SHOULD, description="Findings at or above this severity fail the run.")
+    omitted_findings: dict[str, int] = Field(
+        default_factory=dict,
+        description="Check id -> findings of it beyond the caps, counted not kept (the sum of the cases' "
+        "omitted_findings).",
+    )
 
     @property
     def findings(self) -> list[Finding]:

@@ -8,12 +8,15 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
+from conformance.core.exchange import cut_text
 from conformance.diff.compare import Comparison
 from conformance.diff.rules import Difference, Level
 
-__all__ = ["MAX_DIFF_LINES", "tally", "unified_diff"]
+__all__ = ["MAX_DIFF_CHARS", "MAX_DIFF_LINES", "tally", "unified_diff"]
 
 MAX_DIFF_LINES = 80
+MAX_DIFF_CHARS = 64 * 1024
+"""A diff's whole text at most: one line of a body without line breaks can be megabytes."""
 
 
 def _pretty(document: Any) -> list[str]:
@@ -21,7 +24,8 @@ def _pretty(document: Any) -> list[str]:
 
 
 def unified_diff(comparison: Comparison, *, context: int = 2, max_lines: int = MAX_DIFF_LINES) -> str:
-    """``--- recorded`` / ``+++ target`` over the documents with ids and timestamps masked.
+    """``--- recorded`` / ``+++ target`` over the documents with ids and timestamps masked, at most
+    ``max_lines`` lines and :data:`MAX_DIFF_CHARS` characters (saying what was cut).
 
     Free values show even in ``schema`` mode (where they are not findings): people read values.
 
@@ -38,7 +42,7 @@ def unified_diff(comparison: Comparison, *, context: int = 2, max_lines: int = M
     lines = list(difflib.unified_diff(before, after, "recorded", "target", n=context, lineterm=""))
     if len(lines) > max_lines:
         lines = [*lines[:max_lines], f"… [{len(lines) - max_lines} more diff lines]"]
-    return "\n".join(lines)
+    return cut_text("\n".join(lines), MAX_DIFF_CHARS)
 
 
 def tally(differences: Sequence[Difference]) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from conformance.core.results import CaseResult, ReplayDetails, RunResult, Status
 from conformance.diff.rules import RULES, Level
+from conformance.runner.caps import omitted_note
 
 __all__ = ["render_compat_summary"]
 
@@ -87,6 +88,8 @@ def render_compat_summary(
         *_scenario_rows(cases),
         "",
     ]
+    if note := omitted_note(sum(replay.omitted_differences for _, replay in interactions), differences=True):
+        lines += [f"{note}: neither the table above nor the groups below count them.", ""]
     if errors:
         lines += [f"{len(errors)} interactions could not be judged (harness errors): {errors[0].error}", ""]
     for level in Level:

@@ -23,6 +23,7 @@ from conformance.reports.model import (
     restart_command,
     summarize,
 )
+from conformance.runner.caps import omitted_note
 
 __all__ = ["render_html"]
 
@@ -75,8 +76,14 @@ class _Page:
             f'<p class="meta">Target <code>{_e(target.base_url)}</code> · profile <code>{_e(target.profile)}</code>'
             f" · suite {_e(result.suite_version)} · fails on {_e(result.fail_on)} and above"
             f" · started {_e(result.started_at.isoformat(timespec='seconds'))} · {seconds:.1f} s{apis}</p>"
+            f"{self.omitted(summary.omitted_findings)}"
             f"{self.setup()}"
         )
+
+    @staticmethod
+    def omitted(count: int) -> str:
+        note = omitted_note(count)
+        return f'<p class="meta">{_e(note)}: each case says how many of its own.</p>' if note else ""
 
     def setup(self) -> str:
         """How to run the reproductions: the reference to start (embedded runs) and the exports, once."""
@@ -172,6 +179,8 @@ class _Page:
         label = self.labels[index]
         why = case.error or case.reason or (case.findings[0].message if case.findings else "")
         body = "".join(self.finding(f) for f in case.findings)
+        if note := omitted_note(case.omitted_findings):
+            body += f'<p class="meta">{_e(note)}; report.json counts them per check.</p>'
         if case.error:
             body = f"<p><b>Harness error:</b> {_e(case.error)}</p>" + body
         elif case.reason:

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from conformance.core.results import CaseResult, Finding, RunResult
 from conformance.reports.model import CaseLabel, case_label
+from conformance.runner.caps import omitted_note
 
 __all__ = ["render_junit"]
 
@@ -32,8 +33,8 @@ def _finding_text(finding: Finding) -> str:
     return "\n".join(lines)
 
 
-def _body(findings: Iterable[Finding]) -> str:
-    return _clean("\n\n".join(_finding_text(f) for f in findings))
+def _body(findings: Iterable[Finding], note: str = "") -> str:
+    return _clean("\n\n".join([*(_finding_text(f) for f in findings), *([note] if note else [])]))
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
@@ -48,17 +49,22 @@ def _testcase(parent: ET.Element, result: RunResult, case: CaseResult) -> None:
     label = case_label(result, case)
     gating = [f for f in case.findings if result.gates(f)]
     first = gating[0] if gating else None
+    note = omitted_note(case.omitted_findings)
     if label is CaseLabel.FAIL and first is not None:
-        _sub(element, "failure", _body(gating), message=f"{first.check_id}: {first.message}", type=first.check_id)
+        message = f"{first.check_id}: {first.message}"
+        _sub(element, "failure", _body(gating, note), message=message, type=first.check_id)
+        note = ""
     elif label is CaseLabel.KNOWN and first is not None:
-        _sub(element, "skipped", _body(gating), message=f"known failure (baselined): {first.check_id}")
+        _sub(element, "skipped", _body(gating, note), message=f"known failure (baselined): {first.check_id}")
+        note = ""
     elif label is CaseLabel.ERROR:
         _sub(element, "error", _clean(case.error or ""), message=case.error or "harness error", type="harness")
     elif label in (CaseLabel.SKIP, CaseLabel.DISABLED):
         _sub(element, "skipped", message=f"{label}: {case.reason or ''}".rstrip(": "))
     warnings = [f for f in case.findings if not result.gates(f)]
-    if warnings:
-        _sub(element, "system-out", "Findings below --fail-on:\n" + _body(warnings))
+    if warnings or note:
+        heading = "Findings below --fail-on:\n" if warnings else ""
+        _sub(element, "system-out", heading + _body(warnings, note))
 
 
 def render_junit(result: RunResult) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from conformance.core.results import RunResult
 from conformance.reports.model import CaseLabel, reproduction_setup, restart_command, summarize
+from conformance.runner.caps import omitted_note
 
 __all__ = ["MAX_ROWS", "render_markdown"]
 
@@ -77,6 +78,8 @@ def render_markdown(result: RunResult) -> str:
             for f in summary.unexpected_findings
         ]
         lines += _table(["Check", "Severity", "Operation", "Message"], rows)
+    if summary.omitted_findings:
+        lines += [f"{omitted_note(summary.omitted_findings)}; report.json counts them per check.", ""]
     if summary.stale:
         lines += [f"### Stale baseline entries ({len(summary.stale)})", ""]
         lines += ["These baselined findings no longer occur; remove them from the baseline.", ""]

@@ -85,6 +85,9 @@ class ReportSummary(_Model):
     )
     baselined_findings: int = Field(description="Gating findings the baseline expected.")
     warnings: int = Field(description="Findings below fail_on (reported, never failing).")
+    omitted_findings: int = Field(
+        default=0, description="Findings beyond the caps, counted not kept (per check id: omitted_findings)."
+    )
     stale: list[BaselineKey] = Field(description="Baseline entries that no longer occur.")
     harness_errors: list[HarnessErrorEntry] = Field(description="Cases the harness could not judge.")
 
@@ -135,6 +138,7 @@ def summarize(result: RunResult) -> ReportSummary:
         unexpected_findings=_blockers_first(result),
         baselined_findings=sum(1 for f in gating if f.key in expected),
         warnings=len(result.findings) - len(gating),
+        omitted_findings=sum(case.omitted_findings for case in result.cases),
         stale=[BaselineKey(check=c, operation=o) for c, o in result.stale],
         harness_errors=[
             HarnessErrorEntry(case=c.id, suite=c.suite, message=c.error or "")

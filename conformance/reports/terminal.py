@@ -9,6 +9,7 @@ from rich.text import Text
 
 from conformance.core.results import RunResult, Status
 from conformance.reports.model import CaseLabel, restart_command, summarize
+from conformance.runner.caps import omitted_note
 
 __all__ = ["TOP_FINDINGS", "render_terminal_summary"]
 
@@ -58,6 +59,10 @@ def render_terminal_summary(result: RunResult, directory: Path | None = None) ->
             parts.append(Text(f"    {message}", style="dim"))
         if len(summary.unexpected_findings) > TOP_FINDINGS:
             parts.append(Text(f"  ... and {len(summary.unexpected_findings) - TOP_FINDINGS} more", style="dim"))
+    if summary.omitted_findings:
+        parts.append(
+            Text(f"{omitted_note(summary.omitted_findings)}; report.json counts them per check", style="yellow")
+        )
     if summary.stale:
         parts.append(Text(f"{len(summary.stale)} stale baseline entries (they no longer occur)", style="yellow"))
     judged = [c for c in result.cases if c.status not in (Status.SKIP, Status.DISABLED)]

@@ -29,6 +29,7 @@ from conformance.core.results import (
     utc_now,
 )
 from conformance.runner.blocked import BlockedError
+from conformance.runner.caps import FindingCaps
 
 __all__ = [
     "CaseRecorder",
@@ -306,19 +307,22 @@ def execute(
     allow_stale: bool = False,
     on_case: EventSink | None = None,
 ) -> RunResult:
-    """Run ``suites`` in order against ``ctx.target`` and apply the known-failures ``baseline``."""
+    """Run ``suites`` in order against ``ctx.target`` and apply the known-failures ``baseline``.
+
+    Each case is re-weighed by ``--severity-levels``, then cut to the caps (:mod:`conformance.runner.caps`)."""
     started = utc_now()
     if ctx.options.max_run_time_s is not None and ctx.ends_at is None:
         ctx.ends_at = time.monotonic() + ctx.options.max_run_time_s
     cases: list[CaseResult] = []
     levels = ctx.options.severity_levels
+    caps = FindingCaps()
     reported = 0
     for produced in _iter_cases(suites, ctx):
         # What blocked a case is reported first, once, whatever --include/--exclude select.
         blockers, reported = [b.case() for b in ctx.blocked[reported:]], len(ctx.blocked)
         wanted = [produced] if selected(produced.id, produced.operation, ctx.options) else []
         for found in [*blockers, *wanted]:
-            case = levels.apply(found, ctx.options.fail_on) if levels is not None else found
+            case = caps.apply(levels.apply(found, ctx.options.fail_on) if levels is not None else found)
             cases.append(case)
             if on_case:
                 on_case(case)
@@ -334,6 +338,7 @@ def execute(
         stale=tuple(sorted(key for key in expected - seen if ctx.judges(key[1]))),
         allow_stale=allow_stale,
         fail_on=ctx.options.fail_on,
+        omitted_findings=caps.by_check(),
     )
 
 

@@ -73,6 +73,9 @@ def test_an_unreachable_server_is_a_harness_error() -> None:
         (("--header", "X-Token: s3cr\u00e9t"), "error: --header X-Token: the value is not ASCII"),
         (("--api-key", "sk-1\nX-Evil: 1"), "error: --api-key: the key holds a line break or another control character"),
         (("--report-dir", "{file}/reports"), "error: --report-dir {file}/reports is not writable"),
+        (("--shard", "5/4"), "error: --shard '5/4' must look like i/n with 1 <= i <= n, e.g. 2/4"),
+        (("--shard", "0/3"), "error: --shard '0/3' must look like i/n"),
+        (("--shard", "x"), "error: --shard 'x' must look like i/n"),
     ],
 )
 def test_inputs_that_cannot_work_are_exit_2_before_any_server_is_contacted(
@@ -88,6 +91,13 @@ def test_inputs_that_cannot_work_are_exit_2_before_any_server_is_contacted(
     assert proc.stderr.startswith(message.replace("{file}", str(blocker)))
     assert "s3cr" not in proc.stderr
     assert "sk-1" not in proc.stderr
+
+
+def test_an_unknown_option_is_exit_2_without_a_traceback() -> None:
+    proc = conformance("check", "--base-url", "http://127.0.0.1:9", "--no-such-option")
+    assert proc.returncode == 2
+    assert "No such option '--no-such-option'" in proc.stderr
+    assert "Traceback" not in proc.stderr
 
 
 def test_credentials_in_the_base_url_are_refused_and_never_printed(tmp_path: Path) -> None:
