@@ -74,7 +74,10 @@ def test_a_second_reset_is_a_harness_error_not_a_finding() -> None:
 
 @pytest.mark.parametrize(
     ("error", "message"),
-    [(httpx.ConnectError("refused"), "cannot connect to http://127.0.0.1:9"), (httpx.ReadTimeout("slow"), "did not arrive within the 60s deadline")],
+    [
+        (httpx.ConnectError("refused"), "cannot connect to http://127.0.0.1:9"),
+        (httpx.ReadTimeout("slow"), "did not arrive within the 60s deadline"),
+    ],
 )
 def test_unreachable_or_hanging_servers_are_harness_errors(error: Exception, message: str) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
