@@ -124,7 +124,9 @@ class ReplayDetails(_Frozen):
         description="An interaction's worst level ('breaking', 'additive', 'value-only' or 'identical'); "
         "for a scenario, a one-line summary. Null when nothing was compared.",
     )
-    counts: dict[str, int] | None = Field(default=None, description="A scenario's differences per level.")
+    counts: dict[str, int] | None = Field(
+        default=None, description="Differences per level: a scenario's, or an interaction's (past the cap too)."
+    )
     differences: tuple[ReplayDifference, ...] = ()
     omitted_differences: int = Field(
         default=0, description="Differences beyond the per-case cap (runner/caps.py), counted not kept."

@@ -180,6 +180,8 @@ class CaseRecorder:
         self.suite = suite
         self.operation = operation
         self.findings: list[Finding] = []
+        self.omitted = 0
+        """Findings the case counted but did not build (past the caps of :mod:`conformance.runner.caps`)."""
         self.error: str | None = None
         self.skip_reason: str | None = None
         self.check_id: str | None = None
@@ -222,6 +224,7 @@ class CaseRecorder:
             status=status,
             duration_s=round(self._duration, 4),
             findings=tuple(self.findings),
+            omitted_findings=self.omitted,
             error=self.error,
             reason=self.skip_reason,
             check_id=self.check_id,

@@ -61,6 +61,7 @@ from conformance.diff import (
     unified_diff,
 )
 from conformance.runner.base import CaseRecorder, RunContext, disabled_case
+from conformance.runner.caps import FINDINGS_PER_CASE
 from conformance.scenarios import models_from_listing, scenarios_for
 from conformance.spec import load_spec
 
@@ -308,8 +309,16 @@ class _CassetteReplay:
                 differences=tally(closest.differences),
                 diff=self.redactor.text(unified_diff(closest.comparison)),
             )
+        # One answer may differ at thousands of places; only what the run keeps is built (runner/caps.py):
+        # the first FINDINGS_PER_CASE differences, and the first of each rule and level after them.
+        seen: set[tuple[str, Level]] = set()
         for n, difference in enumerate(differences):
-            case.add(self._finding(operation, difference, base, curl, diff_text + extra, n))
+            key = (difference.rule, difference.level)
+            if n < FINDINGS_PER_CASE or key not in seen:
+                case.add(self._finding(operation, difference, base, curl, diff_text + extra, n))
+            else:
+                case.omitted += 1
+            seen.add(key)
         assert case.replay is not None
         case.replay = case.replay.model_copy(
             update={
@@ -317,8 +326,10 @@ class _CassetteReplay:
                     ReplayDifference(
                         rule=d.rule, level=d.level.value, path=d.path, message=self.redactor.text(d.message)
                     )
-                    for d in differences
+                    for d in differences[:FINDINGS_PER_CASE]
                 ),
+                "omitted_differences": max(0, len(differences) - FINDINGS_PER_CASE),
+                "counts": {level.value: sum(d.level is level for d in differences) for level in Level},
                 "diff": self.redactor.text(diff_text),
                 "closest": closest_answer,
             }
@@ -340,8 +351,10 @@ class _CassetteReplay:
         )
 
     def _verdict(self, cases: list[CaseResult]) -> CaseResult:
-        levels = [d.level for c in cases if c.replay is not None for d in c.replay.differences]
-        counts = {level.value: levels.count(level.value) for level in Level}
+        counts = {level.value: 0 for level in Level}
+        for c in cases:  # an interaction's counts cover the differences past the cap too
+            for level, n in (c.replay.counts or {}).items() if c.replay is not None else ():
+                counts[level] += n
         failed = [
             c.replay.step if c.replay is not None and c.replay.step else c.id for c in cases if c.status is Status.FAIL
         ]
