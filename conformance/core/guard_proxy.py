@@ -37,6 +37,7 @@ _HOP_BY_HOP = frozenset(
      b"transfer-encoding", b"upgrade"}
 )  # fmt: skip
 _EVENTS_KEPT = 1000
+_RETRYABLE = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,7 +191,12 @@ class GuardProxy:
 
     async def _relay(self, connection: h11.Connection, writer: asyncio.StreamWriter, request: httpx.Request) -> None:
         assert self._upstream is not None
-        response = await self._upstream.send(request, stream=True)
+        try:
+            response = await self._upstream.send(request, stream=True)
+        except _RETRYABLE:
+            # A keep-alive connection the target closed (some close it after an error answer): like
+            # requests, browsers and TargetClient, send once more on a fresh connection.
+            response = await self._upstream.send(request, stream=True)
         try:
             is_stream = media_type(response.headers.get("content-type", "")) == "text/event-stream"
             limit = self.limits.max_stream_bytes if is_stream else self.limits.max_body_bytes
