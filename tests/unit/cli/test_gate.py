@@ -1,8 +1,9 @@
-"""`conformance check` end to end against small live servers: auth, redaction and a hanging server."""
+"""`conformance check` end to end against small live servers: auth, redaction, a hanging server, a failed probe."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from tests.fakes.cli import conformance
+from tests.fakes.hostile import hostile_server
 
 SECRET = "sk-gate-secret-123456"
 SPEC = {
@@ -111,3 +113,37 @@ def test_a_server_that_hangs_is_a_harness_error_not_a_hang(serve_app: Callable[[
     assert proc.returncode == 3, proc.stderr
     assert "did not arrive within the 1s deadline (--timeout)" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def _aborted_reports(out: Path) -> tuple[list[dict[str, Any]], str, str]:
+    report = json.loads((out / "report.json").read_text())
+    return report["cases"], (out / "junit.xml").read_text(), (out / "summary.md").read_text()
+
+
+def test_a_server_that_cannot_be_reached_still_gets_reports_saying_so(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    proc = conformance("check", "--base-url", "http://127.0.0.1:9", "--profile", "ogx-1.5", "--report-dir", str(out))
+    assert proc.returncode == 3, proc.stderr
+    assert proc.stderr.splitlines() == [proc.stderr.strip()]
+    assert proc.stderr.startswith("error: cannot connect to http://127.0.0.1:9")
+    assert "Traceback" not in proc.stderr
+    cases, junit, summary = _aborted_reports(out)
+    message = proc.stderr.strip().removeprefix("error: ")
+    assert [(c["id"], c["status"], c["error"]) for c in cases] == [("run/aborted", "error", message)]
+    assert 'name="run/aborted"' in junit
+    assert f'<error message="{message}"' in junit
+    assert "`run/aborted`" in summary
+    assert message in summary
+
+
+def test_a_server_that_is_not_an_ogx_server_still_gets_reports_saying_so(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with hostile_server("html-500") as server:
+        proc = conformance("check", "--base-url", server.base_url, "--profile", "ogx-1.5", "--report-dir", str(out))
+    assert proc.returncode == 3, proc.stderr
+    assert len(proc.stderr.splitlines()) == 1
+    assert "does not look like a Llama Stack / OGX server (GET /v1/health answered 500 text/html" in proc.stderr
+    cases, junit, _summary = _aborted_reports(out)
+    assert [(c["id"], c["status"]) for c in cases] == [("run/aborted", "error")]
+    assert "does not look like a Llama Stack / OGX server" in cases[0]["error"]
+    assert 'name="run/aborted"' in junit

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+import gzip
+import json
+import time
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -9,6 +12,7 @@ import pytest
 from conformance.core.client import (
     ClientSettings,
     ConnectionReset,
+    ResponseTooLargeError,
     TargetClient,
     check_api_key,
     local_address,
@@ -16,8 +20,10 @@ from conformance.core.client import (
     validate_base_url,
 )
 from conformance.core.errors import HarnessError, UsageError
+from conformance.core.limits import HUNG_MARK, Breaker, Limits
 from conformance.core.sse import SSELimits
 from tests.fakes import make_app
+from tests.fakes.hostile import hostile_server
 from tests.fakes.transport import BrokenStream
 
 
@@ -213,3 +219,165 @@ def test_a_reset_stream_request_is_retried_like_any_other() -> None:
         streamed = client.exchange(client.build("POST", "/v1/stream"), stream=True)
     assert streamed.text == SSE
     assert [r.error for r in client.resets] == ["ReadError: reset"]
+
+
+# ---------------------------------------------------------------------- limits
+
+KIB = 1024
+MIB = 1024 * KIB
+
+
+def _limited(handler, limits: Limits, breaker: Breaker | None = None) -> TargetClient:  # type: ignore[no-untyped-def]
+    return TargetClient(
+        ClientSettings(base_url="http://127.0.0.1:9", limits=limits),
+        transport=httpx.MockTransport(handler),
+        breaker=breaker,
+    )
+
+
+class _CountedChunks:
+    """A body of ``count`` chunks of ``size`` bytes, made as they are pulled; ``pulled`` counts them."""
+
+    def __init__(self, count: int = 1000, size: int = 64 * KIB) -> None:
+        self.count = count
+        self.size = size
+        self.pulled = 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        for _ in range(self.count):
+            self.pulled += 1
+            yield b" " * self.size
+
+
+class _Stream(httpx.SyncByteStream):
+    def __init__(self, chunks: _CountedChunks) -> None:
+        self._chunks = chunks
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield from self._chunks
+
+
+def test_a_body_that_declares_more_than_the_limit_is_refused_unread() -> None:
+    body = _CountedChunks(count=40, size=64 * KIB)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"content-length": str(40 * 64 * KIB)}, stream=_Stream(body))
+
+    with _limited(handler, Limits(max_body_bytes=MIB)) as client, pytest.raises(ResponseTooLargeError) as raised:
+        client.request("GET", "/v1/models")
+    message = raised.value.message
+    assert message.startswith("GET http://127.0.0.1:9/v1/models answered 200 with a body that declares 2621440 bytes")
+    assert "over the 1 MiB limit (--max-body-bytes); it was not read further" in message
+    assert body.pulled == 0
+    assert isinstance(raised.value, HarnessError)  # exit 3: the harness could not judge, never a fail
+
+
+def test_a_chunked_body_is_cut_as_soon_as_it_passes_the_limit() -> None:
+    body = _CountedChunks()  # 1000 x 64 KiB = 62.5 MiB, never declared
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"content-type": "application/json"}, stream=_Stream(body))
+
+    with _limited(handler, Limits(max_body_bytes=MIB)) as client, pytest.raises(ResponseTooLargeError) as raised:
+        client.exchange(client.build("GET", "/v1/models"))
+    assert "with a body that passed 1048576 bytes, over the 1 MiB limit (--max-body-bytes)" in raised.value.message
+    assert body.pulled < 100  # 17 are enough to pass 1 MiB; not the whole 62.5 MiB
+
+
+def test_the_limit_is_on_the_decoded_body() -> None:
+    bomb = gzip.compress(b"0" * (8 * MIB))  # a few KB on the wire
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            200, headers={"content-encoding": "gzip", "content-type": "application/json"}, content=bomb
+        )
+
+    with _limited(handler, Limits(max_body_bytes=MIB)) as client, pytest.raises(ResponseTooLargeError, match="passed"):
+        client.request("GET", "/v1/models")
+
+
+@pytest.mark.parametrize("declared", [True, False])
+def test_a_body_within_the_limit_reads_normally(declared: bool) -> None:
+    payload = {"object": "list", "data": [{"id": "m" * 100}] * 9}
+    raw = json.dumps(payload).encode()
+    limit = len(raw)  # exactly at the limit is within it
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        headers = {"content-type": "application/json"}
+        if declared:
+            return httpx.Response(200, headers=headers, content=raw)
+        return httpx.Response(200, headers=headers, content=iter([raw[:100], raw[100:]]))
+
+    with _limited(handler, Limits(max_body_bytes=limit)) as client:
+        exchange = client.exchange(client.build("GET", "/v1/models"))
+        response = client.request("GET", "/v1/models")
+    assert exchange.json() == payload
+    assert exchange.text == raw.decode()
+    assert response.json() == payload
+    assert response.text == raw.decode()
+    assert response.content == raw
+    assert client.breaker.hung is None
+
+
+def test_a_hung_server_gets_no_request() -> None:
+    calls: list[httpx.Request] = []
+    breaker = Breaker(Limits(hung_after=1))
+    breaker.missed()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        return httpx.Response(200)
+
+    with _limited(handler, Limits(hung_after=1), breaker) as client, pytest.raises(HarnessError) as raised:
+        client.exchange(client.build("GET", "/v1/models"))
+    assert calls == []
+    assert client.breaker is breaker  # shared with the rest of the run
+    assert raised.value.message.startswith("GET http://127.0.0.1:9/v1/models was not sent: the server gave no")
+    assert raised.value.message.endswith(HUNG_MARK)
+
+
+def test_errors_that_are_not_a_missed_deadline_never_deem_the_server_hung() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v1/refused":
+            raise httpx.ConnectError("refused")
+        raise httpx.ReadTimeout("a read timeout, well before the deadline")
+
+    with _limited(handler, Limits(hung_after=2)) as client:
+        for path in ["/v1/refused", "/v1/slow"] * 3:
+            with pytest.raises(HarnessError):
+                client.request("GET", path)
+        assert client.breaker.hung is None
+
+
+def test_requests_that_miss_their_deadline_deem_the_server_hung() -> None:
+    limits = Limits(timeout_s=0.5, hung_after=3)
+    with (
+        hostile_server("hang-after-accept") as server,
+        TargetClient(ClientSettings(server.base_url, limits=limits)) as client,
+    ):
+        started = time.monotonic()
+        for count in range(1, 4):
+            assert client.breaker.hung is None
+            with pytest.raises(HarnessError, match=r"did not arrive within the 0\.5s deadline \(--timeout\)"):
+                client.request("GET", "/v1/models")
+            assert server.requests == count
+        assert time.monotonic() - started < 20
+        hung = client.breaker.hung
+        assert hung is not None
+        assert "3 requests in a row within the 0.5s deadline (--timeout)" in hung
+        with pytest.raises(HarnessError, match="was not sent"):
+            client.request("GET", "/v1/models")
+        assert server.requests == 3  # the fourth was not sent
+
+
+def test_an_answer_between_missed_deadlines_keeps_the_server_from_being_deemed_hung() -> None:
+    limits = Limits(timeout_s=0.5, hung_after=2)
+    with (
+        hostile_server("hang-after-version") as server,
+        TargetClient(ClientSettings(server.base_url, limits=limits)) as client,
+    ):
+        for _ in range(3):
+            with pytest.raises(HarnessError, match="deadline"):
+                client.request("GET", "/v1/models")
+            assert client.request("GET", "/v1/version").json() == {"version": "1.5.0"}
+        assert client.breaker.hung is None
