@@ -31,7 +31,7 @@ import httpx
 from conformance.core.deadline import deadline, deadline_passed, deadline_transport
 from conformance.core.errors import HarnessError, UsageError
 from conformance.core.http_exchange import Exchange
-from conformance.core.limits import DEFAULT_LIMITS, Breaker, Limits, format_bytes
+from conformance.core.limits import DEFAULT_LIMITS, Breaker, Limits
 from conformance.core.redact import Redactor
 from conformance.core.reproduce import client_redactor
 from conformance.core.sse import SSELimits, SSEStream, read_sse
@@ -276,10 +276,7 @@ class TargetClient:
         response._content = b"".join(chunks)
 
     def _too_large(self, request: httpx.Request, response: httpx.Response, how: str) -> str:
-        return (
-            f"{request.method} {request.url} answered {response.status_code} with a body that {how}, over the "
-            f"{format_bytes(self.limits.max_body_bytes)} limit (--max-body-bytes); it was not read further"
-        )
+        return self.limits.too_large(f"{request.method} {request.url}", response.status_code, how)
 
     def _late(self, request: httpx.Request, what: str) -> str:
         return (

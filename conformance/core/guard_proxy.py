@@ -27,7 +27,7 @@ from typing import Self
 import h11
 import httpx
 
-from conformance.core.limits import Breaker, Limits, format_bytes
+from conformance.core.limits import Breaker, Limits
 from conformance.core.media_types import media_type
 
 __all__ = ["GuardEvent", "GuardProxy"]
@@ -203,7 +203,7 @@ class GuardProxy:
             declared = response.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > limit:
                 how = f"declares {int(declared)} bytes"
-                raise _CutError(self._too_large(request, response.status_code, how, limit))
+                raise _CutError(self._too_large(request, response.status_code, how, is_stream))
             headers = [(n, v) for n, v in response.headers.raw if n.lower() not in _HOP_BY_HOP]
             reason = response.reason_phrase.encode("latin-1", "replace") or b""
             writer.write(connection.send(h11.Response(status_code=response.status_code, headers=headers,
@@ -212,7 +212,7 @@ class GuardProxy:
             async for chunk in response.aiter_raw():
                 size += len(chunk)
                 if size > limit:
-                    raise _CutError(self._too_large(request, response.status_code, f"passed {limit} bytes", limit))
+                    raise _CutError(self._too_large(request, response.status_code, f"passed {limit} bytes", is_stream))
                 writer.write(connection.send(h11.Data(data=chunk)) or b"")
                 await writer.drain()
             writer.write(connection.send(h11.EndOfMessage()) or b"")
@@ -220,9 +220,5 @@ class GuardProxy:
         finally:
             await response.aclose()
 
-    @staticmethod
-    def _too_large(request: httpx.Request, status: int, how: str, limit: int) -> str:
-        return (
-            f"{request.method} {request.url.path} answered {status} with a body that {how}, over the "
-            f"{format_bytes(limit)} limit (--max-body-bytes); it was not read further"
-        )
+    def _too_large(self, request: httpx.Request, status: int, how: str, stream: bool) -> str:
+        return self.limits.too_large(f"{request.method} {request.url.path}", status, how, stream=stream)

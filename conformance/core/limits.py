@@ -47,6 +47,15 @@ class Limits:
     def connect_s(self) -> float:
         return min(self.connect_timeout_s, self.timeout_s)
 
+    def too_large(self, request: str, status: int, how: str, *, stream: bool = False) -> str:
+        """Why an answer was cut: ``request`` (``GET /v1/models``) answered ``status`` with a body that
+        ``how`` (``declares 209715200 bytes``), over the body limit, or the stream limit with ``stream``."""
+        if stream:
+            limit = f"{format_bytes(self.max_stream_bytes)} limit of an event stream (4 x --max-body-bytes)"
+        else:
+            limit = f"{format_bytes(self.max_body_bytes)} limit (--max-body-bytes)"
+        return f"{request} answered {status} with a body that {how}, over the {limit}; it was not read further"
+
 
 DEFAULT_LIMITS = Limits()
 
@@ -56,7 +65,7 @@ def format_bytes(size: int) -> str:
     for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
         if size >= scale and size % scale == 0:
             return f"{size // scale} {unit}"
-    return f"{size} bytes"
+    return "1 byte" if size == 1 else f"{size} bytes"
 
 
 @dataclass

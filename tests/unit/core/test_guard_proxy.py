@@ -322,3 +322,15 @@ def test_the_proxy_stops_on_exit(base_url: str) -> None:
             client.get("/v1/models")
     finally:
         client.close()
+
+
+def test_a_reused_connection_the_target_dropped_is_sent_again_on_a_fresh_one() -> None:
+    """Some servers close a keep-alive connection after an error answer without saying so; the next
+    request on it gets no answer. The proxy sends it again on a fresh connection, as requests does."""
+    from tests.fakes.keepalive import keepalive_server
+
+    with keepalive_server("drop-next") as url, GuardProxy(url, Limits(timeout_s=10)) as proxy:
+        with httpx.Client(proxy=proxy.url, timeout=20) as client:
+            statuses = [client.get(f"{url}/v1/missing-{n}").status_code for n in range(3)]
+        assert statuses == [404, 404, 404]
+        assert not proxy.events
