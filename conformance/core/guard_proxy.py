@@ -17,7 +17,9 @@ followed. The proxy runs an asyncio loop in one daemon thread.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
+import socket
 import threading
 from collections import deque
 from dataclasses import dataclass
@@ -38,6 +40,19 @@ _HOP_BY_HOP = frozenset(
 )  # fmt: skip
 _EVENTS_KEPT = 1000
 _RETRYABLE = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
+
+
+def _ack_at_once(sock: socket.socket | None) -> None:
+    """Acknowledge what arrives next at once (Linux ``TCP_QUICKACK``, which the kernel turns off again).
+
+    requests writes a request's headers and its body in two sends on a connection to a proxy without
+    ``TCP_NODELAY``, so the body waits for the headers' ACK, which the kernel delays by 40 ms: every
+    request with a body took 45 ms through the proxy instead of 2.
+    """
+    quickack = getattr(socket, "TCP_QUICKACK", None)
+    if quickack is not None and sock is not None:
+        with contextlib.suppress(OSError):
+            sock.setsockopt(socket.IPPROTO_TCP, quickack, 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +133,7 @@ class GuardProxy:
         connection = h11.Connection(h11.SERVER)
         try:
             while True:
-                request = await self._read_request(connection, reader)
+                request = await self._read_request(connection, reader, writer.get_extra_info("socket"))
                 if request is None:
                     break
                 head, body = request
@@ -136,13 +151,14 @@ class GuardProxy:
 
     @staticmethod
     async def _read_request(
-        connection: h11.Connection, reader: asyncio.StreamReader
+        connection: h11.Connection, reader: asyncio.StreamReader, sock: socket.socket | None
     ) -> tuple[h11.Request, bytes] | None:
         head: h11.Request | None = None
         body = bytearray()
         while True:
             event = connection.next_event()
             if event is h11.NEED_DATA:
+                _ack_at_once(sock)
                 connection.receive_data(await reader.read(65536))
             elif isinstance(event, h11.Request):
                 head = event
