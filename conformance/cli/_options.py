@@ -81,8 +81,9 @@ def target_options[F: Callable[..., Any]](*, base_url_required: bool) -> Callabl
                 default=DEFAULT_LIMITS.timeout_s,
                 show_default=True,
                 metavar="SECONDS",
-                help="Deadline for one request, streams included: connecting, the headers and the whole body. "
-                "A request that misses it is an error; after 3 in a row the server counts as hung.",
+                help="Deadline for one request: connecting, the headers and the whole body (an event stream gets as "
+                "long again after its headers). A request that misses it is an error; after 3 in a row the server "
+                "counts as hung.",
             ),
             click.option(
                 "--max-body-bytes",

@@ -229,7 +229,9 @@ class TargetClient:
         if hung is not None:
             raise HarnessError(f"{request.method} {request.url} was not sent: {hung}")
         stream_limits = limits or self.limits.stream()
-        seconds = max(self.limits.timeout_s, stream_limits.max_seconds) if stream else self.limits.timeout_s
+        # A stream has the deadline for its headers, then its own seconds (read_sse stops a stream still
+        # going then, which the streaming checks judge: "the stream did not end"); a stalled one is cut.
+        seconds = self.limits.timeout_s + (stream_limits.max_seconds if stream else 0)
         with deadline(seconds) as at:
             try:
                 exchange = self._exchange(request, stream=stream, limits=stream_limits, step=step)

@@ -39,6 +39,7 @@ _HOP_BY_HOP = frozenset(
      b"transfer-encoding", b"upgrade"}
 )  # fmt: skip
 _EVENTS_KEPT = 1000
+_STREAM_GRACE_S = 5.0
 _RETRYABLE = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
 
 
@@ -187,8 +188,8 @@ class GuardProxy:
         request = httpx.Request(method, url, headers=headers, content=body)
         deadline = self.limits.timeout_s
         try:
-            async with asyncio.timeout(deadline):
-                await self._relay(connection, writer, request)
+            async with asyncio.timeout(deadline) as scope:
+                await self._relay(connection, writer, request, scope)
         except TimeoutError:
             self.breaker.missed()
             self._note(method, url, f"{method} {url.path}: no complete answer within the {deadline:g}s deadline "
@@ -205,7 +206,9 @@ class GuardProxy:
         self.breaker.answered()
         return True
 
-    async def _relay(self, connection: h11.Connection, writer: asyncio.StreamWriter, request: httpx.Request) -> None:
+    async def _relay(
+        self, connection: h11.Connection, writer: asyncio.StreamWriter, request: httpx.Request, scope: asyncio.Timeout
+    ) -> None:
         assert self._upstream is not None
         try:
             response = await self._upstream.send(request, stream=True)
@@ -216,6 +219,10 @@ class GuardProxy:
         try:
             is_stream = media_type(response.headers.get("content-type", "")) == "text/event-stream"
             limit = self.limits.max_stream_bytes if is_stream else self.limits.max_body_bytes
+            if is_stream:
+                # A stream has its own seconds after its headers; the client (Schemathesis reads a stream
+                # for its request timeout in total) ends one that keeps going before this cuts it.
+                scope.reschedule(asyncio.get_running_loop().time() + self.limits.timeout_s + _STREAM_GRACE_S)
             declared = response.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > limit:
                 how = f"declares {int(declared)} bytes"

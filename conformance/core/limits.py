@@ -30,7 +30,8 @@ prints the first such error and counts the others."""
 @dataclass(frozen=True, slots=True)
 class Limits:
     timeout_s: float = 60.0
-    """Wall-clock deadline for one request: connect, headers and the whole body, streams included."""
+    """Wall-clock deadline for one request: connect, headers and the whole body. An event stream gets
+    as long again after its headers; one still going then is cut and judged ("the stream did not end")."""
     connect_timeout_s: float = 5.0
     max_body_bytes: int = 4 * 1024 * 1024
     """Largest body read for one answer (decoded); the contract's answers are a few KB."""

@@ -381,3 +381,16 @@ def test_an_answer_between_missed_deadlines_keeps_the_server_from_being_deemed_h
                 client.request("GET", "/v1/models")
             assert client.request("GET", "/v1/version").json() == {"version": "1.5.0"}
         assert client.breaker.hung is None
+
+
+def test_an_endless_stream_is_cut_by_its_own_seconds_and_judged_not_an_error() -> None:
+    """Events keep coming: reading stops after the stream's seconds and says so (the streaming checks
+    then find "the stream did not end"); the request's deadline does not turn it into an error."""
+    with hostile_server("endless-sse") as server:
+        client = TargetClient(ClientSettings(base_url=server.base_url, limits=Limits(timeout_s=1.0)))
+        with client:
+            exchange = client.exchange(client.build("POST", "/v1/chat/completions", json={}), stream=True)
+    assert exchange.stream is not None
+    assert exchange.stream.truncated == "longer than 1 seconds"
+    assert len(exchange.stream.events) > 1
+    assert client.breaker.hung is None
