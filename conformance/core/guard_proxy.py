@@ -10,8 +10,14 @@ answer (an error, never a verdict), and records why in :attr:`GuardProxy.events`
 can say it in the proxy's words (:meth:`GuardProxy.explain`).
 
 It takes absolute-form requests (``GET http://host/v1/models``, as sent to a forward proxy) and
-origin-form ones (``GET /v1/models``, sent on to the target). Redirects are passed through, not
-followed. The proxy runs an asyncio loop in one daemon thread.
+origin-form ones (``GET /v1/models``, sent on to the target), so it can also serve as a client's base
+URL. Redirects are passed through, not followed. The proxy runs an asyncio loop in one daemon thread.
+
+With ``record=True`` it also keeps every exchange it relayed (:attr:`GuardProxy.exchanges`: method, URL,
+headers, status and both bodies, each cut at :data:`RECORDED_BODY_BYTES`), so that a finding about a
+client we do not control (an official SDK) carries evidence and a curl reproduction like any other.
+A request's :data:`TAG_HEADER` names whose traffic it is (an SDK flow); it is kept as the exchange's
+``tag`` and not sent on.
 """
 
 from __future__ import annotations
@@ -21,8 +27,9 @@ import contextlib
 import re
 import socket
 import threading
+import zlib
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Self
 
@@ -32,7 +39,7 @@ import httpx
 from conformance.core.limits import Breaker, Limits
 from conformance.core.media_types import media_type
 
-__all__ = ["GuardEvent", "GuardProxy"]
+__all__ = ["RECORDED_BODY_BYTES", "TAG_HEADER", "GuardEvent", "GuardProxy", "RecordedExchange"]
 
 _HOP_BY_HOP = frozenset(
     {b"connection", b"keep-alive", b"proxy-connection", b"proxy-authorization", b"te", b"trailer",
@@ -41,6 +48,10 @@ _HOP_BY_HOP = frozenset(
 _EVENTS_KEPT = 1000
 _STREAM_GRACE_S = 5.0
 _RETRYABLE = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
+RECORDED_BODY_BYTES = 256 * 1024
+"""How much of each body a recording proxy keeps (the size of the whole is kept too)."""
+TAG_HEADER = "x-conformance-tag"
+"""A request header naming whose traffic the request is; recorded as the exchange's tag, not forwarded."""
 
 
 def _ack_at_once(sock: socket.socket | None) -> None:
@@ -65,6 +76,38 @@ class GuardEvent:
     message: str
 
 
+@dataclass(slots=True)
+class RecordedExchange:
+    """One request the proxy relayed and what came back (``status`` ``None``: no answer)."""
+
+    method: str
+    url: str
+    request_headers: tuple[tuple[str, str], ...]
+    request_body: bytes
+    tag: str | None = None
+    status: int | None = None
+    reason: str = ""
+    response_headers: tuple[tuple[str, str], ...] = ()
+    response_body: bytes = b""
+    response_size: int = 0
+    """Bytes of the whole body as received (``response_body`` keeps the first :data:`RECORDED_BODY_BYTES`)."""
+    cut: str | None = field(default=None)
+    """Why the proxy cut the answer, when it did."""
+
+    @property
+    def path(self) -> str:
+        return httpx.URL(self.url).path
+
+    def response_text(self) -> str:
+        """The body as text, decompressed when the server compressed it (and it was kept whole)."""
+        body = self.response_body
+        encoding = {k.lower(): v for k, v in self.response_headers}.get("content-encoding", "").lower()
+        if encoding in ("gzip", "deflate") and self.response_size <= RECORDED_BODY_BYTES:
+            with contextlib.suppress(zlib.error):
+                body = zlib.decompress(body, wbits=47)
+        return body.decode("utf-8", errors="replace")
+
+
 class _CutError(Exception):
     """The answer broke a limit: the client connection is cut."""
 
@@ -72,12 +115,15 @@ class _CutError(Exception):
 class GuardProxy:
     """``with GuardProxy(base_url, limits, breaker) as proxy:`` then send through ``proxy.url``."""
 
-    def __init__(self, base_url: str, limits: Limits, breaker: Breaker | None = None) -> None:
+    def __init__(self, base_url: str, limits: Limits, breaker: Breaker | None = None, *, record: bool = False) -> None:
         target = httpx.URL(base_url)
         self._origin = f"{target.scheme}://{target.netloc.decode('ascii')}"
         self.limits = limits
         self.breaker = breaker or Breaker(limits)
         self.events: deque[GuardEvent] = deque(maxlen=_EVENTS_KEPT)
+        self.record = record
+        self.exchanges: list[RecordedExchange] = []
+        """Every exchange relayed, in the order they finished (only with ``record``)."""
         self.url = ""
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="conformance-guard", daemon=True)
@@ -170,8 +216,11 @@ class GuardProxy:
             elif isinstance(event, h11.ConnectionClosed):
                 return None
 
-    def _note(self, method: str, url: httpx.URL, message: str) -> None:
+    def _note(self, method: str, url: httpx.URL, message: str, recorded: RecordedExchange | None = None) -> None:
         self.events.append(GuardEvent(method=method, path=url.path, message=message))
+        if recorded is not None:
+            recorded.cut = message
+            self._keep(recorded)
 
     async def _forward(self, connection: h11.Connection, writer: asyncio.StreamWriter, head: h11.Request,
                        body: bytes) -> bool:  # fmt: skip
@@ -184,30 +233,53 @@ class GuardProxy:
         if hung is not None:
             self._note(method, url, f"{method} {url.path} was not sent: {hung}")
             return False
-        headers = [(name, value) for name, value in head.headers if name.lower() not in _HOP_BY_HOP]
+        tags = [value for name, value in head.headers if name.lower() == TAG_HEADER.encode()]
+        headers = [
+            (name, value) for name, value in head.headers if name.lower() not in _HOP_BY_HOP | {TAG_HEADER.encode()}
+        ]
         request = httpx.Request(method, url, headers=headers, content=body)
+        recorded = None
+        if self.record:
+            recorded = RecordedExchange(
+                method=method,
+                url=str(url),
+                request_headers=tuple((n.decode("latin-1"), v.decode("latin-1")) for n, v in headers),
+                request_body=body[:RECORDED_BODY_BYTES],
+                tag=tags[0].decode("latin-1") if tags else None,
+            )
         deadline = self.limits.timeout_s
         try:
             async with asyncio.timeout(deadline) as scope:
-                await self._relay(connection, writer, request, scope)
+                await self._relay(connection, writer, request, scope, recorded)
         except TimeoutError:
             self.breaker.missed()
             self._note(method, url, f"{method} {url.path}: no complete answer within the {deadline:g}s deadline "
-                       "(--timeout)")  # fmt: skip
+                       "(--timeout)", recorded)  # fmt: skip
             return False
         except _CutError as cut:
-            self._note(method, url, str(cut))
+            self._note(method, url, str(cut), recorded)
             return False
         except httpx.HTTPError as exc:
-            self._note(method, url, f"{method} {url.path} failed: {type(exc).__name__}: {exc}")
+            self._note(method, url, f"{method} {url.path} failed: {type(exc).__name__}: {exc}", recorded)
             return False
         except OSError:  # the client went away (it stopped reading a stream, say)
+            self._keep(recorded)
             return False
+        self._keep(recorded)
         self.breaker.answered()
         return True
 
+    def _keep(self, recorded: RecordedExchange | None) -> None:
+        if recorded is not None:
+            self.exchanges.append(recorded)
+
     async def _relay(
-        self, connection: h11.Connection, writer: asyncio.StreamWriter, request: httpx.Request, scope: asyncio.Timeout
+        self,
+        connection: h11.Connection,
+        writer: asyncio.StreamWriter,
+        request: httpx.Request,
+        scope: asyncio.Timeout,
+        recorded: RecordedExchange | None = None,
     ) -> None:
         assert self._upstream is not None
         try:
@@ -216,6 +288,7 @@ class GuardProxy:
             # A keep-alive connection the target closed (some close it after an error answer): like
             # requests, browsers and TargetClient, send once more on a fresh connection.
             response = await self._upstream.send(request, stream=True)
+        kept = bytearray()
         try:
             is_stream = media_type(response.headers.get("content-type", "")) == "text/event-stream"
             limit = self.limits.max_stream_bytes if is_stream else self.limits.max_body_bytes
@@ -229,11 +302,17 @@ class GuardProxy:
                 raise _CutError(self._too_large(request, response.status_code, how, is_stream))
             headers = [(n, v) for n, v in response.headers.raw if n.lower() not in _HOP_BY_HOP]
             reason = response.reason_phrase.encode("latin-1", "replace") or b""
+            if recorded is not None:
+                recorded.status, recorded.reason = response.status_code, response.reason_phrase
+                recorded.response_headers = tuple((n.decode("latin-1"), v.decode("latin-1")) for n, v in headers)
             writer.write(connection.send(h11.Response(status_code=response.status_code, headers=headers,
                                                       reason=reason)) or b"")  # fmt: skip
             size = 0
             async for chunk in response.aiter_raw():
                 size += len(chunk)
+                if recorded is not None:
+                    kept += chunk[: max(0, RECORDED_BODY_BYTES - len(kept))]
+                    recorded.response_size = size
                 if size > limit:
                     raise _CutError(self._too_large(request, response.status_code, f"passed {limit} bytes", is_stream))
                 writer.write(connection.send(h11.Data(data=chunk)) or b"")
@@ -241,6 +320,8 @@ class GuardProxy:
             writer.write(connection.send(h11.EndOfMessage()) or b"")
             await writer.drain()
         finally:
+            if recorded is not None:
+                recorded.response_body = bytes(kept)
             await response.aclose()
 
     def _too_large(self, request: httpx.Request, status: int, how: str, stream: bool) -> str:

@@ -161,6 +161,10 @@ class Profile:
     whose other files are under ``conformance/profiles/<id>/``."""
     spec_file: str = "openapi.yaml"
     """A user profile's spec, relative to its folder."""
+    clients: tuple[str, ...] = ()
+    """The official SDKs the ``clients`` suite runs its flows with, as exact requirements
+    (``openai==3.57.0``); each is installed once into its own cached environment
+    (``conformance/clients/sdks.py`` has the flows of each SDK it knows)."""
 
     def api_of(self, operation: str) -> str:
         """The API group of ``'POST /v1/chat/completions'`` or of a path, templated or concrete: the
@@ -289,6 +293,9 @@ _FORMS = ("python-multipart==0.0.34",)
 # finish_reason null (as in OpenAI's API).
 _COMPLETION_CHUNKS = ("OpenAICompletionChoice", "finish_reason")
 
+# The SDKs people call these servers with (the clients suite), pinned: a new release is a deliberate change.
+_CLIENTS = ("openai==3.57.0",)
+
 _BUILTIN: tuple[Profile, ...] = (
     Profile(
         "llama-stack-0.3",
@@ -335,6 +342,7 @@ _BUILTIN: tuple[Profile, ...] = (
         apis=_sorted(
             *_COMMON_APIS, "agents", "moderations", "safety", "shields", "tool-runtime", "toolgroups", "tools"
         ),
+        clients=_CLIENTS,
     ),
     Profile(
         "llama-stack-0.7",
@@ -387,6 +395,7 @@ _BUILTIN: tuple[Profile, ...] = (
         previous="llama-stack-0.3",
         # The Agents API is gone in 0.7; files, vector stores and conversations changed shape on purpose.
         previous_scenarios=("responses-*", "chat-completions-*"),
+        clients=_CLIENTS,
     ),
     Profile(
         "ogx-1.5",
@@ -433,6 +442,7 @@ _BUILTIN: tuple[Profile, ...] = (
         ids=_OPENAI_STYLE_IDS,
         apis=_sorted(*_COMMON_APIS, "admin", "file-processors"),
         previous="llama-stack-0.7",
+        clients=_CLIENTS,
     ),
 )
 

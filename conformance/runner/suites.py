@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from conformance.core.errors import UsageError
 from conformance.core.profiles import Profile
 from conformance.runner.base import Suite
+from conformance.runner.clients import ClientsSuite
 from conformance.runner.errors import ErrorsSuite
 from conformance.runner.property import PropertySettings, PropertySuite
 from conformance.runner.replay import ReplaySuite
@@ -67,6 +68,12 @@ SUITES: dict[str, SuiteInfo] = {
             "errors",
             "the error contract: unknown ids give 404, invalid bodies 400/422 with JSON",
             lambda _p, _s: ErrorsSuite(),
+        ),
+        SuiteInfo(
+            "clients",
+            "flows written against the official SDKs (the profile's clients), run with the real SDK; "
+            "an SDK that raises on the server's answers is a finding",
+            lambda p, _s: ClientsSuite(p.clients),
         ),
     )
 }

@@ -60,6 +60,7 @@ class ProfileFile(BaseModel):
     api_prefixes: tuple[str, ...] = ()
     ids: dict[str, str] = Field(default_factory=dict)
     reference: Reference | None = None
+    clients: tuple[str, ...] = Field(default=(), description="SDK requirements for the clients suite (openai==3.57.0).")
 
     @field_validator("id")
     @classmethod
@@ -91,6 +92,7 @@ class ProfileFile(BaseModel):
             api_prefixes=self.api_prefixes,
             home=home,
             spec_file=self.spec,
+            clients=self.clients,
         )
         if self.api_of_segment:
             profile = dataclasses.replace(profile, api_of_segment=tuple(self.api_of_segment.items()))
@@ -110,6 +112,7 @@ class ProfileFile(BaseModel):
             api_prefixes=profile.api_prefixes,
             ids=dict(profile.ids),
             reference=profile.reference,
+            clients=profile.clients,
         )
 
 

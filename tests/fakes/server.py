@@ -3,6 +3,7 @@
 ``make_app(breaks={"responses-stream-first-event"})`` returns the conformant server with exactly that
 rule broken; ``make_app()`` breaks nothing. The switches are check ids, so a test can parametrize over
 the registry: each check has a variant that makes it fire and the conformant server keeps it quiet.
+:data:`SDK_BREAKS` are breaks no check of ours sees but an official SDK trips on (the clients suite).
 Streams imitate the reference servers' shapes (OGX/Llama Stack event sequences, chunk framing).
 """
 
@@ -22,10 +23,20 @@ from starlette.routing import Route
 
 from tests.fakes.transport import CLOSE_SILENTLY
 
-__all__ = ["BREAKABLE", "CHAT_MODEL", "REPLY", "SCHEMA_PROBE_FIELD", "TOOL_ARGUMENTS", "make_app"]
+__all__ = [
+    "BREAKABLE",
+    "CHAT_MODEL",
+    "EMBEDDING_MODEL",
+    "REPLY",
+    "SCHEMA_PROBE_FIELD",
+    "SDK_BREAKS",
+    "TOOL_ARGUMENTS",
+    "make_app",
+]
 
 CHAT_MODEL = "fake/conformance-chat"
-MODELS = frozenset({CHAT_MODEL, "fake/embedding"})
+EMBEDDING_MODEL = "fake/embedding"
+MODELS = frozenset({CHAT_MODEL, EMBEDDING_MODEL})
 REPLY = ["Hello", " from", " the", " fake", " server."]
 TOOL_ARGUMENTS = ['{"city": ', '"Paris"}']
 SCHEMA_PROBE_FIELD = "x_conformance_probe"
@@ -77,10 +88,20 @@ BREAKABLE = frozenset(
 )
 
 
+SDK_BREAKS = frozenset(
+    {
+        # Tool-call delta chunks after the first carry "id": null, "type": null, "function": {"name": null}
+        # (as OGX 1.5.0 sends them); openai's chat.completions.stream helper asserts on the null type.
+        "chat-stream-tool-call-nulls",
+    }
+)
+
+
 @dataclass
 class _State:
     breaks: frozenset[str]
     responses: dict[str, dict[str, Any]] = field(default_factory=dict)
+    conversations: dict[str, dict[str, Any]] = field(default_factory=dict)
     agents: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     """agent id -> session id -> turn id -> turn."""
 
@@ -183,11 +204,12 @@ def _responses_events(state: _State, body: dict[str, Any]) -> tuple[list[dict[st
         emit("response.output_item.added", output_index=0, item={**item, "status": "in_progress"})
         ids = {"item_id": item_id, "output_index": 0, "content_index": 0}
         emit("response.content_part.added", **ids, part={"type": "output_text", "text": "", "annotations": []})
-        pieces = REPLY[:-1] if state.broken("responses-stream-text-deltas") else REPLY
+        structured = _structured(((body.get("text") or {}).get("format") or {}).get("schema"))
+        pieces = [structured] if structured else REPLY[:-1] if state.broken("responses-stream-text-deltas") else REPLY
         for position, delta in enumerate(pieces):
             index = 1 if position == 0 and state.broken("responses-stream-output-indexes") else 0
             emit("response.output_text.delta", **{**ids, "output_index": index}, delta=delta, logprobs=[])
-        full = "".join(REPLY)
+        full = _structured(((body.get("text") or {}).get("format") or {}).get("schema")) or "".join(REPLY)
         if not state.broken("responses-stream-text-done"):
             emit("response.output_text.done", **ids, text=full, logprobs=[])
         part = {"type": "output_text", "text": full, "annotations": []}
@@ -255,20 +277,29 @@ async def chat_completions(request: Request) -> Response:
         return _invalid(state, "body must be a JSON object with a model and a messages list", status=status)
     if body["model"] not in MODELS:
         return _unknown_model(state, str(body["model"]), stream=bool(body.get("stream")))
+    tool = _called_tool(body)
+    content = _structured(((body.get("response_format") or {}).get("json_schema") or {}).get("schema"))
+    if tool is not None and body.get("stream"):
+        return _sse(state, _tool_call_chunks(state, body, tool))
     if not body.get("stream"):
-        message = {"role": "assistant", "content": "".join(REPLY)}
+        message: dict[str, Any] = {"role": "assistant", "content": content or "".join(REPLY)}
+        finish = "stop"
+        if tool is not None:
+            arguments = "".join(TOOL_ARGUMENTS)
+            call = {"id": "call_1", "type": "function", "function": {"name": tool, "arguments": arguments}}
+            message, finish = {"role": "assistant", "content": None, "tool_calls": [call]}, "tool_calls"
         return JSONResponse(
             {
                 "id": "chatcmpl-fake0",
                 "object": "chat.completion",
                 "created": 1700000000,
                 "model": body["model"],
-                "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
+                "choices": [{"index": 0, "message": message, "finish_reason": finish}],
             }
         )
     common = {"id": "chatcmpl-fake1", "object": "chat.completion.chunk", "created": 1700000000, "model": body["model"]}
     chunks: list[dict[str, Any] | str] = []
-    for position, piece in enumerate(REPLY):
+    for position, piece in enumerate([content] if content else REPLY):
         delta = {"role": "assistant", "content": piece} if position == 0 else {"content": piece}
         chunks.append({**common, "choices": [{"index": 0, "delta": delta, "finish_reason": None}]})
     chunks.append({**common, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
@@ -285,6 +316,49 @@ async def chat_completions(request: Request) -> Response:
     if not state.broken("chat-stream-done-sentinel"):
         chunks.append("[DONE]")
     return _sse(state, chunks)
+
+
+def _called_tool(body: dict[str, Any]) -> str | None:
+    """The function tool the last user message names, as the deterministic model server calls it."""
+    names = [
+        str(t["function"]["name"])
+        for t in body.get("tools") or []
+        if isinstance(t, dict) and t.get("type") == "function" and isinstance(t.get("function"), dict)
+    ]
+    users = [m for m in body["messages"] if isinstance(m, dict) and m.get("role") == "user"]
+    text = users[-1].get("content") if users else ""
+    return next((name for name in names if isinstance(text, str) and name in text), None)
+
+
+def _tool_call_chunks(state: _State, body: dict[str, Any], tool: str) -> list[dict[str, Any] | str]:
+    """A streamed tool call: the call's header in the role chunk, then its arguments in pieces."""
+    common = {"id": "chatcmpl-fake2", "object": "chat.completion.chunk", "created": 1700000000, "model": body["model"]}
+    header = {"index": 0, "id": "call_1", "type": "function", "function": {"name": tool, "arguments": ""}}
+    first = {"role": "assistant", "content": None, "tool_calls": [header]}
+    chunks: list[dict[str, Any] | str] = [{**common, "choices": [{"index": 0, "delta": first, "finish_reason": None}]}]
+    for piece in TOOL_ARGUMENTS:
+        call: dict[str, Any] = {"index": 0, "function": {"arguments": piece}}
+        if state.broken("chat-stream-tool-call-nulls"):
+            call = {"index": 0, "id": None, "type": None, "function": {"name": None, "arguments": piece}}
+        chunks.append({**common, "choices": [{"index": 0, "delta": {"tool_calls": [call]}, "finish_reason": None}]})
+    chunks.append({**common, "choices": [{"index": 0, "delta": {}, "finish_reason": "tool_calls"}]})
+    chunks.append("[DONE]")
+    return chunks
+
+
+def _instance(schema: Any) -> Any:
+    """A small instance of a JSON schema (objects, strings, numbers, booleans: what the tests ask for)."""
+    if not isinstance(schema, dict):
+        return None
+    kind = schema.get("type")
+    if kind == "object" or "properties" in schema:
+        return {name: _instance(sub) for name, sub in (schema.get("properties") or {}).items()}
+    return {"string": "hello", "integer": 1, "number": 1, "boolean": True, "array": []}.get(str(kind))
+
+
+def _structured(schema: Any) -> str | None:
+    """The compact JSON of an instance of ``schema`` (a ``json_schema`` format), or ``None`` without one."""
+    return json.dumps(_instance(schema), separators=(",", ":")) if isinstance(schema, dict) else None
 
 
 # ------------------------------------------------------------------ agents (Llama Stack 0.3)
@@ -411,8 +485,13 @@ async def models(request: Request) -> Response:
     return JSONResponse(
         {
             "data": [
-                {"identifier": "fake/embedding", "model_type": "embedding", "provider_id": "fake"},
-                {"identifier": CHAT_MODEL, "model_type": "llm", "provider_id": "fake"},
+                {
+                    "identifier": EMBEDDING_MODEL,
+                    "id": EMBEDDING_MODEL,
+                    "model_type": "embedding",
+                    "provider_id": "fake",
+                },
+                {"identifier": CHAT_MODEL, "id": CHAT_MODEL, "model_type": "llm", "provider_id": "fake"},
             ]
         }
     )
@@ -421,7 +500,7 @@ async def models(request: Request) -> Response:
 async def model(request: Request) -> Response:
     state: _State = request.app.state.fake
     if request.path_params["model_id"] == CHAT_MODEL:
-        return JSONResponse({"identifier": CHAT_MODEL, "model_type": "llm"})
+        return JSONResponse({"identifier": CHAT_MODEL, "id": CHAT_MODEL, "model_type": "llm"})
     return _error(state, 404, "model not found", not_found=True)
 
 
@@ -435,7 +514,31 @@ async def create_conversation(request: Request) -> Response:
     body = await _json_body(request)
     if not isinstance(body, dict) or not isinstance(body.get("items", []), list):
         return _invalid(state, "items must be a list")
-    return JSONResponse({"id": f"conv_{uuid.uuid4().hex}", "object": "conversation"})
+    conversation = {"id": f"conv_{uuid.uuid4().hex}", "object": "conversation", "created_at": 1700000000}
+    state.conversations[conversation["id"]] = conversation
+    return JSONResponse(conversation)
+
+
+async def conversation(request: Request) -> Response:
+    state: _State = request.app.state.fake
+    conversation_id = request.path_params["conversation_id"]
+    if conversation_id not in state.conversations:
+        return _error(state, 404, f"{request.url.path} not found", not_found=True)
+    if request.method == "DELETE":
+        del state.conversations[conversation_id]
+        return JSONResponse({"id": conversation_id, "object": "conversation.deleted", "deleted": True})
+    return JSONResponse(state.conversations[conversation_id])
+
+
+async def embeddings(request: Request) -> Response:
+    state: _State = request.app.state.fake
+    body = await _json_body(request)
+    if not isinstance(body, dict) or body.get("model") != EMBEDDING_MODEL:
+        return _invalid(state, f"model must be {EMBEDDING_MODEL}")
+    inputs = body.get("input") if isinstance(body.get("input"), list) else [body.get("input")]
+    data = [{"object": "embedding", "index": n, "embedding": [0.5, -0.5, 0.25]} for n in range(len(inputs))]
+    usage = {"prompt_tokens": len(inputs), "total_tokens": len(inputs)}
+    return JSONResponse({"object": "list", "data": data, "model": EMBEDDING_MODEL, "usage": usage})
 
 
 async def version(request: Request) -> Response:
@@ -454,7 +557,7 @@ async def version(request: Request) -> Response:
 def make_app(breaks: Iterable[str] = ()) -> Starlette:
     """The fake server with the given rules (check ids from :data:`BREAKABLE`) broken."""
     chosen = frozenset(breaks)
-    if unknown := chosen - BREAKABLE:
+    if unknown := chosen - BREAKABLE - SDK_BREAKS:
         raise ValueError(f"the fake cannot break {sorted(unknown)}")
     agents = "/v1alpha/agents"
     routes = [
@@ -468,7 +571,8 @@ def make_app(breaks: Iterable[str] = ()) -> Starlette:
         Route("/v1/chat/completions", chat_completions, methods=["POST"]),
         Route("/v1/chat/completions/{completion_id}", not_found),
         Route("/v1/conversations", create_conversation, methods=["POST"]),
-        Route("/v1/conversations/{conversation_id}", not_found),
+        Route("/v1/conversations/{conversation_id}", conversation, methods=["GET", "DELETE"]),
+        Route("/v1/embeddings", embeddings, methods=["POST"]),
         Route("/v1/files/{file_id}", not_found),
         Route("/v1/vector_stores/{vector_store_id}", not_found),
         Route(agents, create_agent, methods=["POST"]),

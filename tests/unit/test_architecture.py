@@ -18,6 +18,7 @@ LAYERS: dict[str, int] = {
     "cassettes": 2,
     "diff": 2,
     "scenarios": 2,
+    "clients": 2,
     "runner": 3,
     "reports": 4,
     "cli": 5,

@@ -1,0 +1,228 @@
+"""The clients suite: flows written against the official SDKs, run with the real SDK against the target.
+
+A schema-valid answer can still break the SDK people use (OGX 1.5.0's tool-call chunks carry
+``"type": null`` after the first, and ``openai``'s ``chat.completions.stream`` helper asserts on it).
+For each SDK requirement of the profile (:attr:`Profile.clients`) the suite installs the SDK into its
+cached environment, runs every selected flow of it (:mod:`conformance.clients.sdks`) in one process
+and makes one case per flow, ``clients/<sdk>/<flow>``:
+
+* ``pass``: the flow did what an application does and got what it relies on;
+* ``fail``: the SDK raised (an exception, a parse or validation failure, an ``assert`` in the SDK) —
+  a MUST finding ``sdk-<sdk>-<flow>`` carrying the SDK's own message and where it was raised; a warning
+  the SDK emitted is a SHOULD finding ``sdk-<sdk>-<flow>-warning``;
+* ``skip``: the flow could not run here (no embedding model listed, a setup step another case judges
+  failed, the SDK's toolchain is not installed);
+* ``disabled``: ``--api`` left its API out, or the profile's spec has none of its operations;
+* ``error``: the harness broke — the SDK environment could not be built (registry, uv) or the flow
+  script died. That is never the server's fault, so never a ``fail``.
+
+The SDK talks to a recording :class:`~conformance.core.guard_proxy.GuardProxy` in front of the target
+(the run's limits hold for it too), so a finding carries the redacted exchange the flow failed on and
+a curl reproduction, as every other finding does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import httpx
+
+from conformance.clients.sdks import Flow, FlowOutcome, Sdk, SdkRun, run_flows, sdk_for
+from conformance.core.errors import HarnessError
+from conformance.core.exchange import format_request, format_response
+from conformance.core.guard_proxy import GuardProxy, RecordedExchange
+from conformance.core.reproduce import curl_command
+from conformance.core.results import CaseResult, Evidence, Finding, Severity, Status
+from conformance.runner.base import RunContext, case_status, disabled_case
+from conformance.runner.model_choice import pick_model
+from conformance.scenarios import models_from_listing
+from conformance.servers.environments import ensure_environment
+
+__all__ = ["SUITE", "ClientsSuite", "rule_id"]
+
+SUITE = "clients"
+_SDK_HEADERS = ("x-stainless-",)
+"""Headers the SDK adds about itself; left out of curl reproductions (they change nothing)."""
+_SCRIPT_SECONDS_PER_FLOW = 4
+"""A flow sends at most this many requests; the script gets as many request deadlines, plus start-up."""
+_STARTUP_S = 60.0
+
+
+def rule_id(sdk: Sdk, flow: Flow) -> str:
+    """``sdk-openai-chat-stream-helper-tools``: the finding of one flow of one SDK."""
+    return f"sdk-{sdk.id}-{flow.slug}"
+
+
+def case_id_of(sdk: Sdk, flow: Flow) -> str:
+    return f"{SUITE}/{sdk.id}/{flow.name}"
+
+
+@dataclass(frozen=True)
+class ClientsSuite:
+    """Implements :class:`conformance.runner.base.Suite` for the SDK requirements ``clients``."""
+
+    clients: tuple[str, ...]
+    name: str = SUITE
+
+    def run(self, ctx: RunContext) -> Iterator[CaseResult]:
+        for requirement in self.clients:
+            sdk = sdk_for(requirement)
+            if sdk is None:
+                yield CaseResult(
+                    id=f"{SUITE}/{requirement}",
+                    suite=SUITE,
+                    status=Status.SKIP,
+                    reason=f"no flows are written for {requirement} (known SDKs: openai)",
+                )
+                continue
+            yield from self._run_sdk(ctx, sdk, requirement)
+
+    def _run_sdk(self, ctx: RunContext, sdk: Sdk, requirement: str) -> Iterator[CaseResult]:
+        chosen: list[Flow] = []
+        for flow in sdk.flows:
+            case_id = case_id_of(sdk, flow)
+            if not ctx.wants(case_id, flow.operation):
+                continue
+            reason = ctx.unselected(*flow.operations) or ctx.not_in_spec(*flow.operations)
+            if reason is not None:
+                yield disabled_case(
+                    case_id, suite=SUITE, operation=flow.operation, reason=reason, check_id=rule_id(sdk, flow)
+                )
+                continue
+            chosen.append(flow)
+        if not chosen:
+            return
+        missing = sdk.toolchain_missing()
+        if missing is not None:
+            for flow in chosen:
+                yield self._case(sdk, flow, Status.SKIP, reason=f"{requirement}: {missing}")
+            return
+        try:
+            env = ensure_environment(sdk.env_spec(requirement))
+        except HarnessError as exc:
+            for flow in chosen:
+                yield self._case(sdk, flow, Status.ERROR, error=f"installing {requirement} failed: {exc.message}")
+            return
+        chat = pick_model(ctx.client)
+        models = models_from_listing(ctx.client.request("GET", "/v1/models").json())
+        limits = ctx.client.limits
+        with GuardProxy(ctx.client.settings.base_url, limits, ctx.client.breaker, record=True) as guard:
+            settings = {
+                "base_url": guard.url + httpx.URL(ctx.client.settings.base_url).path.rstrip("/") + "/v1",
+                "api_key": ctx.client.settings.api_key,
+                "headers": dict(ctx.client.settings.headers),
+                "timeout_s": limits.timeout_s,
+                "chat_model": chat,
+                "embedding_model": models.embedding if models else None,
+                "flows": [flow.name for flow in chosen],
+            }
+            timeout = _STARTUP_S + len(chosen) * _SCRIPT_SECONDS_PER_FLOW * limits.timeout_s
+            try:
+                ran = run_flows(sdk, env.python, settings, timeout_s=timeout)
+            except HarnessError as exc:
+                ran = SdkRun(version=None, outcomes={}, crashed=exc.message)
+        for flow in chosen:
+            yield self._judge(ctx, sdk, requirement, flow, ran, guard.exchanges)
+
+    def _judge(
+        self,
+        ctx: RunContext,
+        sdk: Sdk,
+        requirement: str,
+        flow: Flow,
+        ran: SdkRun,
+        exchanges: list[RecordedExchange],
+    ) -> CaseResult:
+        outcome = ran.outcomes.get(flow.name)
+        if outcome is None:
+            return self._case(sdk, flow, Status.ERROR, error=ctx.client.redactor.text(ran.crashed or "no outcome"))
+        if outcome.outcome == "skip":
+            return self._case(sdk, flow, Status.SKIP, reason=outcome.message, duration_s=outcome.duration_s)
+        mine = [x for x in exchanges if x.tag == flow.name]
+        last = mine[-1] if mine else None
+        version = f"{sdk.dist} {ran.version}" if ran.version else requirement
+        findings = []
+        if outcome.outcome == "fail":
+            findings.append(
+                self._finding(ctx, rule_id(sdk, flow), Severity.MUST, flow, _said(version, flow, outcome), last)
+            )
+        if outcome.warnings:
+            said = f"{version} {flow.name} warned: {'; '.join(outcome.warnings)}"
+            findings.append(self._finding(ctx, f"{rule_id(sdk, flow)}-warning", Severity.SHOULD, flow, said, last))
+        return CaseResult(
+            id=case_id_of(sdk, flow),
+            suite=SUITE,
+            operation=flow.operation,
+            status=case_status(findings, ctx.options.fail_on),
+            duration_s=outcome.duration_s,
+            findings=tuple(findings),
+            check_id=rule_id(sdk, flow),
+        )
+
+    @staticmethod
+    def _case(
+        sdk: Sdk,
+        flow: Flow,
+        status: Status,
+        *,
+        reason: str | None = None,
+        error: str | None = None,
+        duration_s: float = 0.0,
+    ) -> CaseResult:
+        return CaseResult(
+            id=case_id_of(sdk, flow),
+            suite=SUITE,
+            operation=flow.operation,
+            status=status,
+            reason=reason,
+            error=error,
+            duration_s=duration_s,
+            check_id=rule_id(sdk, flow),
+        )
+
+    @staticmethod
+    def _finding(
+        ctx: RunContext, check_id: str, severity: Severity, flow: Flow, message: str, last: RecordedExchange | None
+    ) -> Finding:
+        redactor = ctx.client.redactor
+        evidence = reproduction = None
+        if last is not None:
+            headers = _shown_headers(ctx, last.request_headers)
+            request = format_request(last.method, last.url, headers, last.request_body, redactor)
+            if last.status is None:
+                response = f"(no answer: {last.cut})" if last.cut else "(no answer)"
+            else:
+                response = format_response(
+                    last.status, last.reason, last.response_headers, last.response_text(), redactor
+                )
+                if last.cut:
+                    response += f"\n\n(cut by the harness: {last.cut})"
+            evidence = Evidence(request=request, response=response)
+            curl_headers = [(n, v) for n, v in headers if not n.lower().startswith(_SDK_HEADERS)]
+            reproduction = curl_command(last.method, last.url, curl_headers, last.request_body, redactor)
+        return Finding(
+            check_id=check_id,
+            severity=severity,
+            operation=flow.operation,
+            message=redactor.text(message),
+            reproduction=reproduction,
+            evidence=evidence,
+        )
+
+
+def _said(version: str, flow: Flow, outcome: FlowOutcome) -> str:
+    """``openai 3.57.0 chat.stream-helper-tools raised AssertionError at openai/...:405: assert ...``."""
+    said = f"{version} {flow.name} raised {outcome.error_type}"
+    if outcome.message:
+        said += f": {outcome.message}"
+    if outcome.where:
+        said += f" (at {outcome.where})"
+    return said
+
+
+def _shown_headers(ctx: RunContext, headers: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
+    """The request's headers but ``Host`` (the proxy's; the URL names the target); without an
+    ``--api-key`` the SDK's placeholder ``Authorization`` is left out too (the server was given none)."""
+    dropped = {"host"} if ctx.client.settings.api_key else {"host", "authorization"}
+    return [(n, v) for n, v in headers if n.lower() not in dropped]
