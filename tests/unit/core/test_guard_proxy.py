@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from conformance.core.guard_proxy import GuardEvent, GuardProxy
+from conformance.core.guard_proxy import TAG_HEADER, GuardEvent, GuardProxy, RecordedExchange
 from conformance.core.limits import HUNG_MARK, Breaker, Limits
 from tests.fakes.hostile import hostile_server
 
@@ -334,3 +334,52 @@ def test_a_reused_connection_the_target_dropped_is_sent_again_on_a_fresh_one() -
             statuses = [client.get(f"{url}/v1/missing-{n}").status_code for n in range(3)]
         assert statuses == [404, 404, 404]
         assert not proxy.events
+
+
+# ---------------------------------------------------------------------- recording
+
+
+def test_a_recording_proxy_keeps_each_exchange_and_does_not_forward_the_tag(app: _App, base_url: str) -> None:
+    """``record=True``: method, URL, headers, status and bodies of every exchange relayed (an event stream
+    as received); the tag header names whose request it was and is not sent on."""
+    with (
+        GuardProxy(base_url, LIMITS, record=True) as proxy,
+        httpx.Client(base_url=proxy.url, trust_env=False, timeout=GENEROUS) as client,
+    ):
+        client.post("/v1/echo", content=b'{"a": 1}', headers={TAG_HEADER: "flow-a", "Content-Type": "text/plain"})
+        app.first_event_read.set()
+        client.get("/v1/stream", headers={TAG_HEADER: "flow-b"})
+        client.get("/v1/models")
+    echo, stream, models = proxy.exchanges
+    assert (echo.tag, echo.method, echo.path, echo.status) == ("flow-a", "POST", "/v1/echo", 201)
+    assert echo.url == f"{base_url}/v1/echo"
+    assert echo.request_body == b'{"a": 1}'
+    assert echo.response_body == b'{"a": 1}'
+    assert TAG_HEADER not in {name.lower() for name, _ in echo.request_headers}
+    assert app.posted == [(b'{"a": 1}', "text/plain")]
+    assert (stream.tag, stream.status, stream.response_text()) == ("flow-b", 200, b"".join(EVENTS).decode())
+    assert stream.response_size == len(b"".join(EVENTS))
+    assert ("x-stream", "yes") in {(n.lower(), v) for n, v in stream.response_headers}
+    assert (models.tag, models.status) == (None, 200)
+
+
+def test_a_proxy_that_does_not_record_keeps_nothing(guard: GuardProxy) -> None:
+    with httpx.Client(base_url=guard.url, trust_env=False, timeout=GENEROUS) as client:
+        assert client.get("/v1/models", headers={TAG_HEADER: "x"}).status_code == 200
+    assert guard.exchanges == []
+
+
+def test_a_recorded_gzip_body_reads_as_text() -> None:
+    import gzip
+
+    recorded = RecordedExchange(
+        method="GET",
+        url="http://t/v1/models",
+        request_headers=(),
+        request_body=b"",
+        status=200,
+        response_headers=(("Content-Encoding", "gzip"),),
+        response_body=gzip.compress(b'{"data": []}'),
+        response_size=30,
+    )
+    assert recorded.response_text() == '{"data": []}'

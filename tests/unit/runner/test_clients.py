@@ -1,0 +1,154 @@
+"""The clients suite against the fake server on a real port, with the real ``openai`` SDK.
+
+Tests marked ``sdk`` build (once, then cached under the user cache directory or
+``$CONFORMANCE_CACHE_DIR``) the SDK's environment; the others replace the parts that would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from conformance.clients import SDKS
+from conformance.clients.sdks import Sdk
+from conformance.core.client import ClientSettings, TargetClient
+from conformance.core.errors import HarnessError
+from conformance.core.profiles import Profile, get_profile, register_profile
+from conformance.core.results import CaseResult, Severity, Status, Target
+from conformance.runner import clients as clients_module
+from conformance.runner.base import RunContext, RunOptions
+from conformance.runner.clients import ClientsSuite
+from conformance.scenarios.base import Models
+from tests.fakes.server import CHAT_MODEL, make_app
+
+OPENAI = "openai==3.57.0"
+FLOWS = [flow.name for flow in SDKS["openai"].flows]
+HELPER = "clients/openai/chat.stream-helper-tools"
+
+
+def _run(
+    base_url: str, *, profile: Profile | None = None, options: RunOptions | None = None, api_key: str | None = None
+) -> list[CaseResult]:
+    chosen = profile or get_profile("ogx-1.5")
+    with TargetClient(ClientSettings(base_url=base_url, api_key=api_key)) as client:
+        ctx = RunContext(
+            client=client,
+            profile=chosen,
+            target=Target(base_url=base_url, profile=chosen.id),
+            options=options or RunOptions(),
+        )
+        return list(ClientsSuite((OPENAI,)).run(ctx))
+
+
+@pytest.mark.sdk
+def test_the_conformant_fake_passes_every_flow(serve_app: Callable[[Any], str]) -> None:
+    cases = _run(serve_app(make_app()))
+    assert [c.id for c in cases] == [f"clients/openai/{name}" for name in FLOWS]
+    assert {c.id: c.status for c in cases if c.status is not Status.PASS} == {}
+    assert all(c.suite == "clients" and c.operation for c in cases)
+
+
+@pytest.mark.sdk
+def test_null_tool_call_fields_fail_exactly_the_stream_helper_with_the_sdks_own_message(
+    serve_app: Callable[[Any], str],
+) -> None:
+    """OGX 1.5.0's shape: tool-call chunks after the first carry ``"id": null, "type": null``. Every other
+    flow still passes; the stream helper's case fails with openai's AssertionError, the exchange it failed
+    on as evidence and a curl command that reproduces it."""
+    cases = {c.id: c for c in _run(serve_app(make_app({"chat-stream-tool-call-nulls"})), api_key="sk-secret")}
+    assert {case_id for case_id, c in cases.items() if c.status is not Status.PASS} == {HELPER}
+    case = cases[HELPER]
+    assert case.status is Status.FAIL
+    assert case.check_id == "sdk-openai-chat-stream-helper-tools"
+    (finding,) = case.findings
+    assert (finding.check_id, finding.severity, finding.operation) == (
+        "sdk-openai-chat-stream-helper-tools",
+        Severity.MUST,
+        "POST /v1/chat/completions",
+    )
+    assert finding.message.startswith("openai 3.57.0 chat.stream-helper-tools raised AssertionError")
+    assert 'assert new_tool.type == "function"' in finding.message
+    assert finding.evidence is not None
+    assert finding.evidence.request.startswith("POST http://127.0.0.1:")
+    assert '"tools":' in finding.evidence.request
+    assert '"type": null' in finding.evidence.response
+    assert "sk-secret" not in finding.evidence.request + (finding.reproduction or "")
+    assert "x-conformance-tag" not in finding.evidence.request.lower()
+    assert finding.reproduction is not None
+    assert finding.reproduction.startswith("curl -sS -X POST")
+    assert '"$CONFORMANCE_BASE_URL/v1/chat/completions"' in finding.reproduction
+    assert "$CONFORMANCE_API_KEY" in finding.reproduction
+    assert "stainless" not in finding.reproduction
+
+
+@pytest.mark.sdk
+def test_a_flow_without_what_it_needs_is_skipped_with_the_reason(
+    serve_app: Callable[[Any], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(clients_module, "models_from_listing", lambda _payload: Models(chat=CHAT_MODEL))
+    options = RunOptions(include=("clients/openai/embeddings.create", "clients/openai/models.list"))
+    cases = {c.id: c for c in _run(serve_app(make_app()), options=options)}
+    assert cases["clients/openai/models.list"].status is Status.PASS
+    skipped = cases["clients/openai/embeddings.create"]
+    assert (skipped.status, skipped.reason) == (Status.SKIP, "GET /v1/models lists no embedding model")
+
+
+def test_flows_of_apis_left_out_or_missing_from_the_spec_are_disabled(
+    serve_app: Callable[[Any], str], tmp_path: Path
+) -> None:
+    """Nothing is installed or sent for them: ``--api`` and the profile's spec decide first."""
+    base_url = serve_app(make_app())
+    options = RunOptions(apis=("chat",), include=("clients/openai/conversations.*", "clients/openai/responses.*"))
+    cases = _run(base_url, options=options)
+    assert len(cases) == 10
+    assert {c.status for c in cases} == {Status.DISABLED}
+    assert all(c.reason and "not selected by --api chat" in c.reason for c in cases)
+
+    spec = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {"/v1/models": {"get": {}}}}
+    (tmp_path / "openapi.yaml").write_text(yaml.safe_dump(spec))
+    models_only = register_profile(Profile("test-clients-models-only", "models only", home=tmp_path, apis=("models",)))
+    cases = _run(base_url, profile=models_only, options=RunOptions(include=("clients/openai/conversations.*",)))
+    assert [(c.status, c.reason) for c in cases] == [
+        (Status.DISABLED, "the test-clients-models-only spec has no POST /v1/conversations, DELETE "
+         "/v1/conversations/{conversation_id}"),
+        (Status.DISABLED, "the test-clients-models-only spec has no GET /v1/conversations/{conversation_id}, POST "
+         "/v1/conversations"),
+        (Status.DISABLED, "the test-clients-models-only spec has no DELETE /v1/conversations/{conversation_id}, "
+         "POST /v1/conversations"),
+    ]  # fmt: skip
+
+
+def test_a_missing_toolchain_skips_and_a_failed_install_is_an_error(
+    serve_app: Callable[[Any], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A toolchain that is not installed is the machine's choice (skip); an install that fails (registry,
+    uv) is the harness breaking (error), never the server failing."""
+    base_url = serve_app(make_app())
+    options = RunOptions(include=("clients/openai/models.*",))
+    monkeypatch.setattr(Sdk, "toolchain_missing", lambda _self: "node is not installed")
+    skipped = _run(base_url, options=options)
+    assert [(c.status, c.reason) for c in skipped] == [(Status.SKIP, f"{OPENAI}: node is not installed")] * 2
+    monkeypatch.undo()
+
+    def broken(*_args: Any, **_kwargs: Any) -> Any:
+        raise HarnessError("installing sdk-openai failed (exit 1)")
+
+    monkeypatch.setattr(clients_module, "ensure_environment", broken)
+    errors = _run(base_url, options=options)
+    assert [c.status for c in errors] == [Status.ERROR, Status.ERROR]
+    assert all(c.error and "installing sdk-openai failed" in c.error for c in errors)
+
+
+def test_a_requirement_without_flows_is_one_skipped_case(serve_app: Callable[[Any], str]) -> None:
+    base_url = serve_app(make_app())
+    profile = get_profile("ogx-1.5")
+    with TargetClient(ClientSettings(base_url=base_url)) as client:
+        ctx = RunContext(client=client, profile=profile, target=Target(base_url=base_url, profile=profile.id))
+        (case,) = ClientsSuite(("some-sdk==1.0",)).run(ctx)
+    assert (case.id, case.status) == ("clients/some-sdk==1.0", Status.SKIP)
+    assert case.reason is not None
+    assert "no flows" in case.reason
