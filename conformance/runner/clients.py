@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from conformance.clients.sdks import Flow, FlowOutcome, Sdk, SdkRun, run_flows, sdk_for
+from conformance.clients.sdks import SDKS, Flow, FlowOutcome, Sdk, SdkRun, run_flows, sdk_for
 from conformance.core.errors import HarnessError
 from conformance.core.exchange import format_request, format_response
 from conformance.core.guard_proxy import GuardProxy, RecordedExchange
@@ -39,7 +39,7 @@ from conformance.runner.model_choice import pick_model
 from conformance.scenarios import models_from_listing
 from conformance.servers.environments import ensure_environment
 
-__all__ = ["SUITE", "ClientsSuite", "rule_id"]
+__all__ = ["SUITE", "ClientsSuite", "client_rule_ids", "rule_id"]
 
 SUITE = "clients"
 _SDK_HEADERS = ("x-stainless-",)
@@ -52,6 +52,16 @@ _STARTUP_S = 60.0
 def rule_id(sdk: Sdk, flow: Flow) -> str:
     """``sdk-openai-chat-stream-helper-tools``: the finding of one flow of one SDK."""
     return f"sdk-{sdk.id}-{flow.slug}"
+
+
+def client_rule_ids() -> list[str]:
+    """Every rule a clients finding can name: one per flow of each SDK, and its ``-warning``."""
+    return [
+        rule
+        for sdk in SDKS.values()
+        for flow in sdk.flows
+        for rule in (rule_id(sdk, flow), f"{rule_id(sdk, flow)}-warning")
+    ]
 
 
 def case_id_of(sdk: Sdk, flow: Flow) -> str:

@@ -92,9 +92,11 @@ def load_severity_levels(path: Path, known_rules: Iterable[str]) -> SeverityLeve
 
 
 def rule_ids() -> list[str]:
-    """Every rule a finding can name: our checks, the property suite's Schemathesis checks, the diff rules."""
+    """Every rule a finding can name: our checks, the property suite's Schemathesis checks, the diff rules,
+    the clients suite's SDK flows."""
     from conformance.checks import all_checks
     from conformance.diff.rules import RULES
+    from conformance.runner.clients import client_rule_ids
     from conformance.runner.property import SCHEMATHESIS_CHECKS
 
-    return [*(c.id for c in all_checks()), *SCHEMATHESIS_CHECKS, *(r.id for r in RULES)]
+    return [*(c.id for c in all_checks()), *SCHEMATHESIS_CHECKS, *(r.id for r in RULES), *client_rule_ids()]

@@ -42,7 +42,7 @@ def test_every_suite_on_the_embedded_reference_finds_only_its_known_findings(rel
     report = _report(out)
     assert report["summary"]["unexpected_findings"] == [], summary
     assert report["stale"] == [], summary
-    assert {c["suite"] for c in report["cases"]} == {"smoke", "replay", "property", "streaming", "errors"}
+    assert {c["suite"] for c in report["cases"]} == {"smoke", "replay", "property", "streaming", "errors", "clients"}
     for name in ("report.json", "junit.xml", "summary.md", "report.html"):
         assert (out / name).is_file()
 
