@@ -13,8 +13,9 @@ and makes one case per flow, ``clients/<sdk>/<flow>``:
 * ``skip``: the flow could not run here (no embedding model listed, a setup step another case judges
   failed, the SDK's toolchain is not installed);
 * ``disabled``: ``--api`` left its API out, or the profile's spec has none of its operations;
-* ``error``: the harness broke — the SDK environment could not be built (registry, uv) or the flow
-  script died. That is never the server's fault, so never a ``fail``.
+* ``error``: the harness broke — the SDK environment could not be built (registry, uv), the flow
+  script died, or the proxy cut the flow's request at a limit (``--timeout``, a hung server) so the
+  SDK's exception is ours, not its verdict on an answer. Never a ``fail``.
 
 The SDK talks to a recording :class:`~conformance.core.guard_proxy.GuardProxy` in front of the target
 (the run's limits hold for it too), so a finding carries the redacted exchange the flow failed on and
@@ -47,6 +48,8 @@ _SDK_HEADERS = ("x-stainless-",)
 _SCRIPT_SECONDS_PER_FLOW = 4
 """A flow sends at most this many requests; the script gets as many request deadlines, plus start-up."""
 _STARTUP_S = 60.0
+_UNREACHED = ("APIConnectionError", "APITimeoutError")
+"""SDK exceptions for a request that got no answer; with no exchange recorded the flow is an error."""
 
 
 def rule_id(sdk: Sdk, flow: Flow) -> str:
@@ -115,7 +118,10 @@ class ClientsSuite:
                 yield self._case(sdk, flow, Status.ERROR, error=f"installing {requirement} failed: {exc.message}")
             return
         chat = pick_model(ctx.client)
-        models = models_from_listing(ctx.client.request("GET", "/v1/models").json())
+        try:
+            models = models_from_listing(ctx.client.request("GET", "/v1/models").json())
+        except ValueError:
+            models = None
         limits = ctx.client.limits
         with GuardProxy(ctx.client.settings.base_url, limits, ctx.client.breaker, record=True) as guard:
             settings = {
@@ -152,6 +158,13 @@ class ClientsSuite:
         mine = [x for x in exchanges if x.tag == flow.name]
         last = mine[-1] if mine else None
         version = f"{sdk.dist} {ran.version}" if ran.version else requirement
+        if outcome.outcome == "fail":
+            cut = next((x.cut for x in reversed(mine) if x.cut), None)
+            if cut is not None or (not mine and (outcome.error_type or "").endswith(_UNREACHED)):
+                # The harness cut the request (a limit, a hung server) or it never left: not the SDK's verdict.
+                why = f"; the harness cut its request: {cut}" if cut else "; no request reached the proxy"
+                error = ctx.client.redactor.text(_said(version, flow, outcome) + why)
+                return self._case(sdk, flow, Status.ERROR, error=error, duration_s=outcome.duration_s)
         findings = []
         if outcome.outcome == "fail":
             findings.append(

@@ -17,6 +17,7 @@ from conformance.clients import SDKS
 from conformance.clients.sdks import Sdk
 from conformance.core.client import ClientSettings, TargetClient
 from conformance.core.errors import HarnessError
+from conformance.core.limits import Limits
 from conformance.core.profiles import Profile, get_profile, register_profile
 from conformance.core.results import CaseResult, Severity, Status, Target
 from conformance.runner import clients as clients_module
@@ -152,3 +153,39 @@ def test_a_requirement_without_flows_is_one_skipped_case(serve_app: Callable[[An
     assert (case.id, case.status) == ("clients/some-sdk==1.0", Status.SKIP)
     assert case.reason is not None
     assert "no flows" in case.reason
+
+
+@pytest.mark.sdk
+def test_a_request_the_harness_cut_is_an_error_not_a_finding(serve_app: Callable[[Any], str]) -> None:
+    """A server that never answers a chat completion: the proxy cuts it at --timeout and the SDK raises,
+    but that is the harness's limit speaking, not the SDK judging an answer."""
+    import asyncio
+
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import Mount, Route
+
+    fake = make_app()
+
+    async def hang(_request: Request) -> Response:
+        await asyncio.sleep(30)
+        return Response()
+
+    app = Starlette(routes=[Route("/v1/chat/completions", hang, methods=["POST"]), Mount("/", app=fake)])
+    base_url = serve_app(app)
+    limits = Limits(timeout_s=1.0)
+    profile = get_profile("ogx-1.5")
+    with TargetClient(ClientSettings(base_url=base_url, limits=limits)) as client:
+        ctx = RunContext(
+            client=client,
+            profile=profile,
+            target=Target(base_url=base_url, profile=profile.id),
+            options=RunOptions(include=("clients/openai/chat.create",)),
+        )
+        (case,) = ClientsSuite((OPENAI,)).run(ctx)
+    assert case.status is Status.ERROR, case
+    assert case.findings == ()
+    assert case.error is not None
+    assert "the harness cut its request" in case.error
+    assert "deadline" in case.error
