@@ -189,3 +189,35 @@ def test_a_request_the_harness_cut_is_an_error_not_a_finding(serve_app: Callable
     assert case.error is not None
     assert "the harness cut its request" in case.error
     assert "deadline" in case.error
+
+
+def test_warnings_are_should_findings_and_a_script_that_died_leaves_error_cases(
+    serve_app: Callable[[Any], str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """What the flow script printed decides each case (the SDK environment is not needed here)."""
+    from conformance.clients.sdks import FlowOutcome, SdkRun
+    from conformance.servers.environments import Environment, EnvSpec
+
+    environment = Environment(EnvSpec("sdk-openai", (OPENAI,)), tmp_path)
+    monkeypatch.setattr(clients_module, "ensure_environment", lambda *_a, **_k: environment)
+    printed = SdkRun(
+        version="3.57.0",
+        outcomes={
+            "models.list": FlowOutcome("models.list", "pass", warnings=("UserWarning: odd field 'x'",)),
+            "models.retrieve": FlowOutcome("models.retrieve", "fail", "openai.NotFoundError", "Error code: 404"),
+        },
+        crashed="the openai flow script exited with status 1: Killed",
+    )
+    monkeypatch.setattr(clients_module, "run_flows", lambda *_a, **_k: printed)
+    options = RunOptions(include=("clients/openai/models.*", "clients/openai/chat.create"))
+    cases = {c.id: c for c in _run(serve_app(make_app()), options=options)}
+    warned = cases["clients/openai/models.list"]
+    assert warned.status is Status.FAIL  # a SHOULD finding, and --fail-on is SHOULD by default
+    (finding,) = warned.findings
+    assert (finding.check_id, finding.severity) == ("sdk-openai-models-list-warning", Severity.SHOULD)
+    assert finding.message == "openai 3.57.0 models.list warned: UserWarning: odd field 'x'"
+    failed = cases["clients/openai/models.retrieve"]
+    assert failed.status is Status.FAIL
+    assert failed.findings[0].message == ("openai 3.57.0 models.retrieve raised openai.NotFoundError: Error code: 404")
+    died = cases["clients/openai/chat.create"]
+    assert (died.status, died.error) == (Status.ERROR, "the openai flow script exited with status 1: Killed")
