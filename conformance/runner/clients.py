@@ -45,8 +45,8 @@ __all__ = ["SUITE", "ClientsSuite", "client_rule_ids", "rule_id"]
 SUITE = "clients"
 _SDK_HEADERS = ("x-stainless-",)
 """Headers the SDK adds about itself; left out of curl reproductions (they change nothing)."""
-_SCRIPT_SECONDS_PER_FLOW = 4
-"""A flow sends at most this many requests; the script gets as many request deadlines, plus start-up."""
+_REQUESTS_PER_FLOW = 4
+"""A flow sends at most this many requests; the script gets as many request deadlines each, plus start-up."""
 _STARTUP_S = 60.0
 _UNREACHED = ("APIConnectionError", "APITimeoutError")
 """SDK exceptions for a request that got no answer; with no exchange recorded the flow is an error."""
@@ -86,7 +86,7 @@ class ClientsSuite:
                     id=f"{SUITE}/{requirement}",
                     suite=SUITE,
                     status=Status.SKIP,
-                    reason=f"no flows are written for {requirement} (known SDKs: openai)",
+                    reason=f"no flows are written for {requirement} (SDKs with flows: {', '.join(SDKS)})",
                 )
                 continue
             yield from self._run_sdk(ctx, sdk, requirement)
@@ -133,7 +133,9 @@ class ClientsSuite:
                 "embedding_model": models.embedding if models else None,
                 "flows": [flow.name for flow in chosen],
             }
-            timeout = _STARTUP_S + len(chosen) * _SCRIPT_SECONDS_PER_FLOW * limits.timeout_s
+            timeout = _STARTUP_S + len(chosen) * _REQUESTS_PER_FLOW * limits.timeout_s
+            left = ctx.time_left()  # --max-run-time: the script is stopped when the run's time is up
+            timeout = min(timeout, left) if left else timeout
             try:
                 ran = run_flows(sdk, env.python, settings, timeout_s=timeout)
             except HarnessError as exc:
