@@ -64,3 +64,11 @@ def test_clients_runs_in_run_and_alone_but_not_in_check() -> None:
     profile = PROFILES["ogx-1.5"]
     assert [s.name for s in select_suites(("clients",), profile)] == ["clients"]
     assert "clients" in [s.name for s in select_suites((), profile)]
+
+
+def test_a_profile_folder_may_name_its_clients() -> None:
+    from conformance.spec.profile_folder import ProfileFile
+
+    profile = ProfileFile.model_validate({"id": "my-gateway", "clients": ["openai==3.57.0"]}).to_profile(home=None)
+    assert profile.clients == ("openai==3.57.0",)
+    assert ProfileFile.model_validate({"id": "my-gateway"}).to_profile(home=None).clients == ()
