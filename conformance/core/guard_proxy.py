@@ -187,6 +187,7 @@ class GuardProxy:
         headers = [(name, value) for name, value in head.headers if name.lower() not in _HOP_BY_HOP]
         request = httpx.Request(method, url, headers=headers, content=body)
         deadline = self.limits.timeout_s
+        started = asyncio.get_running_loop().time()
         try:
             async with asyncio.timeout(deadline) as scope:
                 await self._relay(connection, writer, request, scope)
@@ -201,7 +202,9 @@ class GuardProxy:
         except httpx.HTTPError as exc:
             self._note(method, url, f"{method} {url.path} failed: {type(exc).__name__}: {exc}")
             return False
-        except OSError:  # the client went away (it stopped reading a stream, say)
+        except OSError:  # the client went away: it stopped reading a stream, say
+            if asyncio.get_running_loop().time() - started >= deadline:
+                self.breaker.missed()  # a stream still going past the deadline is no complete answer either
             return False
         self.breaker.answered()
         return True
