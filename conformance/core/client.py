@@ -239,7 +239,12 @@ class TargetClient:
                 if deadline_passed(at):
                     self.breaker.missed()
                 raise
-        self.breaker.answered()
+        if exchange.stream is not None and exchange.stream.out_of_time:
+            # Judged ("the stream did not end"), and yet no complete answer in time: a server whose every
+            # stream goes on is deemed hung like one that does not answer.
+            self.breaker.missed()
+        else:
+            self.breaker.answered()
         return exchange
 
     def _exchange(self, request: httpx.Request, *, stream: bool, limits: SSELimits, step: str) -> Exchange:

@@ -248,6 +248,7 @@ class GuardProxy:
                 tag=tags[0].decode("latin-1") if tags else None,
             )
         deadline = self.limits.timeout_s
+        started = asyncio.get_running_loop().time()
         try:
             async with asyncio.timeout(deadline) as scope:
                 await self._relay(connection, writer, request, scope, recorded)
@@ -262,8 +263,10 @@ class GuardProxy:
         except httpx.HTTPError as exc:
             self._note(method, url, f"{method} {url.path} failed: {type(exc).__name__}: {exc}", recorded)
             return False
-        except OSError:  # the client went away (it stopped reading a stream, say)
+        except OSError:  # the client went away: it stopped reading a stream, say
             self._keep(recorded)
+            if asyncio.get_running_loop().time() - started >= deadline:
+                self.breaker.missed()  # a stream still going past the deadline is no complete answer either
             return False
         self._keep(recorded)
         self.breaker.answered()

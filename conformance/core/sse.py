@@ -13,6 +13,9 @@ from httpx_sse import EventSource
 
 __all__ = ["SSEEvent", "SSELimits", "SSEStream", "read_sse"]
 
+_LONGER = "longer than"
+"""How ``SSEStream.truncated`` starts when the stream's seconds ran out."""
+
 
 @dataclass(frozen=True, slots=True)
 class SSELimits:
@@ -46,6 +49,11 @@ class SSEStream:
     truncated: str | None = None
     """Which limit stopped the read, if any."""
     content_type: str = ""
+
+    @property
+    def out_of_time(self) -> bool:
+        """Reading stopped because the stream's seconds ran out (events were still coming)."""
+        return self.truncated is not None and self.truncated.startswith(_LONGER)
 
     def json_events(self) -> list[Any]:
         """Decoded payloads of every non-``[DONE]`` event; undecodable ones are skipped."""
@@ -87,7 +95,7 @@ class _MeteredResponse:
                 self.truncated = f"more than {self._limits.max_bytes} bytes"
                 return
             if time.monotonic() - self._started > self._limits.max_seconds:
-                self.truncated = f"longer than {self._limits.max_seconds:g} seconds"
+                self.truncated = f"{_LONGER} {self._limits.max_seconds:g} seconds"
                 return
 
 
@@ -103,7 +111,7 @@ def read_sse(response: httpx.Response, limits: SSELimits | None = None) -> SSESt
             result.truncated = f"more than {limits.max_events} events"
             break
         if time.monotonic() - started > limits.max_seconds:
-            result.truncated = f"longer than {limits.max_seconds:g} seconds"
+            result.truncated = f"{_LONGER} {limits.max_seconds:g} seconds"
             break
     result.truncated = result.truncated or metered.truncated
     result.raw = "".join(metered.chunks)

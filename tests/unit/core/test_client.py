@@ -394,3 +394,15 @@ def test_an_endless_stream_is_cut_by_its_own_seconds_and_judged_not_an_error() -
     assert exchange.stream.truncated == "longer than 1 seconds"
     assert len(exchange.stream.events) > 1
     assert client.breaker.hung is None
+
+
+def test_a_server_whose_every_stream_goes_on_is_deemed_hung() -> None:
+    """An endless stream is judged, and still no complete answer in time: three in a row trip the breaker."""
+    with hostile_server("endless-sse") as server:
+        client = TargetClient(ClientSettings(base_url=server.base_url, limits=Limits(timeout_s=0.5)))
+        with client:
+            for _ in range(3):
+                exchange = client.exchange(client.build("POST", "/v1/chat/completions", json={}), stream=True)
+                assert exchange.stream is not None
+                assert exchange.stream.out_of_time
+    assert client.breaker.hung is not None
