@@ -15,6 +15,12 @@ entries), so it never silently outlives the bug it excuses. The file is YAML mea
           - GET /v1/vector_stores/{vector_store_id}
           - GET /v1/chat/completions/{completion_id}
         reason: answers 400 instead of 404 for an unknown id (one cause, one reason)
+      - check: sdk-openai-models-list
+        operation: GET /v1/models
+        also:
+          - check: sdk-openai-models-retrieve
+            operation: GET /v1/models/{model_id}
+        reason: model objects without `id` break both SDK calls (one cause, several rules)
 
 ``execute()`` takes :attr:`Baseline.keys`; :func:`write_baseline` snapshots a run's gating findings,
 keeping the reasons already written for entries that remain.
@@ -24,7 +30,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -42,11 +48,22 @@ _HEADER = (
 )
 
 
+class AlsoBroken(BaseModel):
+    """Another rule broken by the same cause as its entry, on one operation."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    check: str = Field(min_length=1)
+    operation: str = Field(min_length=1)
+
+
 class BaselineEntry(BaseModel):
     """One known deviation: a rule, the operations it is broken on, and why that is accepted.
 
     ``operation`` names one operation; ``operations`` several that share the same cause and reason
-    (a server that answers 400 for every unknown id is one deviation, not one per endpoint).
+    (a server that answers 400 for every unknown id is one deviation, not one per endpoint). ``also``
+    names other rules the same cause breaks (a model object without ``id`` breaks the SDK's listing and
+    its retrieval alike): one cause, one entry, one reason.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -58,6 +75,7 @@ class BaselineEntry(BaseModel):
         default="",
         description="Why this is expected, written by a person: what the server does, why it is accepted.",
     )
+    also: tuple[AlsoBroken, ...] = Field(default=(), description="Other rules broken by the same cause.")
     observed: str = Field(default="", description="What the run that wrote the entry saw (the finding's message).")
 
     @model_validator(mode="after")
@@ -74,7 +92,8 @@ class BaselineEntry(BaseModel):
 
     @property
     def keys(self) -> tuple[tuple[str, str], ...]:
-        return tuple((self.check, operation) for operation in self.names)
+        own = tuple((self.check, operation) for operation in self.names)
+        return own + tuple((more.check, more.operation) for more in self.also)
 
 
 class Baseline(BaseModel):
@@ -116,13 +135,18 @@ def write_baseline(result: RunResult, path: Path) -> Baseline:
     entries: list[BaselineEntry] = []
     covered: set[tuple[str, str]] = set()
     for entry in previous:
-        still = [op for op in entry.names if (entry.check, op) in observed]
-        if not still:
+        kept = [key for key in entry.keys if key in observed]
+        if not kept:
             continue
-        covered.update((entry.check, op) for op in still)
-        names = {"operations": tuple(still)} if entry.operations else {"operation": still[0]}
-        first = observed[(entry.check, still[0])]
-        entries.append(BaselineEntry(check=entry.check, reason=entry.reason, observed=first, **names))
+        covered.update(kept)
+        check = entry.check if any(c == entry.check for c, _ in kept) else kept[0][0]
+        still = [op for c, op in kept if c == check]
+        names: dict[str, Any] = {"operations": tuple(still)} if entry.operations else {"operation": still[0]}
+        if len(still) > 1:
+            names = {"operations": tuple(still)}
+        also = tuple(AlsoBroken(check=c, operation=op) for c, op in kept if c != check)
+        first = observed[(check, still[0])]
+        entries.append(BaselineEntry(check=check, reason=entry.reason, observed=first, also=also, **names))
     entries += [
         BaselineEntry(check=c, operation=o, observed=observed[(c, o)]) for c, o in sorted(set(observed) - covered)
     ]

@@ -8,8 +8,10 @@ from conformance.core.profiles import PROFILES, Profile
 from conformance.runner.baseline import load_baseline
 from conformance.runner.severity_levels import rule_ids
 
-MAX_ENTRIES = 15
-"""More than this means noise (a generator or a check that is wrong), not a reference's deviations."""
+MAX_ENTRIES = 16
+"""More than this means noise (a generator or a check that is wrong), not a reference's deviations. An
+entry is one cause (``operations`` and ``also`` group what it breaks); Llama Stack 0.3.0, with its legacy
+surface judged by the property, streaming, errors and clients suites, has 16 distinct causes."""
 
 WITH_REFERENCE = [p for p in PROFILES.values() if p.reference is not None]
 
@@ -24,5 +26,6 @@ def test_known_findings_are_few_and_each_has_a_written_reason(profile: Profile) 
     for entry in baseline.entries:
         where = f"{profile.id}/{profile.known_findings.name}: {entry.check} on {', '.join(entry.names)}"
         assert entry.check in known, f"{where}: no such rule"
+        assert all(more.check in known for more in entry.also), f"{where}: no such rule among 'also'"
         assert len(entry.reason.split()) >= 6, f"{where}: say what the server does and why it is accepted"
         assert not entry.reason.lower().startswith("observed"), f"{where}: the reason must be written, not observed"

@@ -124,3 +124,33 @@ def test_one_entry_may_cover_several_operations_with_one_reason(tmp_path: Path) 
     assert (new.operation, new.reason, new.observed) == ("GET /c", "", "m")
     assert load_baseline(path) == written
     assert "operations:" in path.read_text()
+
+
+def test_one_entry_may_cover_several_rules_broken_by_one_cause(tmp_path: Path) -> None:
+    path = tmp_path / "known.yaml"
+    path.write_text(
+        "version: 1\nentries:\n  - check: sdk-list\n    operation: GET /m\n    also:\n"
+        "      - check: sdk-get\n        operation: GET /m/{id}\n      - check: sdk-gone\n        operation: GET /x\n"
+        "    reason: model objects without id\n"
+    )
+    assert set(load_baseline(path).keys) == {("sdk-list", "GET /m"), ("sdk-get", "GET /m/{id}"), ("sdk-gone", "GET /x")}
+    written = write_baseline(_result(_finding("sdk-get", "GET /m/{id}"), _finding("sdk-list", "GET /m")), path)
+    (entry,) = written.entries
+    assert entry.keys == (("sdk-list", "GET /m"), ("sdk-get", "GET /m/{id}"))  # what no longer occurs is dropped
+    assert entry.reason == "model objects without id"
+    assert load_baseline(path) == written
+    # The entry's own rule gone: another rule of the cause leads it, the reason kept.
+    written = write_baseline(_result(_finding("sdk-get", "GET /m/{id}")), path)
+    assert [(e.check, e.names, e.also, e.reason) for e in written.entries] == [
+        ("sdk-get", ("GET /m/{id}",), (), "model objects without id")
+    ]
+
+
+def test_an_also_key_listed_twice_is_a_duplicate(tmp_path: Path) -> None:
+    path = tmp_path / "known.yaml"
+    path.write_text(
+        "version: 1\nentries:\n  - check: a\n    operation: GET /a\n    reason: r\n"
+        "  - check: b\n    operation: GET /b\n    also:\n      - check: a\n        operation: GET /a\n    reason: r\n"
+    )
+    with pytest.raises(UsageError, match="duplicate entry a on GET /a"):
+        load_baseline(path)
