@@ -87,7 +87,7 @@ def test_api_chat_on_the_ogx_reference_judges_only_chat_operations(tmp_path: Pat
     judged = [c for c in cases if c["status"] != "disabled"]
     http = [c["operation"] for c in judged if (c["operation"] or "").split(" ")[0].isupper()]
     assert {profile.api_of(operation) for operation in http} == {"chat", "models"}
-    assert {c["suite"] for c in judged} == {"smoke", "replay", "property", "streaming", "errors"}
+    assert {c["suite"] for c in judged} == {"smoke", "replay", "property", "streaming", "errors", "clients"}
     assert "POST /v1/chat/completions" in {c["operation"] for c in judged if c["suite"] == "property"}
     disabled = {profile.api_of(c["operation"]) for c in cases if c["status"] == "disabled" and c["operation"]}
     assert {"responses", "conversations", "vector-stores", "files"} <= disabled
