@@ -397,9 +397,10 @@ def test_an_endless_stream_is_cut_by_its_own_seconds_and_judged_not_an_error() -
 
 
 def test_a_server_whose_every_stream_goes_on_is_deemed_hung() -> None:
-    """An endless stream is judged, and still no complete answer in time: three in a row trip the breaker."""
+    """An endless stream is judged, and still no complete answer in time: three in a row trip the breaker.
+    (A 1 s deadline leaves the stream 1 s of slack: only a pause that long would make it a deadline error.)"""
     with hostile_server("endless-sse") as server:
-        client = TargetClient(ClientSettings(base_url=server.base_url, limits=Limits(timeout_s=0.5)))
+        client = TargetClient(ClientSettings(base_url=server.base_url, limits=Limits(timeout_s=1.0)))
         with client:
             for _ in range(3):
                 exchange = client.exchange(client.build("POST", "/v1/chat/completions", json={}), stream=True)
