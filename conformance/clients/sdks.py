@@ -1,16 +1,23 @@
 """The SDK table: every official SDK this package has flows for, its environment and how its flows run.
 
 Which SDK *versions* a server is judged with is profile data (:attr:`Profile.clients`, exact
-requirements such as ``openai==3.57.0``); this table only knows, per SDK, which flows exist, what
-each calls and which script under ``_in_env/`` runs them. Each requirement is installed once into
-its own cached environment (:func:`conformance.servers.environments.ensure_environment`, keyed by
-the requirement), like the reference servers.
+requirements: ``openai==3.57.0`` for a Python package, ``npm:openai@4.95.0`` for a Node one); this
+table only knows, per SDK, which flows exist, what each calls and which script under ``_in_env/``
+runs them. Each requirement is installed once into its own cached environment
+(:func:`conformance.servers.environments.ensure_environment`, keyed by the requirement), like the
+reference servers: with uv for Python, with npm for Node.
 
 A flow script imports nothing of ours; it reads its settings on stdin and prints one JSON line per
-flow (:class:`FlowOutcome`). Failures to *build* an environment or to *run* the script are harness
-errors (:class:`~conformance.core.errors.HarnessError`): the registry, uv or the interpreter broke, not
-the server. A missing toolchain (an SDK whose language is not installed) is not an error: the suite
-skips that SDK's flows with :meth:`Sdk.toolchain_missing`'s reason.
+flow (:class:`FlowOutcome`; the protocol is in ``_in_env/flow_harness.py``). Failures to *build* an
+environment or to *run* the script are harness errors (:class:`~conformance.core.errors.HarnessError`):
+the registry, uv, npm or the interpreter broke, not the server. A missing toolchain (no ``node``) is
+not an error: the suite skips that SDK's flows with :meth:`Sdk.toolchain_missing`'s reason.
+
+**Error situations** (:data:`SITUATIONS`): every SDK maps an HTTP status to an exception class (the
+Stainless SDKs' table, :data:`STATUS_CLASSES`: 404 -> ``NotFoundError``...). An application's
+``except NotFoundError`` works only when the server answers the situation with the status the SDK
+expects, so each situation the suite can provoke is an error flow ``errors.<situation>`` of every SDK,
+judged by the class the SDK raised.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -25,25 +33,145 @@ from pathlib import Path
 from typing import Any, Literal
 
 from conformance.core.errors import HarnessError
-from conformance.servers.environments import EnvSpec
+from conformance.core.results import Severity
+from conformance.servers.environments import Environment, EnvSpec
 
-__all__ = ["IN_ENV_DIR", "SDKS", "Flow", "FlowOutcome", "Sdk", "SdkRun", "requirement_name", "run_flows", "sdk_for"]
+__all__ = [
+    "ERROR_FLOW_PREFIX",
+    "IN_ENV_DIR",
+    "SDKS",
+    "SITUATIONS",
+    "STATUS_CLASSES",
+    "Flow",
+    "FlowOutcome",
+    "Sdk",
+    "SdkRun",
+    "Situation",
+    "class_for_status",
+    "error_flows",
+    "requirement_language",
+    "requirement_name",
+    "run_flows",
+    "sdk_for",
+]
 
 IN_ENV_DIR = Path(__file__).resolve().parent / "_in_env"
 _STDERR_TAIL_LINES = 20
+NPM_PREFIX = "npm:"
+
+STATUS_CLASSES: dict[int, str] = {
+    400: "BadRequestError",
+    401: "AuthenticationError",
+    403: "PermissionDeniedError",
+    404: "NotFoundError",
+    409: "ConflictError",
+    422: "UnprocessableEntityError",
+    429: "RateLimitError",
+}
+"""The class the official SDKs raise for a status (the Node SDK's README; the Python SDKs agree);
+any status from 500 up is ``InternalServerError``, any other error status ``APIStatusError``."""
+
+
+def class_for_status(status: int) -> str:
+    if status in STATUS_CLASSES:
+        return STATUS_CLASSES[status]
+    return "InternalServerError" if status >= 500 else "APIStatusError"
+
+
+@dataclass(frozen=True, slots=True)
+class Situation:
+    """A refusal the suite provokes through an SDK (``unknown-id``) and the statuses it calls for."""
+
+    id: str
+    provokes: str
+    """What the flow sends, for the report's table: ``a response id that does not exist``."""
+    operations: tuple[str, ...]
+    statuses: tuple[int, ...]
+    severity: Severity
+    why: str
+    """Where the expected status comes from (the contract, HTTP, the OpenAI convention)."""
+
+    @property
+    def classes(self) -> tuple[str, ...]:
+        return tuple(class_for_status(status) for status in self.statuses)
+
+
+SITUATIONS: dict[str, Situation] = {
+    situation.id: situation
+    for situation in (
+        Situation(
+            "unknown-id",
+            "retrieve a response id that does not exist",
+            ("GET /v1/responses/{response_id}",),
+            (404,),
+            Severity.MUST,
+            "an unknown id is 404 (HTTP; the error contract's error-unknown-id-404)",
+        ),
+        Situation(
+            "invalid-body",
+            "a chat completion whose messages is not a list",
+            ("POST /v1/chat/completions",),
+            (400, 422),
+            Severity.MUST,
+            "an invalid body is 400 or 422 (the error contract's error-invalid-body-status)",
+        ),
+        Situation(
+            "unknown-route",
+            "GET a path no API has",
+            (),
+            (404,),
+            Severity.MUST,
+            "an unknown path is 404 (HTTP)",
+        ),
+        Situation(
+            "unknown-model",
+            "a chat completion naming a model that does not exist",
+            ("POST /v1/chat/completions",),
+            (404,),
+            Severity.SHOULD,
+            "an unknown model is 404 model_not_found (the OpenAI convention)",
+        ),
+        Situation(
+            "no-auth",
+            "list models without credentials (only with --api-key)",
+            ("GET /v1/models",),
+            (401,),
+            Severity.MUST,
+            "missing credentials are 401 (RFC 9110)",
+        ),
+        Situation(
+            "wrong-auth",
+            "list models with a wrong API key (only with --api-key)",
+            ("GET /v1/models",),
+            (401,),
+            Severity.MUST,
+            "invalid credentials are 401 (RFC 9110)",
+        ),
+    )
+}
+ERROR_FLOW_PREFIX = "errors."
 
 
 @dataclass(frozen=True, slots=True)
 class Flow:
-    """One thing an application does with the SDK (``chat.stream-helper-tools``)."""
+    """One thing an application does with the SDK (``chat.stream-helper-tools``), or an error situation
+    it provokes (``errors.unknown-id``)."""
 
     name: str
     operations: tuple[str, ...]
-    """Every operation the flow calls (``METHOD /templated/path``); the first is the one it is about."""
+    """Every operation the flow calls (``METHOD /templated/path``); the first is the one it is about.
+    Empty for a flow about no operation of the spec (``errors.unknown-route``)."""
 
     @property
-    def operation(self) -> str:
-        return self.operations[0]
+    def operation(self) -> str | None:
+        return self.operations[0] if self.operations else None
+
+    @property
+    def situation(self) -> Situation | None:
+        """The error situation an ``errors.<id>`` flow provokes."""
+        if not self.name.startswith(ERROR_FLOW_PREFIX):
+            return None
+        return SITUATIONS[self.name.removeprefix(ERROR_FLOW_PREFIX)]
 
     @property
     def slug(self) -> str:
@@ -56,23 +184,42 @@ class Sdk:
     id: str
     """Short name used in case ids (``clients/<id>/<flow>``) and rule ids (``sdk-<id>-<flow>``)."""
     dist: str
-    """The package name a requirement of it starts with."""
-    language: Literal["python"]
+    """The package name a requirement of it names (``openai``, ``llama-stack-client``)."""
+    language: Literal["python", "node"]
     script: str
     """Its flow script, a file under ``_in_env/``."""
     flows: tuple[Flow, ...]
 
     def env_spec(self, requirement: str) -> EnvSpec:
+        if self.language == "node":
+            return EnvSpec(name=f"sdk-{self.id}", requirements=(requirement.removeprefix(NPM_PREFIX),), kind="npm")
         return EnvSpec(name=f"sdk-{self.id}", requirements=(requirement,))
 
     def toolchain_missing(self) -> str | None:
         """Why this SDK cannot be installed here, or ``None``. A Python SDK needs only our own
-        interpreter (uv, else venv + pip); a Node SDK will need ``node`` and ``npm`` on ``PATH``."""
+        interpreter (uv, else venv + pip); a Node SDK needs ``node`` and ``npm`` on ``PATH``."""
+        if self.language == "node":
+            missing = [tool for tool in ("node", "npm") if shutil.which(tool) is None]
+            if missing:
+                return f"{' and '.join(missing)} not found on PATH (Node SDK flows need Node.js)"
         return None
+
+    def command(self, env: Environment) -> tuple[list[str], dict[str, str]]:
+        """How to run this SDK's flow script in ``env``: the command and its extra environment."""
+        if self.language == "node":
+            node = shutil.which("node") or "node"
+            return [node, str(self.script_path)], {"NODE_PATH": str(env.node_modules)}
+        return [str(env.python), str(self.script_path)], {"PYTHONDONTWRITEBYTECODE": "1"}
 
     @property
     def script_path(self) -> Path:
         return IN_ENV_DIR / self.script
+
+
+def error_flows(*situations: str) -> tuple[Flow, ...]:
+    """The ``errors.<situation>`` flows of an SDK whose script implements those situations (all by default)."""
+    chosen = situations or tuple(SITUATIONS)
+    return tuple(Flow(f"{ERROR_FLOW_PREFIX}{s}", SITUATIONS[s].operations) for s in chosen)
 
 
 _CHAT = "POST /v1/chat/completions"
@@ -106,6 +253,7 @@ SDKS: dict[str, Sdk] = {
                 Flow("conversations.create", ("POST /v1/conversations", f"DELETE {_CONVERSATION}")),
                 Flow("conversations.retrieve", (f"GET {_CONVERSATION}", "POST /v1/conversations")),
                 Flow("conversations.delete", (f"DELETE {_CONVERSATION}", "POST /v1/conversations")),
+                *error_flows(),
             ),
         ),
     )
@@ -113,15 +261,25 @@ SDKS: dict[str, Sdk] = {
 
 
 def requirement_name(requirement: str) -> str:
-    """``openai==3.57.0`` -> ``openai`` (normalised as package indexes do)."""
-    name = re.split(r"[\s\[<>=!~;@]", requirement.strip(), maxsplit=1)[0]
+    """``openai==3.57.0`` -> ``openai`` (normalised as package indexes do);
+    ``npm:@scope/pkg@1.0`` -> ``@scope/pkg``."""
+    text = requirement.strip()
+    if text.startswith(NPM_PREFIX):
+        spec = text.removeprefix(NPM_PREFIX)
+        at = spec.find("@", 1)  # a scoped name starts with "@"
+        return (spec if at < 0 else spec[:at]).lower()
+    name = re.split(r"[\s\[<>=!~;@]", text, maxsplit=1)[0]
     return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def requirement_language(requirement: str) -> Literal["python", "node"]:
+    return "node" if requirement.strip().startswith(NPM_PREFIX) else "python"
 
 
 def sdk_for(requirement: str) -> Sdk | None:
     """The table's SDK a requirement installs, or ``None`` when we have no flows for it."""
-    name = requirement_name(requirement)
-    return next((sdk for sdk in SDKS.values() if sdk.dist == name), None)
+    name, language = requirement_name(requirement), requirement_language(requirement)
+    return next((sdk for sdk in SDKS.values() if sdk.dist == name and sdk.language == language), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +294,10 @@ class FlowOutcome:
     """The SDK's source line that raised (``openai/lib/...py:405: assert ...``)."""
     warnings: tuple[str, ...] = ()
     duration_s: float = 0.0
+    raised: str | None = None
+    """An error flow: the class name of what the SDK raised (``None``: it raised nothing)."""
+    status: int | None = None
+    """An error flow: the HTTP status the SDK's exception carries."""
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> FlowOutcome:
@@ -150,6 +312,8 @@ class FlowOutcome:
             where=data.get("where"),
             warnings=tuple(str(w) for w in data.get("warnings") or ()),
             duration_s=float(data.get("duration_s") or 0.0),
+            raised=str(data["raised"]) if data.get("raised") else None,
+            status=data["status"] if isinstance(data.get("status"), int) else None,
         )
 
 
@@ -163,16 +327,17 @@ class SdkRun:
     """Why the script stopped before every flow was reported (its exit status and stderr's tail)."""
 
 
-def run_flows(sdk: Sdk, python: Path, settings: dict[str, Any], *, timeout_s: float) -> SdkRun:
-    """Run ``settings["flows"]`` with ``sdk``'s script under ``python`` (its environment's interpreter).
+def run_flows(sdk: Sdk, environment: Environment, settings: dict[str, Any], *, timeout_s: float) -> SdkRun:
+    """Run ``settings["flows"]`` with ``sdk``'s script in ``environment`` (its cached SDK install).
 
     The script runs in an empty directory with a minimal environment (no proxy settings: its traffic
     goes to the base URL it is given). A script that does not finish in ``timeout_s`` is a harness error."""
+    command, extra = sdk.command(environment)
     with tempfile.TemporaryDirectory(prefix="conformance-sdk-") as cwd:
-        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": cwd, "PYTHONDONTWRITEBYTECODE": "1"}
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": cwd, **extra}
         try:
             proc = subprocess.run(
-                [str(python), str(sdk.script_path)],
+                command,
                 input=json.dumps(settings),
                 capture_output=True,
                 text=True,

@@ -22,6 +22,7 @@ __all__ = [
     "ReplayDetails",
     "ReplayDifference",
     "RunResult",
+    "SdkErrorObservation",
     "Severity",
     "Status",
     "Target",
@@ -149,6 +150,18 @@ class ErrorSummaryObservation(_Frozen):
     )
 
 
+class SdkErrorObservation(_Frozen):
+    """A clients error-flow case: the class an SDK raised for a refusal the suite provoked, next to the
+    classes the situation calls for (the report's SDK error table)."""
+
+    sdk: str = Field(description="The SDK and its version, e.g. 'openai 3.57.0'.")
+    situation: str = Field(description="The situation's id, e.g. 'unknown-id'.")
+    provokes: str = Field(description="What was sent, e.g. 'retrieve a response id that does not exist'.")
+    expected: tuple[str, ...] = Field(description="The classes the situation calls for, e.g. ['NotFoundError'].")
+    raised: str | None = Field(description="The class the SDK raised; null when it raised nothing.")
+    status: int | None = Field(default=None, description="The HTTP status the SDK's exception carried.")
+
+
 class CaseResult(_Frozen):
     """The outcome of one named case (a hierarchical id like ``smoke/chat-completions/stream``)."""
 
@@ -171,6 +184,9 @@ class CaseResult(_Frozen):
     replay: ReplayDetails | None = Field(default=None, description="Replay cases: the scenario, step and differences.")
     error_summary: ErrorSummaryObservation | None = Field(
         default=None, description="The errors suite's summary cases: what the server did across the probes."
+    )
+    sdk_error: SdkErrorObservation | None = Field(
+        default=None, description="The clients suite's error-flow cases: the class the SDK raised vs. the expected."
     )
 
 

@@ -6,10 +6,13 @@ For each SDK requirement of the profile (:attr:`Profile.clients`) the suite inst
 cached environment, runs every selected flow of it (:mod:`conformance.clients.sdks`) in one process
 and makes one case per flow, ``clients/<sdk>/<flow>``:
 
-* ``pass``: the flow did what an application does and got what it relies on;
+* ``pass``: the flow did what an application does and got what it relies on; an error flow
+  (``errors.<situation>``) made the SDK raise the class its situation calls for;
 * ``fail``: the SDK raised (an exception, a parse or validation failure, an ``assert`` in the SDK) —
   a MUST finding ``sdk-<sdk>-<flow>`` carrying the SDK's own message and where it was raised; a warning
-  the SDK emitted is a SHOULD finding ``sdk-<sdk>-<flow>-warning``;
+  the SDK emitted is a SHOULD finding ``sdk-<sdk>-<flow>-warning``; an error flow whose SDK raised
+  another class (or nothing) is a finding ``sdk-<sdk>-errors-<situation>`` at the situation's severity,
+  and every error flow carries an :class:`SdkErrorObservation` for the report's SDK error table;
 * ``skip``: the flow could not run here (no embedding model listed, a setup step another case judges
   failed, the SDK's toolchain is not installed);
 * ``disabled``: ``--api`` left its API out, or the profile's spec has none of its operations;
@@ -35,7 +38,8 @@ from conformance.core.errors import HarnessError
 from conformance.core.exchange import format_request, format_response
 from conformance.core.guard_proxy import GuardProxy, RecordedExchange
 from conformance.core.reproduce import curl_command
-from conformance.core.results import CaseResult, Evidence, Finding, Severity, Status
+from conformance.core.results import CaseResult, Evidence, Finding, SdkErrorObservation, Severity, Status
+from conformance.core.server_message import describe_status, one_line
 from conformance.runner.base import RunContext, case_status, disabled_case
 from conformance.runner.model_choice import pick_model
 from conformance.scenarios import models_from_listing
@@ -136,7 +140,7 @@ class ClientsSuite:
             left = ctx.time_left()  # --max-run-time: the script is stopped when the run's time is up
             timeout = min(timeout, left) if left else timeout
             try:
-                ran = run_flows(sdk, env.python, settings, timeout_s=timeout)
+                ran = run_flows(sdk, env, settings, timeout_s=timeout)
             except HarnessError as exc:
                 ran = SdkRun(version=None, outcomes={}, crashed=exc.message)
         for flow in chosen:
@@ -166,6 +170,9 @@ class ClientsSuite:
                 why = f"; the harness cut its request: {cut}" if cut else "; no request reached the proxy"
                 error = ctx.client.redactor.text(_said(version, flow, outcome) + why)
                 return self._case(sdk, flow, Status.ERROR, error=error, duration_s=outcome.duration_s)
+        situation = flow.situation
+        if situation is not None:
+            return self._judge_error_flow(ctx, sdk, flow, version, outcome, mine)
         findings = []
         if outcome.outcome == "fail":
             findings.append(
@@ -181,6 +188,60 @@ class ClientsSuite:
             status=case_status(findings, ctx.options.fail_on),
             duration_s=outcome.duration_s,
             findings=tuple(findings),
+        )
+
+    def _judge_error_flow(
+        self,
+        ctx: RunContext,
+        sdk: Sdk,
+        flow: Flow,
+        version: str,
+        outcome: FlowOutcome,
+        mine: list[RecordedExchange],
+    ) -> CaseResult:
+        situation = flow.situation
+        assert situation is not None
+        cut = next((x.cut for x in reversed(mine) if x.cut), None)
+        if cut is not None or (not mine and (outcome.raised or "").endswith(_UNREACHED)):
+            why = f"the harness cut its request: {cut}" if cut else "no request reached the proxy"
+            error = ctx.client.redactor.text(f"{version} {flow.name} raised {outcome.raised}; {why}")
+            return self._case(sdk, flow, Status.ERROR, error=error, duration_s=outcome.duration_s)
+        observed = SdkErrorObservation(
+            sdk=version,
+            situation=situation.id,
+            provokes=situation.provokes,
+            expected=situation.classes,
+            raised=outcome.raised,
+            status=outcome.status,
+        )
+        findings = []
+        if outcome.raised not in situation.classes:
+            expected = " or ".join(
+                f"{cls} (HTTP {status})" for cls, status in zip(situation.classes, situation.statuses, strict=True)
+            )
+            last = mine[-1] if mine else None
+            answered = (
+                describe_status(last.status, last.response_text(), last.reason)
+                if last is not None and last.status is not None
+                else None
+            )
+            if outcome.raised is None:
+                got = f"{version} raised nothing" + (f" (the server answered {answered})" if answered else "")
+            else:
+                said = answered or (f"HTTP {outcome.status}" if outcome.status is not None else "no HTTP status")
+                if answered is None and outcome.message:
+                    said += f": {one_line(outcome.message)}"
+                got = f"{version} raised {outcome.raised} ({said})"
+            message = f"{situation.provokes}: {got}; {situation.why}, for which the SDK raises {expected}"
+            findings.append(self._finding(ctx, rule_id(sdk, flow), situation.severity, flow, message, last))
+        return CaseResult(
+            id=case_id_of(sdk, flow),
+            suite=SUITE,
+            operation=flow.operation,
+            status=case_status(findings, ctx.options.fail_on),
+            duration_s=outcome.duration_s,
+            findings=tuple(findings),
+            sdk_error=observed,
         )
 
     @staticmethod
@@ -226,7 +287,7 @@ class ClientsSuite:
         return Finding(
             check_id=check_id,
             severity=severity,
-            operation=flow.operation,
+            operation=flow.operation or flow.name,
             message=redactor.text(message),
             reproduction=reproduction,
             evidence=evidence,

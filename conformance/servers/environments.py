@@ -1,7 +1,9 @@
-"""Isolated, cached virtual environments for upstream packages.
+"""Isolated, cached environments for upstream packages.
 
 Each upstream release pins its own pydantic/fastapi/openai, so each gets its own environment under
-the user cache directory, created once with uv and reused while its requirements are unchanged.
+the user cache directory, created once and reused while its requirements are unchanged: a Python
+virtual environment made with uv (else venv + pip), or for a Node SDK a folder with its own
+``node_modules`` made with ``npm install``.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import platformdirs
 
@@ -42,10 +45,15 @@ class EnvSpec:
 
     name: str
     requirements: tuple[str, ...]
+    kind: Literal["python", "npm"] = "python"
+    """``npm``: the requirements are npm package specs (``openai@4.95.0``) installed with npm."""
 
     @property
     def key(self) -> str:
-        payload = json.dumps([self.requirements, sys.version_info[:2]]).encode()
+        if self.kind == "npm":
+            payload = json.dumps([self.kind, self.requirements]).encode()
+        else:
+            payload = json.dumps([self.requirements, sys.version_info[:2]]).encode()
         return f"{self.name}-{hashlib.sha256(payload).hexdigest()[:12]}"
 
 
@@ -57,6 +65,11 @@ class Environment:
     @property
     def python(self) -> Path:
         return self.path / "bin" / "python"
+
+    @property
+    def node_modules(self) -> Path:
+        """An npm environment's packages (what ``NODE_PATH`` points a script at)."""
+        return self.path / "node_modules"
 
     def run(self, args: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
         return subprocess.run([str(self.python), *args], text=True, check=False, **kwargs)  # type: ignore[call-overload, no-any-return]
@@ -84,7 +97,8 @@ def _locked(path: Path) -> Iterator[None]:
 
 def _is_ready(path: Path, spec: EnvSpec) -> bool:
     marker = path / _READY
-    if not marker.is_file() or not (path / "bin" / "python").exists():
+    installed = path / ("node_modules" if spec.kind == "npm" else "bin/python")
+    if not marker.is_file() or not installed.exists():
         return False
     try:
         return bool(json.loads(marker.read_text()).get("requirements") == list(spec.requirements))
@@ -119,6 +133,10 @@ def ensure_environment(spec: EnvSpec, progress: ProgressFn | None = None) -> Env
             return env
         if path.exists():
             shutil.rmtree(path)
+        if spec.kind == "npm":
+            _install_npm(spec, path, report)
+            report(f"environment {spec.name} ready")
+            return env
         uv = _uv()
         child_env = {**os.environ, "VIRTUAL_ENV": str(path)}
         child_env.pop("PYTHONPATH", None)
@@ -138,6 +156,26 @@ def ensure_environment(spec: EnvSpec, progress: ProgressFn | None = None) -> Env
         except HarnessError:
             shutil.rmtree(path, ignore_errors=True)
             raise
-        (path / _READY).write_text(json.dumps({"name": spec.name, "requirements": list(spec.requirements)}))
+        _mark_ready(spec, path)
         report(f"environment {spec.name} ready")
     return env
+
+
+def _mark_ready(spec: EnvSpec, path: Path) -> None:
+    (path / _READY).write_text(json.dumps({"name": spec.name, "requirements": list(spec.requirements)}))
+
+
+def _install_npm(spec: EnvSpec, path: Path, report: ProgressFn) -> None:
+    """``npm install`` the packages into ``path/node_modules`` (no install scripts, no audit)."""
+    npm = shutil.which("npm")
+    if npm is None:
+        raise HarnessError(f"installing {spec.name} needs npm, which is not on PATH")
+    path.mkdir(parents=True)
+    (path / "package.json").write_text(json.dumps({"name": spec.name, "private": True}))
+    install = [npm, "install", "--prefix", str(path), "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"]
+    try:
+        _run_step([*install, *spec.requirements], f"installing {spec.name}", report, dict(os.environ))
+    except HarnessError:
+        shutil.rmtree(path, ignore_errors=True)
+        raise
+    _mark_ready(spec, path)

@@ -93,6 +93,11 @@ SDK_BREAKS = frozenset(
         # Tool-call delta chunks after the first carry "id": null, "type": null, "function": {"name": null}
         # (as OGX 1.5.0 sends them); openai's chat.completions.stream helper asserts on the null type.
         "chat-stream-tool-call-nulls",
+        # The SDK error classes (the clients suite's errors.<situation> flows); each has a rule of its own.
+        "sdk-unknown-model-400",  # an unknown model is 400, not 404 (BadRequestError, not NotFoundError)
+        "sdk-unknown-route-catch-all",  # an unknown path is 200 with an HTML page (a single-page-app fallback)
+        "sdk-no-auth-accepted",  # with an API key configured, a request without credentials is served
+        "sdk-wrong-auth-403",  # a wrong API key is 403 (PermissionDeniedError), not 401
     }
 )
 
@@ -135,6 +140,8 @@ def _unknown_model(state: _State, model: str, *, stream: bool) -> Response:
     message = f"Model '{model}' not found"
     if stream and state.broken("error-status-before-stream"):
         return _stream_error(message)
+    if state.broken("sdk-unknown-model-400"):
+        return _error(state, 400, message)
     return _error(state, 404, message, not_found=True)
 
 
@@ -554,8 +561,41 @@ async def version(request: Request) -> Response:
     return JSONResponse(body)
 
 
-def make_app(breaks: Iterable[str] = ()) -> Starlette:
-    """The fake server with the given rules (check ids from :data:`BREAKABLE`) broken."""
+def _unknown_route(request: Request) -> Response:
+    if request.app.state.fake.broken("sdk-unknown-route-catch-all"):
+        return HTMLResponse("<!doctype html><html><body><div id='app'></div></body></html>")
+    return JSONResponse({"detail": "Not Found"}, status_code=404)
+
+
+class _Auth:
+    """With an API key, every request but ``/v1/health`` needs ``Authorization: Bearer <key>``: 401 without
+    credentials or with wrong ones (the ``sdk-...-auth`` breaks change that)."""
+
+    def __init__(self, app: Any, api_key: str, state: _State) -> None:
+        self.app, self.api_key, self.state = app, api_key, state
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["path"] == "/v1/health":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        given = headers.get("authorization", "").removeprefix("Bearer ").strip()
+        refusal: Response | None = None
+        if not given:
+            if not self.state.broken("sdk-no-auth-accepted"):
+                refusal = JSONResponse({"detail": "Authentication required"}, status_code=401)
+        elif given != self.api_key:
+            status = 403 if self.state.broken("sdk-wrong-auth-403") else 401
+            refusal = JSONResponse({"detail": "Invalid API key"}, status_code=status)
+        if refusal is not None:
+            await refusal(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+def make_app(breaks: Iterable[str] = (), *, api_key: str | None = None) -> Starlette:
+    """The fake server with the given rules (check ids from :data:`BREAKABLE`) broken; with ``api_key``,
+    requests need it (``Authorization: Bearer <key>``)."""
     chosen = frozenset(breaks)
     if unknown := chosen - BREAKABLE - SDK_BREAKS:
         raise ValueError(f"the fake cannot break {sorted(unknown)}")
@@ -582,6 +622,9 @@ def make_app(breaks: Iterable[str] = ()) -> Starlette:
         Route(f"{agents}/{{agent_id}}/session/{{session_id}}/turn", create_turn, methods=["POST"]),
         Route(f"{agents}/{{agent_id}}/session/{{session_id}}/turn/{{turn_id}}", get_turn),
     ]
+    routes.append(Route("/{path:path}", _unknown_route, methods=["GET", "POST", "DELETE"]))
     app = Starlette(routes=routes)
     app.state.fake = _State(breaks=chosen)
+    if api_key is not None:
+        app.add_middleware(_Auth, api_key=api_key, state=app.state.fake)
     return app

@@ -1,20 +1,9 @@
 """Flows written against the official ``openai`` Python SDK, run by the SDK environment's interpreter.
 
-This file imports nothing of ours: it runs where only ``openai`` (and its pydantic) is installed.
-Usage::
+This file imports nothing of ours: it runs where only ``openai`` (and its pydantic) is installed,
+beside :mod:`flow_harness` (settings, what is printed, how error flows are judged)::
 
     python openai_flows.py < SETTINGS_JSON
-
-The settings (on stdin, so the API key is not in the process list) are ``{"base_url", "api_key",
-"headers", "timeout_s", "chat_model", "embedding_model", "flows": [...]}``. Each flow runs with the real
-SDK, as an application would call it; every SDK exception and every warning raised while it runs is
-caught. One JSON line per flow goes to stdout::
-
-    {"flow": "chat.create", "outcome": "pass"|"fail"|"skip", "error_type": ..., "message": ...,
-     "where": ..., "warnings": [...], "duration_s": ...}
-
-Each flow's requests carry the header ``X-Conformance-Tag: <flow>`` so that the recording proxy in
-front of the server can tell whose traffic it saw (the proxy does not forward it).
 """
 
 from __future__ import annotations
@@ -22,30 +11,27 @@ from __future__ import annotations
 import importlib
 import json
 import sys
-import time
-import traceback
-import warnings
-from collections.abc import Callable
 from typing import Any
 
+from flow_harness import (
+    PROMPT,
+    TAG_HEADER,
+    TOOL_NAME,
+    TOOL_PROMPT,
+    UNKNOWN_MODEL,
+    WEATHER_PARAMETERS,
+    Flow,
+    Settings,
+    Skip,
+    expect,
+    main,
+    setup,
+)
 from pydantic import BaseModel
 
-TAG_HEADER = "X-Conformance-Tag"
-PROMPT = "Say hello to the conformance suite."
-TOOL_NAME = "get_weather"
-TOOL_PROMPT = f"Call {TOOL_NAME}: what is the weather like in Paris?"
 WEATHER_TOOL: dict[str, Any] = {
     "type": "function",
-    "function": {
-        "name": TOOL_NAME,
-        "description": "The current weather in a city.",
-        "parameters": {
-            "type": "object",
-            "properties": {"city": {"type": "string"}},
-            "required": ["city"],
-            "additionalProperties": False,
-        },
-    },
+    "function": {"name": TOOL_NAME, "description": "The current weather in a city.", "parameters": WEATHER_PARAMETERS},
 }
 
 
@@ -54,21 +40,6 @@ class Greeting(BaseModel):
 
     greeting: str
     audience: str
-
-
-class Skip(Exception):  # noqa: N818 - a flow's way of saying it could not be run, not an error
-    """The flow cannot run here (no embedding model, a setup step failed); the message says why."""
-
-
-class Settings:
-    def __init__(self, raw: dict[str, Any]) -> None:
-        self.base_url: str = raw["base_url"]
-        self.api_key: str = raw.get("api_key") or "conformance"
-        self.headers: dict[str, str] = dict(raw.get("headers") or {})
-        self.timeout_s: float = float(raw.get("timeout_s") or 60)
-        self.chat_model: str = raw["chat_model"]
-        self.embedding_model: str | None = raw.get("embedding_model")
-        self.flows: list[str] = list(raw["flows"])
 
 
 def _client(settings: Settings, flow: str) -> Any:
@@ -82,27 +53,13 @@ def _client(settings: Settings, flow: str) -> Any:
     )
 
 
-def _expect(condition: bool, message: str) -> None:
-    """What the application relies on after the SDK returned (an ``AssertionError`` is the finding)."""
-    if not condition:
-        raise AssertionError(message)
-
-
-def _setup(what: str, make: Callable[[], Any]) -> Any:
-    """A step the flow needs but does not judge (its own case does): a failure skips the flow."""
-    try:
-        return make()
-    except Exception as exc:
-        raise Skip(f"setup step {what} failed ({type(exc).__name__}: {exc}); its own case judges it") from None
-
-
 # ------------------------------------------------------------------ chat completions
 
 
 def chat_create(client: Any, s: Settings) -> None:
     completion = client.chat.completions.create(model=s.chat_model, messages=[{"role": "user", "content": PROMPT}])
-    _expect(bool(completion.choices), "the completion has no choices")
-    _expect(isinstance(completion.choices[0].message.content, str), "choices[0].message.content is not text")
+    expect(bool(completion.choices), "the completion has no choices")
+    expect(isinstance(completion.choices[0].message.content, str), "choices[0].message.content is not text")
 
 
 def chat_stream(client: Any, s: Settings) -> None:
@@ -114,7 +71,7 @@ def chat_stream(client: Any, s: Settings) -> None:
         for chunk in stream:
             for choice in chunk.choices:
                 text += choice.delta.content or ""
-    _expect(bool(text), "the stream's deltas carry no text")
+    expect(bool(text), "the stream's deltas carry no text")
 
 
 def chat_stream_helper_tools(client: Any, s: Settings) -> None:
@@ -125,8 +82,8 @@ def chat_stream_helper_tools(client: Any, s: Settings) -> None:
             pass
         completion = stream.get_final_completion()
     calls = completion.choices[0].message.tool_calls or []
-    _expect(bool(calls), "the final completion has no tool call (the prompt names the only tool offered)")
-    _expect(calls[0].function.name == TOOL_NAME, f"the tool call names {calls[0].function.name!r}, not {TOOL_NAME!r}")
+    expect(bool(calls), "the final completion has no tool call (the prompt names the only tool offered)")
+    expect(calls[0].function.name == TOOL_NAME, f"the tool call names {calls[0].function.name!r}, not {TOOL_NAME!r}")
     json.loads(calls[0].function.arguments)
 
 
@@ -135,20 +92,20 @@ def chat_parse(client: Any, s: Settings) -> None:
         model=s.chat_model, messages=[{"role": "user", "content": PROMPT}], response_format=Greeting
     )
     parsed = completion.choices[0].message.parsed
-    _expect(isinstance(parsed, Greeting), f"message.parsed is {type(parsed).__name__}, not a Greeting")
+    expect(isinstance(parsed, Greeting), f"message.parsed is {type(parsed).__name__}, not a Greeting")
 
 
 # ------------------------------------------------------------------ responses
 
 
 def _new_response(client: Any, s: Settings) -> Any:
-    return _setup("responses.create", lambda: client.responses.create(model=s.chat_model, input=PROMPT))
+    return setup("responses.create", lambda: client.responses.create(model=s.chat_model, input=PROMPT))
 
 
 def responses_create(client: Any, s: Settings) -> None:
     response = client.responses.create(model=s.chat_model, input=PROMPT)
-    _expect(isinstance(response.id, str) and bool(response.id), "the response has no id")
-    _expect(bool(response.output_text), "response.output_text is empty")
+    expect(isinstance(response.id, str) and bool(response.id), "the response has no id")
+    expect(bool(response.output_text), "response.output_text is empty")
 
 
 def responses_stream(client: Any, s: Settings) -> None:
@@ -157,7 +114,7 @@ def responses_stream(client: Any, s: Settings) -> None:
     with stream:
         for event in stream:
             kinds.append(event.type)
-    _expect("response.completed" in kinds, f"no response.completed event (saw {', '.join(kinds[:8]) or 'none'})")
+    expect("response.completed" in kinds, f"no response.completed event (saw {', '.join(kinds[:8]) or 'none'})")
 
 
 def responses_stream_helper(client: Any, s: Settings) -> None:
@@ -165,26 +122,26 @@ def responses_stream_helper(client: Any, s: Settings) -> None:
         for _event in stream:
             pass
         response = stream.get_final_response()
-    _expect(bool(response.output_text), "the final response's output_text is empty")
+    expect(bool(response.output_text), "the final response's output_text is empty")
 
 
 def responses_parse(client: Any, s: Settings) -> None:
     response = client.responses.parse(model=s.chat_model, input=PROMPT, text_format=Greeting)
     parsed = response.output_parsed
-    _expect(isinstance(parsed, Greeting), f"output_parsed is {type(parsed).__name__}, not a Greeting")
+    expect(isinstance(parsed, Greeting), f"output_parsed is {type(parsed).__name__}, not a Greeting")
 
 
 def responses_retrieve(client: Any, s: Settings) -> None:
     created = _new_response(client, s)
     retrieved = client.responses.retrieve(created.id)
-    _expect(retrieved.id == created.id, f"retrieved {retrieved.id!r}, asked for {created.id!r}")
+    expect(retrieved.id == created.id, f"retrieved {retrieved.id!r}, asked for {created.id!r}")
 
 
 def responses_input_items(client: Any, s: Settings) -> None:
     created = _new_response(client, s)
     page = client.responses.input_items.list(created.id)
     items = list(page)
-    _expect(isinstance(items, list), "input items are not a list")
+    expect(isinstance(items, list), "input items are not a list")
 
 
 def responses_delete(client: Any, s: Settings) -> None:
@@ -199,19 +156,19 @@ def embeddings_create(client: Any, s: Settings) -> None:
     if not s.embedding_model:
         raise Skip("GET /v1/models lists no embedding model")
     result = client.embeddings.create(model=s.embedding_model, input="conformance")
-    _expect(bool(result.data), "the embedding list is empty")
+    expect(bool(result.data), "the embedding list is empty")
     vector = result.data[0].embedding
-    _expect(isinstance(vector, list) and bool(vector), "data[0].embedding is not a list of numbers")
+    expect(isinstance(vector, list) and bool(vector), "data[0].embedding is not a list of numbers")
 
 
 def models_list(client: Any, s: Settings) -> None:
     ids = [model.id for model in client.models.list()]
-    _expect(s.chat_model in ids, f"the chat model {s.chat_model!r} is not among the listed ids {ids[:5]}")
+    expect(s.chat_model in ids, f"the chat model {s.chat_model!r} is not among the listed ids {ids[:5]}")
 
 
 def models_retrieve(client: Any, s: Settings) -> None:
     model = client.models.retrieve(s.chat_model)
-    _expect(model.id == s.chat_model, f"retrieved model id {model.id!r}, asked for {s.chat_model!r}")
+    expect(model.id == s.chat_model, f"retrieved model id {model.id!r}, asked for {s.chat_model!r}")
 
 
 # ------------------------------------------------------------------ conversations
@@ -219,24 +176,54 @@ def models_retrieve(client: Any, s: Settings) -> None:
 
 def conversations_create(client: Any, s: Settings) -> None:
     conversation = client.conversations.create(items=[{"type": "message", "role": "user", "content": PROMPT}])
-    _expect(isinstance(conversation.id, str) and bool(conversation.id), "the conversation has no id")
+    expect(isinstance(conversation.id, str) and bool(conversation.id), "the conversation has no id")
     client.conversations.delete(conversation.id)  # clean-up; its own case judges it
 
 
 def conversations_retrieve(client: Any, s: Settings) -> None:
-    created = _setup("conversations.create", client.conversations.create)
+    created = setup("conversations.create", client.conversations.create)
     retrieved = client.conversations.retrieve(created.id)
-    _expect(retrieved.id == created.id, f"retrieved {retrieved.id!r}, asked for {created.id!r}")
+    expect(retrieved.id == created.id, f"retrieved {retrieved.id!r}, asked for {created.id!r}")
     client.conversations.delete(created.id)
 
 
 def conversations_delete(client: Any, s: Settings) -> None:
-    created = _setup("conversations.create", client.conversations.create)
+    created = setup("conversations.create", client.conversations.create)
     deleted = client.conversations.delete(created.id)
-    _expect(deleted.deleted is True, f"deleted is {deleted.deleted!r}, not true")
+    expect(deleted.deleted is True, f"deleted is {deleted.deleted!r}, not true")
 
 
-FLOWS: dict[str, Callable[[Any, Settings], None]] = {
+# ------------------------------------------------------------------ errors (each must raise its situation's class)
+
+
+def errors_unknown_id(client: Any, s: Settings) -> None:
+    client.responses.retrieve("resp_conformance_unknown")
+
+
+def errors_invalid_body(client: Any, s: Settings) -> None:
+    client.chat.completions.create(model=s.chat_model, messages="not a list of messages")
+
+
+def errors_unknown_route(client: Any, s: Settings) -> None:
+    client.get("/conformance-unknown-route", cast_to=object)
+
+
+def errors_unknown_model(client: Any, s: Settings) -> None:
+    client.chat.completions.create(model=UNKNOWN_MODEL, messages=[{"role": "user", "content": PROMPT}])
+
+
+def errors_no_auth(client: Any, s: Settings) -> None:
+    s.needs_api_key()
+    openai = importlib.import_module("openai")
+    client.models.list(extra_headers={"Authorization": openai.omit})  # omit: the header is not sent
+
+
+def errors_wrong_auth(client: Any, s: Settings) -> None:
+    s.needs_api_key()
+    client.with_options(api_key="conformance-wrong-key").models.list()
+
+
+FLOWS: dict[str, Flow] = {
     "chat.create": chat_create,
     "chat.stream": chat_stream,
     "chat.stream-helper-tools": chat_stream_helper_tools,
@@ -254,52 +241,14 @@ FLOWS: dict[str, Callable[[Any, Settings], None]] = {
     "conversations.create": conversations_create,
     "conversations.retrieve": conversations_retrieve,
     "conversations.delete": conversations_delete,
+    "errors.unknown-id": errors_unknown_id,
+    "errors.invalid-body": errors_invalid_body,
+    "errors.unknown-route": errors_unknown_route,
+    "errors.unknown-model": errors_unknown_model,
+    "errors.no-auth": errors_no_auth,
+    "errors.wrong-auth": errors_wrong_auth,
 }
 
 
-def _where(exc: BaseException) -> str:
-    """The SDK's own source line that raised (an ``assert`` has no message of its own)."""
-    frames = traceback.extract_tb(exc.__traceback__)
-    if not frames:
-        return ""
-    last = frames[-1]
-    return f"{last.filename.rsplit('site-packages/', 1)[-1]}:{last.lineno}: {(last.line or '').strip()}"
-
-
-def run_flow(name: str, settings: Settings) -> dict[str, Any]:
-    outcome: dict[str, Any] = {"flow": name, "outcome": "pass", "error_type": None, "message": None, "where": None}
-    started = time.perf_counter()
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            flow = FLOWS[name]
-            flow(_client(settings, name), settings)
-        except Skip as skip:
-            outcome |= {"outcome": "skip", "message": str(skip)}
-        except Exception as exc:
-            outcome |= {
-                "outcome": "fail",
-                "error_type": f"{type(exc).__module__}.{type(exc).__qualname__}".removeprefix("builtins."),
-                "message": str(exc),
-                "where": _where(exc),
-            }
-    outcome["warnings"] = [f"{w.category.__name__}: {w.message}" for w in caught]
-    outcome["duration_s"] = round(time.perf_counter() - started, 4)
-    return outcome
-
-
-def main() -> int:
-    settings = Settings(json.loads(sys.stdin.read()))
-    unknown = [name for name in settings.flows if name not in FLOWS]
-    if unknown:
-        print(f"unknown flows: {', '.join(unknown)}", file=sys.stderr)
-        return 2
-    openai = importlib.import_module("openai")
-    print(json.dumps({"sdk": "openai", "version": openai.__version__}), flush=True)
-    for name in settings.flows:
-        print(json.dumps(run_flow(name, settings)), flush=True)
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main("openai", importlib.import_module("openai").__version__, FLOWS, _client))

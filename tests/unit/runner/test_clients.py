@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from conformance.clients import SDKS
-from conformance.clients.sdks import Sdk
+from conformance.clients.sdks import SITUATIONS, Sdk
 from conformance.core.client import ClientSettings, TargetClient
 from conformance.core.errors import HarnessError
 from conformance.core.limits import Limits
@@ -45,12 +45,70 @@ def _run(
         return list(ClientsSuite((OPENAI,)).run(ctx))
 
 
+KEY = "sk-secret"
+
+
 @pytest.mark.sdk
 def test_the_conformant_fake_passes_every_flow(serve_app: Callable[[Any], str]) -> None:
-    cases = _run(serve_app(make_app()))
+    cases = _run(serve_app(make_app(api_key=KEY)), api_key=KEY)
     assert [c.id for c in cases] == [f"clients/openai/{name}" for name in FLOWS]
     assert {c.id: c.status for c in cases if c.status is not Status.PASS} == {}
-    assert all(c.suite == "clients" and c.operation for c in cases)
+    assert all(c.suite == "clients" for c in cases)
+    assert all(c.operation for c in cases if c.id != "clients/openai/errors.unknown-route")
+    observed = {c.sdk_error.situation: c.sdk_error for c in cases if c.sdk_error is not None}
+    assert sorted(observed) == sorted(SITUATIONS)
+    assert observed["unknown-id"].raised == "NotFoundError"
+    assert observed["unknown-id"].status == 404
+    assert observed["wrong-auth"].raised == "AuthenticationError"
+
+
+@pytest.mark.sdk
+def test_auth_situations_are_skipped_without_an_api_key(serve_app: Callable[[Any], str]) -> None:
+    options = RunOptions(include=("clients/openai/errors.*",))
+    cases = {c.id: c for c in _run(serve_app(make_app()), options=options)}
+    for situation in ("no-auth", "wrong-auth"):
+        case = cases[f"clients/openai/errors.{situation}"]
+        assert (case.status, case.reason) == (
+            Status.SKIP,
+            "no --api-key was given, so the server's authentication is not known",
+        )
+    assert {c.status for c in cases.values()} == {Status.PASS, Status.SKIP}
+
+
+@pytest.mark.sdk
+@pytest.mark.parametrize(
+    ("broken", "failing", "raised"),
+    [
+        # an unknown model is an unknown id too, as the fake answers it: both flows see the 400
+        ("error-unknown-id-404", {"errors.unknown-id", "errors.unknown-model"}, "BadRequestError"),
+        ("error-invalid-body-status", {"errors.invalid-body"}, "InternalServerError"),
+        ("sdk-unknown-model-400", {"errors.unknown-model"}, "BadRequestError"),
+        ("sdk-unknown-route-catch-all", {"errors.unknown-route"}, None),
+        ("sdk-no-auth-accepted", {"errors.no-auth"}, None),
+        ("sdk-wrong-auth-403", {"errors.wrong-auth"}, "PermissionDeniedError"),
+    ],
+)
+def test_each_broken_error_status_fails_exactly_its_situation(
+    serve_app: Callable[[Any], str], broken: str, failing: set[str], raised: str | None
+) -> None:
+    """The SDK raises the class the status maps to; a situation answered with another status (or a 2xx)
+    fails only its own case, naming what was raised, the server's answer and the class expected."""
+    options = RunOptions(include=("clients/openai/errors.*",))
+    cases = _run(serve_app(make_app({broken}, api_key=KEY)), api_key=KEY, options=options)
+    assert {c.id.removeprefix("clients/openai/") for c in cases if c.status is not Status.PASS} == failing
+    for case in cases:
+        if case.status is Status.PASS:
+            continue
+        (finding,) = case.findings
+        situation = SITUATIONS[case.id.split("errors.", 1)[1]]
+        assert finding.check_id == f"sdk-openai-errors-{situation.id}"
+        assert finding.severity is situation.severity
+        assert case.sdk_error is not None
+        assert case.sdk_error.raised == raised
+        assert finding.message.startswith(f"{situation.provokes}: openai 3.57.0 raised {raised or 'nothing'}")
+        assert f"for which the SDK raises {situation.classes[0]}" in finding.message
+        if raised is not None:
+            assert "(HTTP " in finding.message  # the server's own status and text
 
 
 @pytest.mark.sdk
@@ -60,7 +118,9 @@ def test_null_tool_call_fields_fail_exactly_the_stream_helper_with_the_sdks_own_
     """OGX 1.5.0's shape: tool-call chunks after the first carry ``"id": null, "type": null``. Every other
     flow still passes; the stream helper's case fails with openai's AssertionError, the exchange it failed
     on as evidence and a curl command that reproduces it."""
-    cases = {c.id: c for c in _run(serve_app(make_app({"chat-stream-tool-call-nulls"})), api_key="sk-secret")}
+    options = RunOptions(exclude=("clients/openai/errors.*",))
+    app = make_app({"chat-stream-tool-call-nulls"})
+    cases = {c.id: c for c in _run(serve_app(app), api_key="sk-secret", options=options)}
     assert {case_id for case_id, c in cases.items() if c.status is not Status.PASS} == {HELPER}
     case = cases[HELPER]
     assert case.status is Status.FAIL
