@@ -399,6 +399,7 @@ def suite_settings(
     max_time: float | None,
     limits: Limits,
     spec_path: Path | None = None,
+    clients: tuple[str, ...] = (),
 ) -> Any:
     """The runner's SuiteSettings from the options (imported lazily: the runner is heavy)."""
     from conformance.runner.property import PHASES, PropertySettings
@@ -421,4 +422,20 @@ def suite_settings(
         spec_path=spec_path,
     )
     prop.validate()
-    return SuiteSettings(property=prop, run_once_per_shard_group=parsed is None or parsed[0] == 1)
+    return SuiteSettings(
+        property=prop, run_once_per_shard_group=parsed is None or parsed[0] == 1, clients=_clients(clients)
+    )
+
+
+def _clients(values: tuple[str, ...]) -> tuple[str, ...]:
+    """``--client`` values, each checked now: a wrong one is one usage line before any server starts."""
+    from conformance.clients.sdks import check_client
+    from conformance.core.errors import UsageError
+
+    checked = []
+    for value in values:
+        try:
+            checked.append(check_client(value))
+        except ValueError as exc:
+            raise UsageError(f"--client: {exc}") from None
+    return tuple(checked)

@@ -55,6 +55,14 @@ def embedded_or_given(
     metavar="NAME",
     help="Run only these suites (repeatable; default: all of them, in order).",
 )
+@click.option(
+    "--client",
+    "clients",
+    multiple=True,
+    metavar="REQUIREMENT",
+    help="Judge with this SDK version instead of the profile's (repeatable): openai==3.57.0, "
+    "llama-stack-client==0.3.0, npm:openai@4.95.0 (the clients suite).",
+)
 @api_option
 @property_options
 @report_options
@@ -70,6 +78,7 @@ def command(
     limits: Limits,
     release: str,
     suites: tuple[str, ...],
+    clients: tuple[str, ...],
     apis: tuple[str, ...],
     gate: GateOptions,
     **property_args: Any,
@@ -85,7 +94,7 @@ def command(
     check_suite_names(suites)
     embedded_profile = profile_for_release(get_release(release).id) if base_url is None else None
     check_apis(apis, profile or (embedded_profile.id if embedded_profile else None))
-    settings = suite_settings(limits=limits, **property_args)
+    settings = suite_settings(limits=limits, clients=clients, **property_args)
     if base_url is None and gate.baseline is None and gate.write_baseline is None:
         known = profile_of(get_release(release)).known_findings
         if known.is_file():

@@ -47,12 +47,14 @@ __all__ = [
     "Sdk",
     "SdkRun",
     "Situation",
+    "check_client",
     "class_for_status",
     "error_flows",
     "requirement_language",
     "requirement_name",
     "run_flows",
     "sdk_for",
+    "with_clients",
 ]
 
 IN_ENV_DIR = Path(__file__).resolve().parent / "_in_env"
@@ -280,6 +282,39 @@ def sdk_for(requirement: str) -> Sdk | None:
     """The table's SDK a requirement installs, or ``None`` when we have no flows for it."""
     name, language = requirement_name(requirement), requirement_language(requirement)
     return next((sdk for sdk in SDKS.values() if sdk.dist == name and sdk.language == language), None)
+
+
+def check_client(requirement: str) -> str:
+    """A ``--client`` value, or ``ValueError`` saying why not: an exact version of an SDK with flows
+    (``openai==3.57.0``, ``npm:openai@4.95.0``), so a run names the SDK release it judged with."""
+    text = requirement.strip()
+    sdk = sdk_for(text)
+    if sdk is None:
+        known = ", ".join(f"{NPM_PREFIX if s.language == 'node' else ''}{s.dist}" for s in SDKS.values())
+        raise ValueError(f"no flows are written for {text!r} (SDKs with flows: {known})")
+    if sdk.language == "node":
+        exact = re.fullmatch(r"(@[^/@\s]+/)?[^/@\s]+@\d[\w.+-]*", text.removeprefix(NPM_PREFIX))
+        form = f"{NPM_PREFIX}{sdk.dist}@VERSION"
+    else:
+        exact = re.fullmatch(r"[A-Za-z0-9_.-]+==\d[\w.+!-]*", text)
+        form = f"{sdk.dist}==VERSION"
+    if exact is None:
+        raise ValueError(f"{text!r} is not an exact version: write {form}")
+    return text
+
+
+def with_clients(profile_clients: tuple[str, ...], given: tuple[str, ...]) -> tuple[str, ...]:
+    """The profile's SDK requirements with ``given`` (``--client``) in place of the same SDK's; an SDK
+    the profile does not name is added. Given twice, an SDK runs with each version."""
+    if not given:
+        return profile_clients
+
+    def key(requirement: str) -> tuple[str, str]:
+        return requirement_language(requirement), requirement_name(requirement)
+
+    replaced = {key(r) for r in given}
+    kept = tuple(r for r in profile_clients if key(r) not in replaced)
+    return kept + tuple(dict.fromkeys(given))
 
 
 @dataclass(frozen=True, slots=True)

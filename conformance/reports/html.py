@@ -17,10 +17,14 @@ from conformance.core.results import CaseResult, Finding, RunResult
 from conformance.reports.html_assets import LABEL_SYMBOL, SCRIPT, STYLE
 from conformance.reports.model import (
     CaseLabel,
+    SdkErrorCell,
     case_label,
     column_of,
     reproduction_setup,
     restart_command,
+    sdk_error_columns,
+    sdk_error_skips,
+    sdk_error_table,
     summarize,
 )
 from conformance.runner.caps import omitted_note
@@ -220,6 +224,33 @@ class _Page:
             parts.append(f"<h3>{_e(suite)}</h3>" + "".join(self.case(i) for i in indexes))
         return "".join(parts)
 
+    def sdk_errors(self) -> str:
+        rows = sdk_error_table(self.result)
+        if not rows:
+            return ""
+        sdks = sdk_error_columns(rows)
+        index = {case.id: i for i, case in enumerate(self.result.cases)}
+        head = "".join(f"<th>{_e(sdk)}</th>" for sdk in sdks)
+        body = []
+        for row in rows:
+            cells = []
+            for sdk in sdks:
+                cell = row.sdks.get(sdk)
+                text = _e(SdkErrorCell.text_of(cell))
+                if cell is not None and not cell.matches and self._listed(index[cell.case]):
+                    text = f'<a href="#{self.anchor[index[cell.case]]}">{text}</a>'
+                kind = "" if cell is None else (' class="ok"' if cell.matches else ' class="bad"')
+                cells.append(f"<td{kind}>{text}</td>")
+            body.append(f"<tr><td>{_e(row.provokes)}</td><td>{_e(' or '.join(row.expected))}</td>{''.join(cells)}</tr>")
+        return (
+            "<h2>SDK error classes</h2><p class='meta'>What each official SDK raised when the server refused a "
+            "request, next to the class the situation calls for (an application's <code>except</code> clause "
+            "matches on it).</p>"
+            f'<table class="list sdk-errors"><thead><tr><th>Situation</th><th>Calls for</th>{head}</tr></thead>'
+            f"<tbody>{''.join(body)}</tbody></table>"
+            + "".join(f"<p class='meta'>Not provoked: {_e(line)}</p>" for line in sdk_error_skips(self.result))
+        )
+
     def stale(self) -> str:
         if not self.result.stale:
             return ""
@@ -237,7 +268,15 @@ def render_html(result: RunResult) -> str:
     page = _Page(result)
     title = f"Conformance report: {result.target.label}"
     body = "".join(
-        (page.header(), page.filters(), page.matrix(), page.cases_by_operation(), page.cases_by_suite(), page.stale())
+        (
+            page.header(),
+            page.filters(),
+            page.matrix(),
+            page.sdk_errors(),
+            page.cases_by_operation(),
+            page.cases_by_suite(),
+            page.stale(),
+        )
     )
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'

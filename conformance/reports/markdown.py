@@ -8,7 +8,16 @@ Everything else is in ``report.html``.
 from __future__ import annotations
 
 from conformance.core.results import RunResult
-from conformance.reports.model import CaseLabel, reproduction_setup, restart_command, summarize
+from conformance.reports.model import (
+    CaseLabel,
+    SdkErrorCell,
+    SdkErrorRow,
+    reproduction_setup,
+    restart_command,
+    sdk_error_columns,
+    sdk_error_skips,
+    summarize,
+)
 from conformance.runner.caps import omitted_note
 
 __all__ = ["MAX_ROWS", "render_markdown"]
@@ -53,6 +62,19 @@ def _setup(result: RunResult) -> list[str]:
     return [*lines, *exports, "```", ""]
 
 
+def _sdk_errors(rows: list[SdkErrorRow], skipped: list[str]) -> list[str]:
+    if not rows:
+        return []
+    sdks = sdk_error_columns(rows)
+    lines = ["### SDK error classes", "", "What each official SDK raised when the server refused a request:", ""]
+    table = [
+        [_cell(row.provokes), " or ".join(row.expected), *(SdkErrorCell.text_of(row.sdks.get(sdk)) for sdk in sdks)]
+        for row in rows
+    ]
+    lines += _table(["Situation", "Calls for", *(_cell(sdk) for sdk in sdks)], table)
+    return lines + ([f"Not provoked: {_cell('; '.join(skipped))}", ""] if skipped else [])
+
+
 def render_markdown(result: RunResult) -> str:
     summary = summarize(result)
     target = result.target
@@ -88,6 +110,7 @@ def render_markdown(result: RunResult) -> str:
         lines += [f"### Harness errors ({len(summary.harness_errors)})", ""]
         rows = [[_code(e.case), _cell(e.message)] for e in summary.harness_errors]
         lines += _table(["Case", "Error"], rows)
+    lines += _sdk_errors(summary.sdk_errors, sdk_error_skips(result))
     if summary.baselined_findings or summary.warnings:
         lines += [
             f"{summary.baselined_findings} baselined finding(s) and {summary.warnings} finding(s) below"

@@ -24,11 +24,16 @@ __all__ = [
     "HarnessErrorEntry",
     "Report",
     "ReportSummary",
+    "SdkErrorCell",
+    "SdkErrorRow",
     "build_report",
     "case_label",
     "column_of",
     "reproduction_setup",
     "restart_command",
+    "sdk_error_columns",
+    "sdk_error_skips",
+    "sdk_error_table",
     "summarize",
     "verdict_of",
 ]
@@ -72,6 +77,34 @@ class HarnessErrorEntry(_Model):
     message: str
 
 
+class SdkErrorCell(_Model):
+    """What one SDK raised in one error situation."""
+
+    case: str = Field(description="The clients case, e.g. 'clients/openai/errors.unknown-id'.")
+    raised: str | None = Field(description="The class the SDK raised; null when it raised nothing.")
+    status: int | None = Field(description="The HTTP status the SDK's exception carried.")
+    matches: bool = Field(description="Whether the class is one the situation calls for.")
+
+    @staticmethod
+    def text_of(cell: SdkErrorCell | None) -> str:
+        """``✅ NotFoundError``, ``❌ BadRequestError (HTTP 400)``, ``❌ raised nothing``; ``not run``."""
+        if cell is None:
+            return "not run"
+        if cell.raised is None:
+            return "❌ raised nothing"
+        status = f" (HTTP {cell.status})" if cell.status is not None and not cell.matches else ""
+        return f"{'✅' if cell.matches else '❌'} {cell.raised}{status}"
+
+
+class SdkErrorRow(_Model):
+    """One row of the SDK error table: a situation, the classes it calls for and what each SDK raised."""
+
+    situation: str
+    provokes: str
+    expected: tuple[str, ...]
+    sdks: dict[str, SdkErrorCell] = Field(description="SDK ('openai 3.57.0') -> what it raised.")
+
+
 class ReportSummary(_Model):
     """Computed from the run; everything here can be recomputed from the other fields of the report."""
 
@@ -90,6 +123,11 @@ class ReportSummary(_Model):
     )
     stale: list[BaselineKey] = Field(description="Baseline entries that no longer occur.")
     harness_errors: list[HarnessErrorEntry] = Field(description="Cases the harness could not judge.")
+    sdk_errors: list[SdkErrorRow] = Field(
+        default_factory=list,
+        description="The clients suite's SDK error table: per situation, the class each SDK raised (empty when "
+        "no error flow ran).",
+    )
 
 
 class Report(RunResult):
@@ -145,7 +183,39 @@ def summarize(result: RunResult) -> ReportSummary:
             for c in result.cases
             if c.status is Status.ERROR
         ],
+        sdk_errors=sdk_error_table(result),
     )
+
+
+def sdk_error_table(result: RunResult) -> list[SdkErrorRow]:
+    """Rows in the order the situations were first judged; an SDK's cells in the order SDKs ran."""
+    rows: dict[str, SdkErrorRow] = {}
+    for case in result.cases:
+        seen = case.sdk_error
+        if seen is None:
+            continue
+        row = rows.setdefault(
+            seen.situation,
+            SdkErrorRow(situation=seen.situation, provokes=seen.provokes, expected=seen.expected, sdks={}),
+        )
+        row.sdks[seen.sdk] = SdkErrorCell(
+            case=case.id, raised=seen.raised, status=seen.status, matches=seen.raised in seen.expected
+        )
+    return list(rows.values())
+
+
+def sdk_error_skips(result: RunResult) -> list[str]:
+    """Error flows that were skipped, once per reason: ``errors.no-auth, errors.wrong-auth: no --api-key …``."""
+    by_reason: dict[str, list[str]] = {}
+    for case in result.cases:
+        name = case.id.rsplit("/", 1)[-1]
+        if case.suite == "clients" and name.startswith("errors.") and case.status is Status.SKIP:
+            by_reason.setdefault(case.reason or "skipped", []).append(name)
+    return [f"{', '.join(dict.fromkeys(names))}: {reason}" for reason, names in by_reason.items()]
+
+
+def sdk_error_columns(rows: list[SdkErrorRow]) -> list[str]:
+    return list(dict.fromkeys(sdk for row in rows for sdk in row.sdks))
 
 
 def restart_command(target: Target) -> str | None:

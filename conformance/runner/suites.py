@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from conformance.clients.sdks import with_clients
 from conformance.core.errors import UsageError
 from conformance.core.profiles import Profile
 from conformance.runner.base import Suite
@@ -29,6 +30,8 @@ class SuiteSettings:
     property: PropertySettings = field(default_factory=PropertySettings)
     run_once_per_shard_group: bool = True
     """False on shards other than the first: suites that are not sharded run on shard 1 only."""
+    clients: tuple[str, ...] = ()
+    """``--client``: SDK requirements run in place of the profile's for the same SDK."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +76,7 @@ SUITES: dict[str, SuiteInfo] = {
             "clients",
             "flows written against the official SDKs (the profile's clients), run with the real SDK; "
             "an SDK that raises on the server's answers is a finding",
-            lambda p, _s: ClientsSuite(p.clients),
+            lambda p, s: ClientsSuite(with_clients(p.clients, s.clients)),
         ),
     )
 }

@@ -72,3 +72,38 @@ def test_a_profile_folder_may_name_its_clients() -> None:
     profile = ProfileFile.model_validate({"id": "my-gateway", "clients": ["openai==3.57.0"]}).to_profile(home=None)
     assert profile.clients == ("openai==3.57.0",)
     assert ProfileFile.model_validate({"id": "my-gateway"}).to_profile(home=None).clients == ()
+
+
+def test_a_client_option_must_be_an_exact_version_of_an_sdk_with_flows(monkeypatch: pytest.MonkeyPatch) -> None:
+    from conformance.clients.sdks import Sdk, check_client
+
+    node = Sdk(id="openai-node-test", dist="openai", language="node", script="x.cjs", flows=())
+    monkeypatch.setitem(SDKS, node.id, node)
+    assert check_client("openai==3.50.0") == "openai==3.50.0"
+    assert check_client(" npm:openai@4.95.0 ") == "npm:openai@4.95.0"
+    with pytest.raises(ValueError, match=r"'openai>=3' is not an exact version: write openai==VERSION"):
+        check_client("openai>=3")
+    with pytest.raises(ValueError, match=r"write npm:openai@VERSION"):
+        check_client("npm:openai@latest")
+    with pytest.raises(ValueError, match=r"no flows are written for 'requests==2.0' \(SDKs with flows: .*openai"):
+        check_client("requests==2.0")
+    with pytest.raises(ValueError, match="no flows are written"):
+        check_client("npm:left-pad@1.0.0")
+
+
+def test_a_client_option_replaces_the_same_sdk_and_adds_another() -> None:
+    from conformance.clients.sdks import with_clients
+
+    profile = ("openai==3.57.0", "npm:openai@4.95.0")
+    assert with_clients(profile, ()) == profile
+    assert with_clients(profile, ("openai==3.50.0",)) == ("npm:openai@4.95.0", "openai==3.50.0")
+    assert with_clients(profile, ("npm:openai@5.0.0",)) == ("openai==3.57.0", "npm:openai@5.0.0")
+    both = with_clients(profile, ("openai==3.50.0", "openai==3.40.0"))
+    assert both == ("npm:openai@4.95.0", "openai==3.50.0", "openai==3.40.0")
+
+
+def test_node_requirements_are_their_own_language() -> None:
+    assert requirement_name("npm:openai@4.95.0") == "openai"
+    assert requirement_name("npm:@scope/pkg@1.0.0") == "@scope/pkg"
+    node = sdk_for("npm:openai@4.95.0")
+    assert node is None or node.language == "node"  # never the Python SDK of the same name
