@@ -218,10 +218,22 @@ class Sdk:
         return IN_ENV_DIR / self.script
 
 
-def error_flows(*situations: str) -> tuple[Flow, ...]:
-    """The ``errors.<situation>`` flows of an SDK whose script implements those situations (all by default)."""
+def error_flows(*situations: str, paths: dict[str, str] | None = None) -> tuple[Flow, ...]:
+    """The ``errors.<situation>`` flows of an SDK whose script implements those situations (all by default).
+
+    ``paths`` maps a situation's path to the one this SDK calls for it (the Node ``llama-stack-client``
+    0.3.0 retrieves responses at ``/v1/openai/v1/responses/{response_id}``), so that each flow names the
+    operation its SDK really sends."""
     chosen = situations or tuple(SITUATIONS)
-    return tuple(Flow(f"{ERROR_FLOW_PREFIX}{s}", SITUATIONS[s].operations) for s in chosen)
+    moved = paths or {}
+
+    def operation(op: str) -> str:
+        method, _, path = op.partition(" ")
+        return f"{method} {moved.get(path, path)}"
+
+    return tuple(
+        Flow(f"{ERROR_FLOW_PREFIX}{s}", tuple(operation(op) for op in SITUATIONS[s].operations)) for s in chosen
+    )
 
 
 _CHAT = "POST /v1/chat/completions"
@@ -256,6 +268,47 @@ SDKS: dict[str, Sdk] = {
                 Flow("conversations.retrieve", (f"GET {_CONVERSATION}", "POST /v1/conversations")),
                 Flow("conversations.delete", (f"DELETE {_CONVERSATION}", "POST /v1/conversations")),
                 *error_flows(),
+            ),
+        ),
+        Sdk(
+            id="openai-node",
+            dist="openai",
+            language="node",
+            script="openai_flows.cjs",
+            flows=(
+                Flow("chat.create", (_CHAT,)),
+                Flow("chat.stream", (_CHAT,)),
+                Flow("chat.stream-helper-tools", (_CHAT,)),
+                Flow("responses.create", (_RESPONSES,)),
+                Flow("responses.stream", (_RESPONSES,)),
+                Flow("responses.stream-helper", (_RESPONSES,)),
+                *error_flows(),
+            ),
+        ),
+        Sdk(
+            # The 0.3.0 Node SDK calls the Agents API at /v1/agents (0.3's deprecated aliases of
+            # /v1alpha/agents) and the OpenAI-compatible routes under /v1/openai/v1.
+            id="llama-stack-client-node",
+            dist="llama-stack-client",
+            language="node",
+            script="llama_stack_client_flows.cjs",
+            flows=(
+                Flow("agents.create", ("POST /v1/agents",)),
+                Flow("agents.session", ("POST /v1/agents/{agent_id}/session", "POST /v1/agents")),
+                Flow(
+                    "agents.turn-stream",
+                    (
+                        "POST /v1/agents/{agent_id}/session/{session_id}/turn",
+                        "POST /v1/agents",
+                        "POST /v1/agents/{agent_id}/session",
+                    ),
+                ),
+                *error_flows(
+                    paths={
+                        "/v1/responses/{response_id}": "/v1/openai/v1/responses/{response_id}",
+                        "/v1/chat/completions": "/v1/openai/v1/chat/completions",
+                    }
+                ),
             ),
         ),
     )

@@ -294,7 +294,7 @@ _FORMS = ("python-multipart==0.0.34",)
 _COMPLETION_CHUNKS = ("OpenAICompletionChoice", "finish_reason")
 
 # The SDKs people call these servers with (the clients suite), pinned: a new release is a deliberate change.
-_CLIENTS = ("openai==3.57.0",)
+_CLIENTS = ("openai==3.57.0", "npm:openai@7.59.0")
 
 _BUILTIN: tuple[Profile, ...] = (
     Profile(
@@ -342,7 +342,7 @@ _BUILTIN: tuple[Profile, ...] = (
         apis=_sorted(
             *_COMMON_APIS, "agents", "moderations", "safety", "shields", "tool-runtime", "toolgroups", "tools"
         ),
-        clients=_CLIENTS,
+        clients=(*_CLIENTS, "npm:llama-stack-client@0.3.0"),
     ),
     Profile(
         "llama-stack-0.7",

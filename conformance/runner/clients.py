@@ -163,6 +163,8 @@ class ClientsSuite:
         mine = [x for x in exchanges if x.tag == flow.name]
         last = mine[-1] if mine else None
         version = f"{sdk.dist} {ran.version}" if ran.version else requirement
+        if sdk.language == "node" and ran.version:
+            version += " (Node)"  # openai and llama-stack-client are Python and Node packages alike
         if outcome.outcome == "fail":
             cut = next((x.cut for x in reversed(mine) if x.cut), None)
             if cut is not None or (not mine and (outcome.error_type or "").endswith(_UNREACHED)):

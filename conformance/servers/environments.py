@@ -172,7 +172,10 @@ def _install_npm(spec: EnvSpec, path: Path, report: ProgressFn) -> None:
         raise HarnessError(f"installing {spec.name} needs npm, which is not on PATH")
     path.mkdir(parents=True)
     (path / "package.json").write_text(json.dumps({"name": spec.name, "private": True}))
-    install = [npm, "install", "--prefix", str(path), "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"]
+    install = [
+        *(npm, "install", "--prefix", str(path), "--save-exact"),
+        *("--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"),
+    ]
     try:
         _run_step([*install, *spec.requirements], f"installing {spec.name}", report, dict(os.environ))
     except HarnessError:

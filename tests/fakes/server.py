@@ -98,6 +98,13 @@ SDK_BREAKS = frozenset(
         "sdk-unknown-route-catch-all",  # an unknown path is 200 with an HTML page (a single-page-app fallback)
         "sdk-no-auth-accepted",  # with an API key configured, a request without credentials is served
         "sdk-wrong-auth-403",  # a wrong API key is 403 (PermissionDeniedError), not 401
+        # The Node SDKs (openai-node, llama-stack-client-node flows):
+        # an agent turn stream that ends with OpenAI's `data: [DONE]` sentinel (the agent stream has none);
+        # the Node llama-stack-client 0.3.0 JSON.parses every event's data and throws SyntaxError on it.
+        "sdk-node-agent-stream-done-sentinel",
+        # streamed tool-call deltas without their `index` (the position in tool_calls that OpenAI always
+        # sends); openai-node's chat.completions.stream helper throws "invalid tool call index".
+        "sdk-node-chat-stream-tool-call-index",
     }
 )
 
@@ -347,6 +354,8 @@ def _tool_call_chunks(state: _State, body: dict[str, Any], tool: str) -> list[di
         call: dict[str, Any] = {"index": 0, "function": {"arguments": piece}}
         if state.broken("chat-stream-tool-call-nulls"):
             call = {"index": 0, "id": None, "type": None, "function": {"name": None, "arguments": piece}}
+        if state.broken("sdk-node-chat-stream-tool-call-index"):
+            del call["index"]
         chunks.append({**common, "choices": [{"index": 0, "delta": {"tool_calls": [call]}, "finish_reason": None}]})
     chunks.append({**common, "choices": [{"index": 0, "delta": {}, "finish_reason": "tool_calls"}]})
     chunks.append("[DONE]")
@@ -371,7 +380,9 @@ def _structured(schema: Any) -> str | None:
 # ------------------------------------------------------------------ agents (Llama Stack 0.3)
 
 
-def _agent_events(state: _State, session_id: str, messages: list[Any]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+def _agent_events(
+    state: _State, session_id: str, messages: list[Any]
+) -> tuple[list[dict[str, Any] | str], dict[str, Any]]:
     turn_id, step_id = str(uuid.uuid4()), str(uuid.uuid4())
     text = "".join(REPLY)
     output = {"role": "assistant", "content": text, "stop_reason": "end_of_turn", "tool_calls": []}
@@ -408,9 +419,11 @@ def _agent_events(state: _State, session_id: str, messages: list[Any]) -> tuple[
     )
     if not state.broken("agent-stream-terminal-event"):
         payloads.append({"event_type": "turn_complete", "turn": turn})
-    events = [{"event": {"payload": p}} for p in payloads]
+    events: list[dict[str, Any] | str] = [{"event": {"payload": p}} for p in payloads]
     if state.broken("agent-stream-event-schema"):
-        events[0][SCHEMA_PROBE_FIELD] = 7
+        events[0][SCHEMA_PROBE_FIELD] = 7  # type: ignore[index]
+    if state.broken("sdk-node-agent-stream-done-sentinel"):
+        events.append("[DONE]")
     return events, turn
 
 
@@ -621,6 +634,16 @@ def make_app(breaks: Iterable[str] = (), *, api_key: str | None = None) -> Starl
         Route(f"{agents}/{{agent_id}}/session/{{session_id}}", session),
         Route(f"{agents}/{{agent_id}}/session/{{session_id}}/turn", create_turn, methods=["POST"]),
         Route(f"{agents}/{{agent_id}}/session/{{session_id}}/turn/{{turn_id}}", get_turn),
+    ]
+    # The paths the Node llama-stack-client 0.3.0 calls: 0.3's deprecated /v1/agents aliases, /v1/openai/v1.
+    routes += [
+        Route(route.path.replace(agents, "/v1/agents", 1), route.endpoint, methods=route.methods)
+        for route in routes
+        if route.path.startswith(agents)
+    ]
+    routes += [
+        Route("/v1/openai/v1/responses/{response_id}", get_response, methods=["GET", "DELETE"]),
+        Route("/v1/openai/v1/chat/completions", chat_completions, methods=["POST"]),
     ]
     routes.append(Route("/{path:path}", _unknown_route, methods=["GET", "POST", "DELETE"]))
     app = Starlette(routes=routes)

@@ -30,6 +30,10 @@ const WEATHER_PARAMETERS = {
 
 class Skip extends Error {}
 
+// What a failed expect() throws: reported as "AssertionError", as the Python harness reports its own.
+class AssertionError extends Error {}
+AssertionError.prototype.name = "AssertionError";
+
 class Settings {
   constructor(raw) {
     this.base_url = raw.base_url;
@@ -55,11 +59,7 @@ class Settings {
 }
 
 function expect(condition, message) {
-  if (!condition) {
-    const error = new Error(message);
-    error.name = "AssertionError";
-    throw error;
-  }
+  if (!condition) throw new AssertionError(message);
 }
 
 async function setup(what, make) {
@@ -70,11 +70,26 @@ async function setup(what, make) {
   }
 }
 
+// The innermost source line that threw (a frame in a file: native frames such as JSON.parse have
+// none), like the Python harness's "openai/...py:405: assert ...": the path from the package's folder
+// on, the line number and the line's own text.
 function where(error) {
   const stack = (error && error.stack) || "";
-  const frame = stack.split("\n").find((line) => line.trim().startsWith("at "));
-  if (!frame) return "";
-  return frame.trim().replace(/^at /, "").replace(/.*node_modules\//, "");
+  for (const line of stack.split("\n")) {
+    const frame = /^\s*at (?:.*\()?((?:file:\/\/)?\/[^()]*?):(\d+):\d+\)?$/.exec(line);
+    if (!frame) continue;
+    const file = frame[1].replace(/^file:\/\//, "");
+    let text = "";
+    try {
+      text = require("fs").readFileSync(file, "utf8").split("\n")[Number(frame[2]) - 1].trim();
+    } catch (_unreadable) {
+      // the frame's file is gone or unreadable: the location alone
+    }
+    // a package's file from its package folder on (openai/core/streaming.js), our own by its name
+    const shown = file.includes("/node_modules/") ? file.replace(/.*\/node_modules\//, "") : file.replace(/.*\//, "");
+    return `${shown}:${frame[2]}` + (text ? `: ${text.slice(0, 200)}` : "");
+  }
+  return "";
 }
 
 function statusOf(error) {
@@ -137,5 +152,5 @@ async function main(sdk, version, flows, makeClient) {
 
 module.exports = {
   TAG_HEADER, PROMPT, TOOL_NAME, TOOL_PROMPT, UNKNOWN_MODEL, WEATHER_PARAMETERS,
-  Skip, Settings, expect, setup, main,
+  AssertionError, Skip, Settings, expect, setup, main,
 };
