@@ -107,5 +107,5 @@ def test_a_client_option_replaces_the_same_sdk_and_adds_another() -> None:
 def test_node_requirements_are_their_own_language() -> None:
     assert requirement_name("npm:openai@4.95.0") == "openai"
     assert requirement_name("npm:@scope/pkg@1.0.0") == "@scope/pkg"
-    node = sdk_for("npm:openai@4.95.0")
-    assert node is None or node.language == "node"  # never the Python SDK of the same name
+    assert sdk_for("npm:openai@4.95.0") is SDKS["openai-node"]  # never the Python SDK of the same name
+    assert sdk_for("openai==3.57.0") is SDKS["openai"]
