@@ -53,6 +53,19 @@ def test_every_node_sdk_flow_passes_against_0_3_0_but_its_unknown_id(
     turn = cases["clients/llama-stack-client-node/agents.turn-stream"]
     assert turn["operation"] == "POST /v1/agents/{agent_id}/session/{session_id}/turn"
 
+    # The error-class table: one row per situation provoked, one column per SDK, in both human reports.
+    summary = (tmp_path / "report" / "summary.md").read_text()
+    assert "### SDK error classes" in summary
+    header = next(line for line in summary.splitlines() if line.startswith("| Situation | Calls for |"))
+    assert "openai 7.59.0 (Node)" in header
+    assert "llama-stack-client 0.3.0 (Node)" in header
+    row = next(line for line in summary.splitlines() if line.startswith("| retrieve a response id that does not exist"))
+    assert "❌ BadRequestError (HTTP 400)" in row
+    assert "Not provoked: errors.no-auth, errors.wrong-auth" in summary
+    page = (tmp_path / "report" / "report.html").read_text()
+    assert "<h2>SDK error classes</h2>" in page
+    assert "llama-stack-client 0.3.0 (Node)" in page.split('<table class="list sdk-errors">', 1)[1]
+
 
 @pytest.mark.parametrize(("release", "profile"), [("ogx==1.5.0", "ogx-1.5"), ("llama-stack==0.7.3", "llama-stack-0.7")])
 def test_every_openai_node_flow_passes_against_ogx_and_0_7_3(
