@@ -240,6 +240,11 @@ _CHAT = "POST /v1/chat/completions"
 _RESPONSES = "POST /v1/responses"
 _RESPONSE = "/v1/responses/{response_id}"
 _CONVERSATION = "/v1/conversations/{conversation_id}"
+_FILE = "/v1/files/{file_id}"
+_VECTOR_STORE = "/v1/vector_stores/{vector_store_id}"
+_AGENTS = "/v1alpha/agents"
+_AGENT = f"{_AGENTS}/{{agent_id}}"
+_TURNS = f"{_AGENT}/session/{{session_id}}/turn"
 
 SDKS: dict[str, Sdk] = {
     sdk.id: sdk
@@ -271,6 +276,50 @@ SDKS: dict[str, Sdk] = {
             ),
         ),
         Sdk(
+            id="llama-stack-client",
+            dist="llama-stack-client",
+            language="python",
+            script="llama_stack_client_flows.py",
+            flows=(
+                Flow("chat.create", (_CHAT,)),
+                Flow("chat.stream", (_CHAT,)),
+                Flow("responses.create", (_RESPONSES,)),
+                Flow("responses.stream", (_RESPONSES,)),
+                Flow("responses.retrieve", (f"GET {_RESPONSE}", _RESPONSES)),
+                Flow("responses.input-items", (f"GET {_RESPONSE}/input_items", _RESPONSES)),
+                Flow("responses.delete", (f"DELETE {_RESPONSE}", _RESPONSES)),
+                Flow("embeddings.create", ("POST /v1/embeddings",)),
+                Flow("models.list", ("GET /v1/models",)),
+                Flow("models.retrieve", ("GET /v1/models/{model_id}",)),
+                Flow("conversations.create", ("POST /v1/conversations", f"DELETE {_CONVERSATION}")),
+                Flow("conversations.retrieve", (f"GET {_CONVERSATION}", "POST /v1/conversations")),
+                Flow("conversations.delete", (f"DELETE {_CONVERSATION}", "POST /v1/conversations")),
+                Flow("files.create", ("POST /v1/files", f"DELETE {_FILE}")),
+                Flow("files.retrieve", (f"GET {_FILE}", "POST /v1/files", f"DELETE {_FILE}")),
+                Flow("files.delete", (f"DELETE {_FILE}", "POST /v1/files")),
+                Flow("vector-stores.create", ("POST /v1/vector_stores", f"DELETE {_VECTOR_STORE}")),
+                Flow(
+                    "vector-stores.retrieve",
+                    (f"GET {_VECTOR_STORE}", "POST /v1/vector_stores", f"DELETE {_VECTOR_STORE}"),
+                ),
+                Flow("vector-stores.delete", (f"DELETE {_VECTOR_STORE}", "POST /v1/vector_stores")),
+                Flow("agents.create", (f"POST {_AGENTS}",)),
+                Flow("agents.session-create", (f"POST {_AGENT}/session", f"POST {_AGENTS}")),
+                Flow("agents.turn-stream", (f"POST {_TURNS}", f"POST {_AGENTS}", f"POST {_AGENT}/session")),
+                # The client-tool turn: it pauses (turn_awaiting_input) and the tool's result resumes it.
+                Flow(
+                    "agents.turn-client-tool",
+                    (
+                        f"POST {_TURNS}/{{turn_id}}/resume",
+                        f"POST {_TURNS}",
+                        f"POST {_AGENTS}",
+                        f"POST {_AGENT}/session",
+                    ),
+                ),
+                *error_flows(),
+            ),
+        ),
+        Sdk(
             id="openai-node",
             dist="openai",
             language="node",
@@ -294,7 +343,7 @@ SDKS: dict[str, Sdk] = {
             script="llama_stack_client_flows.cjs",
             flows=(
                 Flow("agents.create", ("POST /v1/agents",)),
-                Flow("agents.session", ("POST /v1/agents/{agent_id}/session", "POST /v1/agents")),
+                Flow("agents.session-create", ("POST /v1/agents/{agent_id}/session", "POST /v1/agents")),
                 Flow(
                     "agents.turn-stream",
                     (

@@ -342,7 +342,7 @@ _BUILTIN: tuple[Profile, ...] = (
         apis=_sorted(
             *_COMMON_APIS, "agents", "moderations", "safety", "shields", "tool-runtime", "toolgroups", "tools"
         ),
-        clients=(*_CLIENTS, "npm:llama-stack-client@0.3.0"),
+        clients=(*_CLIENTS, "llama-stack-client==0.3.0", "npm:llama-stack-client@0.3.0"),
     ),
     Profile(
         "llama-stack-0.7",
@@ -395,7 +395,7 @@ _BUILTIN: tuple[Profile, ...] = (
         previous="llama-stack-0.3",
         # The Agents API is gone in 0.7; files, vector stores and conversations changed shape on purpose.
         previous_scenarios=("responses-*", "chat-completions-*"),
-        clients=_CLIENTS,
+        clients=(*_CLIENTS, "llama-stack-client==0.7.5"),
     ),
     Profile(
         "ogx-1.5",

@@ -14,6 +14,8 @@ import json
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from email import policy
+from email.parser import BytesParser
 from typing import Any
 
 from starlette.applications import Starlette
@@ -105,6 +107,19 @@ SDK_BREAKS = frozenset(
         # streamed tool-call deltas without their `index` (the position in tool_calls that OpenAI always
         # sends); openai-node's chat.completions.stream helper throws "invalid tool call index".
         "sdk-node-chat-stream-tool-call-index",
+        # llama-stack-client's flows (each fails exactly the llama-stack-client flows named):
+        "sdk-agent-create-no-agent-id",  # POST /v1alpha/agents answers {"id": ...}: agents.create reads agent_id
+        # the turn of turn_complete has no output_message (the SDK's Turn requires it): agents.turn-stream and
+        # the resumed agents.turn-client-tool
+        "sdk-agent-turn-complete-no-output-message",
+        # a turn whose model calls a client tool ends with turn_complete, never turn_awaiting_input, so the
+        # application is never asked for the tool's result: agents.turn-client-tool
+        "sdk-agent-client-tool-not-awaited",
+        # models in the listing carry only the OpenAI "id", not Llama Stack's "identifier" that 0.3.0's Model
+        # declares: models.list (openai's models.list reads "id" and still passes)
+        "sdk-models-list-no-identifier",
+        "sdk-file-upload-no-filename",  # an uploaded file's answer has no filename: files.create
+        "sdk-vector-store-delete-not-deleted",  # a vector store's deletion answers "deleted": false
     }
 )
 
@@ -116,6 +131,9 @@ class _State:
     conversations: dict[str, dict[str, Any]] = field(default_factory=dict)
     agents: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     """agent id -> session id -> turn id -> turn."""
+    agent_configs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    files: dict[str, dict[str, Any]] = field(default_factory=dict)
+    vector_stores: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def broken(self, rule: str) -> bool:
         return rule in self.breaks
@@ -381,10 +399,20 @@ def _structured(schema: Any) -> str | None:
 
 
 def _agent_events(
-    state: _State, session_id: str, messages: list[Any]
+    state: _State,
+    session_id: str,
+    messages: list[Any],
+    *,
+    turn_id: str | None = None,
+    reply: list[str] = REPLY,
+    steps_before: tuple[dict[str, Any], ...] = (),
+    done_steps: tuple[dict[str, Any], ...] = (),
 ) -> tuple[list[dict[str, Any] | str], dict[str, Any]]:
-    turn_id, step_id = str(uuid.uuid4()), str(uuid.uuid4())
-    text = "".join(REPLY)
+    """A streamed turn answering with text; a resumed turn keeps its ``turn_id``, first reports the
+    ``steps_before`` (the client tool's execution) and lists the ``done_steps`` streamed before it paused."""
+    resumed = turn_id is not None
+    turn_id, step_id = turn_id or str(uuid.uuid4()), str(uuid.uuid4())
+    text = "".join(reply)
     output = {"role": "assistant", "content": text, "stop_reason": "end_of_turn", "tool_calls": []}
     step = {
         "turn_id": turn_id,
@@ -398,17 +426,22 @@ def _agent_events(
         "turn_id": turn_id,
         "session_id": session_id,
         "input_messages": messages,
-        "steps": [step],
+        "steps": [*done_steps, *steps_before, step],
         "output_message": output,
         "output_attachments": [],
         "started_at": "2024-01-01T00:00:00Z",
         "completed_at": "2024-01-01T00:00:01Z",
     }
     payloads: list[dict[str, Any]] = []
-    if not state.broken("agent-stream-turn-start"):
+    if not state.broken("agent-stream-turn-start") and not resumed:
         payloads.append({"event_type": "turn_start", "turn_id": turn_id})
+    for before in steps_before:
+        kind, before_id = before["step_type"], before["step_id"]
+        payloads.append(
+            {"event_type": "step_complete", "step_type": kind, "step_id": before_id, "step_details": before}
+        )
     payloads.append({"event_type": "step_start", "step_type": "inference", "step_id": step_id, "metadata": {}})
-    for piece in REPLY:
+    for piece in reply:
         delta = {"type": "text", "text": piece}
         payloads.append({"event_type": "step_progress", "step_type": "inference", "step_id": step_id, "delta": delta})
     if state.broken("agent-stream-event-shape"):
@@ -418,13 +451,57 @@ def _agent_events(
         {"event_type": "step_complete", "step_type": "inference", "step_id": completed_id, "step_details": step}
     )
     if not state.broken("agent-stream-terminal-event"):
-        payloads.append({"event_type": "turn_complete", "turn": turn})
+        completed = turn
+        if state.broken("sdk-agent-turn-complete-no-output-message"):
+            completed = {k: v for k, v in turn.items() if k != "output_message"}
+        payloads.append({"event_type": "turn_complete", "turn": completed})
     events: list[dict[str, Any] | str] = [{"event": {"payload": p}} for p in payloads]
     if state.broken("agent-stream-event-schema"):
         events[0][SCHEMA_PROBE_FIELD] = 7  # type: ignore[index]
     if state.broken("sdk-node-agent-stream-done-sentinel"):
         events.append("[DONE]")
     return events, turn
+
+
+def _client_tool_events(
+    state: _State, session_id: str, messages: list[Any], tool: str
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """A streamed turn whose model calls the client tool ``tool``: it pauses with ``turn_awaiting_input``
+    (the turn's output message carries the call) until ``.../resume`` brings the tool's result."""
+    turn_id, step_id = str(uuid.uuid4()), str(uuid.uuid4())
+    call = {"call_id": "call_1", "tool_name": tool, "arguments": "".join(TOOL_ARGUMENTS)}
+    output = {"role": "assistant", "content": "", "stop_reason": "end_of_message", "tool_calls": [call]}
+    step = {"turn_id": turn_id, "step_id": step_id, "step_type": "inference", "model_response": output}
+    step |= {"started_at": "2024-01-01T00:00:00Z", "completed_at": "2024-01-01T00:00:01Z"}
+    turn = {
+        "turn_id": turn_id,
+        "session_id": session_id,
+        "input_messages": messages,
+        "steps": [step],
+        "output_message": output,
+        "output_attachments": [],
+        "started_at": "2024-01-01T00:00:00Z",
+    }
+    common = {"step_type": "inference", "step_id": step_id}
+    delta = {"type": "tool_call", "parse_status": "succeeded", "tool_call": call}
+    paused = "turn_complete" if state.broken("sdk-agent-client-tool-not-awaited") else "turn_awaiting_input"
+    payloads = [
+        {"event_type": "turn_start", "turn_id": turn_id},
+        {"event_type": "step_start", **common, "metadata": {}},
+        {"event_type": "step_progress", **common, "delta": delta},
+        {"event_type": "step_complete", **common, "step_details": step},
+        {"event_type": paused, "turn": turn},
+    ]
+    return [{"event": {"payload": p}} for p in payloads], turn
+
+
+def _named_client_tool(state: _State, agent_id: str, messages: list[Any]) -> str | None:
+    """The agent's client tool the last user message names (as the deterministic model server calls tools)."""
+    tools = state.agent_configs.get(agent_id, {}).get("client_tools") or []
+    names = [str(t["name"]) for t in tools if isinstance(t, dict) and t.get("name")]
+    users = [m for m in messages if isinstance(m, dict) and m.get("role") == "user"]
+    text = users[-1].get("content") if users else ""
+    return next((name for name in names if isinstance(text, str) and name in text), None)
 
 
 async def create_agent(request: Request) -> Response:
@@ -434,6 +511,9 @@ async def create_agent(request: Request) -> Response:
         return _invalid(state, "agent_config is required")
     agent_id = str(uuid.uuid4())
     state.agents[agent_id] = {}
+    state.agent_configs[agent_id] = body["agent_config"]
+    if state.broken("sdk-agent-create-no-agent-id"):
+        return JSONResponse({"id": agent_id})
     return JSONResponse({"agent_id": agent_id})
 
 
@@ -481,10 +561,55 @@ async def create_turn(request: Request) -> Response:
         return _error(state, 404, "session not found", not_found=True)
     if not isinstance(body, dict) or not isinstance(body.get("messages"), list):
         return _invalid(state, "messages is required")
+    tool = _named_client_tool(state, request.path_params["agent_id"], body["messages"])
+    if tool is not None:
+        events, turn = _client_tool_events(state, request.path_params["session_id"], body["messages"], tool)
+        turns[turn["turn_id"]] = turn
+        return _sse(state, events)
     events, turn = _agent_events(state, request.path_params["session_id"], body["messages"])
     if state.broken("agent-stream-turn-matches-retrieve"):
         turn = {**turn, "output_message": {**turn["output_message"], "content": "Something else."}}
     turns[turn["turn_id"]] = turn
+    return _sse(state, events)
+
+
+async def resume_turn(request: Request) -> Response:
+    """The client tool's result resumes a paused turn: the tool's execution step, then the answer quoting it."""
+    state: _State = request.app.state.fake
+    turns = _session(request)
+    turn_id = request.path_params["turn_id"]
+    paused = (turns or {}).get(turn_id)
+    if turns is None or paused is None:
+        return _error(state, 404, "turn not found", not_found=True)
+    body = await _json_body(request)
+    answers = body.get("tool_responses") if isinstance(body, dict) else None
+    calls = paused["output_message"]["tool_calls"]
+    if paused.get("completed_at") or not calls:
+        return _invalid(state, f"turn {turn_id} is not awaiting tool responses")
+    if not isinstance(answers, list) or {a.get("call_id") for a in answers if isinstance(a, dict)} != {
+        c["call_id"] for c in calls
+    }:
+        return _invalid(state, "tool_responses must answer every tool call of the turn")
+    execution = {
+        "turn_id": turn_id,
+        "step_id": str(uuid.uuid4()),
+        "step_type": "tool_execution",
+        "tool_calls": calls,
+        "tool_responses": answers,
+        "started_at": "2024-01-01T00:00:01Z",
+        "completed_at": "2024-01-01T00:00:01Z",
+    }
+    reply = ["The tool returned: ", *(str(a.get("content")) for a in answers)]
+    events, turn = _agent_events(
+        state,
+        request.path_params["session_id"],
+        paused["input_messages"],
+        turn_id=turn_id,
+        reply=reply,
+        steps_before=(execution,),
+        done_steps=tuple(paused["steps"]),
+    )
+    turns[turn_id] = turn
     return _sse(state, events)
 
 
@@ -502,19 +627,13 @@ async def get_turn(request: Request) -> Response:
 
 
 async def models(request: Request) -> Response:
-    return JSONResponse(
-        {
-            "data": [
-                {
-                    "identifier": EMBEDDING_MODEL,
-                    "id": EMBEDDING_MODEL,
-                    "model_type": "embedding",
-                    "provider_id": "fake",
-                },
-                {"identifier": CHAT_MODEL, "id": CHAT_MODEL, "model_type": "llm", "provider_id": "fake"},
-            ]
-        }
-    )
+    listed = [
+        {"identifier": EMBEDDING_MODEL, "id": EMBEDDING_MODEL, "model_type": "embedding", "provider_id": "fake"},
+        {"identifier": CHAT_MODEL, "id": CHAT_MODEL, "model_type": "llm", "provider_id": "fake"},
+    ]
+    if request.app.state.fake.broken("sdk-models-list-no-identifier"):
+        listed = [{k: v for k, v in model.items() if k != "identifier"} for model in listed]
+    return JSONResponse({"data": listed})
 
 
 async def model(request: Request) -> Response:
@@ -527,6 +646,69 @@ async def model(request: Request) -> Response:
 async def not_found(request: Request) -> Response:
     """Stores the fake keeps empty: every id is unknown."""
     return _error(request.app.state.fake, 404, f"{request.url.path} not found", not_found=True)
+
+
+async def upload_file(request: Request) -> Response:
+    """A multipart upload (``file`` and ``purpose`` parts), read with the standard library's MIME parser."""
+    state: _State = request.app.state.fake
+    content_type = request.headers.get("content-type", "")
+    if not content_type.startswith("multipart/form-data"):
+        return _invalid(state, "the upload must be multipart/form-data")
+    message = BytesParser(policy=policy.HTTP).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + await request.body()
+    )
+    parts = {part.get_param("name", header="content-disposition"): part for part in message.iter_parts()}
+    upload, purpose = parts.get("file"), parts.get("purpose")
+    if upload is None or purpose is None or not upload.get_filename():
+        return _invalid(state, "file (with a filename) and purpose are required")
+    data = upload.get_payload(decode=True)
+    size = len(data) if isinstance(data, bytes) else 0
+    stored = {"id": f"file-{uuid.uuid4().hex}", "object": "file", "bytes": size, "created_at": 1700000000}
+    stored |= {"expires_at": 1800000000, "filename": upload.get_filename(), "purpose": purpose.get_payload()}
+    state.files[stored["id"]] = stored
+    if state.broken("sdk-file-upload-no-filename"):
+        return JSONResponse({k: v for k, v in stored.items() if k != "filename"})
+    return JSONResponse(stored)
+
+
+async def file(request: Request) -> Response:
+    state: _State = request.app.state.fake
+    file_id = request.path_params["file_id"]
+    if file_id not in state.files:
+        return _error(state, 404, f"{request.url.path} not found", not_found=True)
+    if request.method == "DELETE":
+        del state.files[file_id]
+        return JSONResponse({"id": file_id, "object": "file", "deleted": True})
+    return JSONResponse(state.files[file_id])
+
+
+async def create_vector_store(request: Request) -> Response:
+    state: _State = request.app.state.fake
+    body = await _json_body(request)
+    if not isinstance(body, dict) or not isinstance(body.get("name", ""), str):
+        return _invalid(state, "name must be a string")
+    counts = {"cancelled": 0, "completed": 0, "failed": 0, "in_progress": 0, "total": 0}
+    store = {
+        "id": f"vs_{uuid.uuid4().hex}",
+        "object": "vector_store",
+        "created_at": 1700000000,
+        "name": body.get("name"),
+    }
+    store |= {"file_counts": counts, "metadata": {}, "status": "completed", "usage_bytes": 0}
+    state.vector_stores[store["id"]] = store
+    return JSONResponse(store)
+
+
+async def vector_store(request: Request) -> Response:
+    state: _State = request.app.state.fake
+    store_id = request.path_params["vector_store_id"]
+    if store_id not in state.vector_stores:
+        return _error(state, 404, f"{request.url.path} not found", not_found=True)
+    if request.method == "DELETE":
+        del state.vector_stores[store_id]
+        deleted = not state.broken("sdk-vector-store-delete-not-deleted")
+        return JSONResponse({"id": store_id, "object": "vector_store.deleted", "deleted": deleted})
+    return JSONResponse(state.vector_stores[store_id])
 
 
 async def create_conversation(request: Request) -> Response:
@@ -626,14 +808,17 @@ def make_app(breaks: Iterable[str] = (), *, api_key: str | None = None) -> Starl
         Route("/v1/conversations", create_conversation, methods=["POST"]),
         Route("/v1/conversations/{conversation_id}", conversation, methods=["GET", "DELETE"]),
         Route("/v1/embeddings", embeddings, methods=["POST"]),
-        Route("/v1/files/{file_id}", not_found),
-        Route("/v1/vector_stores/{vector_store_id}", not_found),
+        Route("/v1/files", upload_file, methods=["POST"]),
+        Route("/v1/files/{file_id}", file, methods=["GET", "DELETE"]),
+        Route("/v1/vector_stores", create_vector_store, methods=["POST"]),
+        Route("/v1/vector_stores/{vector_store_id}", vector_store, methods=["GET", "DELETE"]),
         Route(agents, create_agent, methods=["POST"]),
         Route(f"{agents}/{{agent_id}}", agent, methods=["GET", "DELETE"]),
         Route(f"{agents}/{{agent_id}}/session", create_session, methods=["POST"]),
         Route(f"{agents}/{{agent_id}}/session/{{session_id}}", session),
         Route(f"{agents}/{{agent_id}}/session/{{session_id}}/turn", create_turn, methods=["POST"]),
         Route(f"{agents}/{{agent_id}}/session/{{session_id}}/turn/{{turn_id}}", get_turn),
+        Route(f"{agents}/{{agent_id}}/session/{{session_id}}/turn/{{turn_id}}/resume", resume_turn, methods=["POST"]),
     ]
     # The paths the Node llama-stack-client 0.3.0 calls: 0.3's deprecated /v1/agents aliases, /v1/openai/v1.
     routes += [

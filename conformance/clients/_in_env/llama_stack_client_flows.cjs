@@ -34,7 +34,7 @@ async function newAgent(client, s) {
 }
 
 async function newSession(client, agentId) {
-  return setup("agents.session", () => client.agents.session.create(agentId, { session_name: "conformance" }));
+  return setup("agents.session-create", () => client.agents.session.create(agentId, { session_name: "conformance" }));
 }
 
 // ------------------------------------------------------------------ agents
@@ -102,7 +102,7 @@ async function errorsWrongAuth(_client, s) {
 
 const FLOWS = {
   "agents.create": agentsCreate,
-  "agents.session": agentsSession,
+  "agents.session-create": agentsSession,
   "agents.turn-stream": agentsTurnStream,
   "errors.unknown-id": errorsUnknownId,
   "errors.invalid-body": errorsInvalidBody,
