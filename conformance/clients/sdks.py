@@ -240,7 +240,9 @@ _CHAT = "POST /v1/chat/completions"
 _RESPONSES = "POST /v1/responses"
 _RESPONSE = "/v1/responses/{response_id}"
 _CONVERSATION = "/v1/conversations/{conversation_id}"
+_FILES = "POST /v1/files"
 _FILE = "/v1/files/{file_id}"
+_STORES = "POST /v1/vector_stores"
 _VECTOR_STORE = "/v1/vector_stores/{vector_store_id}"
 _AGENTS = "/v1alpha/agents"
 _AGENT = f"{_AGENTS}/{{agent_id}}"
@@ -272,6 +274,22 @@ SDKS: dict[str, Sdk] = {
                 Flow("conversations.create", ("POST /v1/conversations", f"DELETE {_CONVERSATION}")),
                 Flow("conversations.retrieve", (f"GET {_CONVERSATION}", "POST /v1/conversations")),
                 Flow("conversations.delete", (f"DELETE {_CONVERSATION}", "POST /v1/conversations")),
+                Flow("files.create", (_FILES, f"DELETE {_FILE}")),
+                Flow("files.retrieve", (f"GET {_FILE}", _FILES)),
+                Flow("files.list", ("GET /v1/files", _FILES)),
+                Flow("files.content", (f"GET {_FILE}/content", _FILES)),
+                Flow("files.delete", (f"DELETE {_FILE}", _FILES)),
+                Flow("vector-stores.create", (_STORES, f"DELETE {_VECTOR_STORE}")),
+                Flow("vector-stores.retrieve", (f"GET {_VECTOR_STORE}", _STORES)),
+                Flow("vector-stores.delete", (f"DELETE {_VECTOR_STORE}", _STORES)),
+                Flow(
+                    "vector-stores.files-create",
+                    (f"POST {_VECTOR_STORE}/files", f"GET {_VECTOR_STORE}/files/{{file_id}}", _STORES, _FILES),
+                ),
+                Flow(
+                    "vector-stores.search",
+                    (f"POST {_VECTOR_STORE}/search", f"POST {_VECTOR_STORE}/files", _STORES, _FILES),
+                ),
                 *error_flows(),
             ),
         ),
@@ -294,15 +312,15 @@ SDKS: dict[str, Sdk] = {
                 Flow("conversations.create", ("POST /v1/conversations", f"DELETE {_CONVERSATION}")),
                 Flow("conversations.retrieve", (f"GET {_CONVERSATION}", "POST /v1/conversations")),
                 Flow("conversations.delete", (f"DELETE {_CONVERSATION}", "POST /v1/conversations")),
-                Flow("files.create", ("POST /v1/files", f"DELETE {_FILE}")),
-                Flow("files.retrieve", (f"GET {_FILE}", "POST /v1/files", f"DELETE {_FILE}")),
-                Flow("files.delete", (f"DELETE {_FILE}", "POST /v1/files")),
-                Flow("vector-stores.create", ("POST /v1/vector_stores", f"DELETE {_VECTOR_STORE}")),
+                Flow("files.create", (_FILES, f"DELETE {_FILE}")),
+                Flow("files.retrieve", (f"GET {_FILE}", _FILES, f"DELETE {_FILE}")),
+                Flow("files.delete", (f"DELETE {_FILE}", _FILES)),
+                Flow("vector-stores.create", (_STORES, f"DELETE {_VECTOR_STORE}")),
                 Flow(
                     "vector-stores.retrieve",
-                    (f"GET {_VECTOR_STORE}", "POST /v1/vector_stores", f"DELETE {_VECTOR_STORE}"),
+                    (f"GET {_VECTOR_STORE}", _STORES, f"DELETE {_VECTOR_STORE}"),
                 ),
-                Flow("vector-stores.delete", (f"DELETE {_VECTOR_STORE}", "POST /v1/vector_stores")),
+                Flow("vector-stores.delete", (f"DELETE {_VECTOR_STORE}", _STORES)),
                 Flow("agents.create", (f"POST {_AGENTS}",)),
                 Flow("agents.session-create", (f"POST {_AGENT}/session", f"POST {_AGENTS}")),
                 Flow("agents.turn-stream", (f"POST {_TURNS}", f"POST {_AGENTS}", f"POST {_AGENT}/session")),

@@ -120,6 +120,8 @@ SDK_BREAKS = frozenset(
         "sdk-models-list-no-identifier",
         "sdk-file-upload-no-filename",  # an uploaded file's answer has no filename: files.create
         "sdk-vector-store-delete-not-deleted",  # a vector store's deletion answers "deleted": false
+        # a file's content comes back as JSON wrapping the text, not the bytes uploaded: openai's files.content
+        "sdk-file-content-as-json",
     }
 )
 
@@ -133,6 +135,9 @@ class _State:
     """agent id -> session id -> turn id -> turn."""
     agent_configs: dict[str, dict[str, Any]] = field(default_factory=dict)
     files: dict[str, dict[str, Any]] = field(default_factory=dict)
+    file_bytes: dict[str, bytes] = field(default_factory=dict)
+    store_files: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    """vector store id -> file id -> its vector_store.file."""
     vector_stores: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def broken(self, rule: str) -> bool:
@@ -666,6 +671,7 @@ async def upload_file(request: Request) -> Response:
     stored = {"id": f"file-{uuid.uuid4().hex}", "object": "file", "bytes": size, "created_at": 1700000000}
     stored |= {"expires_at": 1800000000, "filename": upload.get_filename(), "purpose": purpose.get_payload()}
     state.files[stored["id"]] = stored
+    state.file_bytes[stored["id"]] = data if isinstance(data, bytes) else b""
     if state.broken("sdk-file-upload-no-filename"):
         return JSONResponse({k: v for k, v in stored.items() if k != "filename"})
     return JSONResponse(stored)
@@ -680,6 +686,71 @@ async def file(request: Request) -> Response:
         del state.files[file_id]
         return JSONResponse({"id": file_id, "object": "file", "deleted": True})
     return JSONResponse(state.files[file_id])
+
+
+async def list_files(request: Request) -> Response:
+    files = list(request.app.state.fake.files.values())
+    return JSONResponse({"object": "list", "data": files, "has_more": False, "first_id": None, "last_id": None})
+
+
+async def file_content(request: Request) -> Response:
+    state: _State = request.app.state.fake
+    file_id = request.path_params["file_id"]
+    if file_id not in state.files:
+        return _error(state, 404, f"{request.url.path} not found", not_found=True)
+    content = state.file_bytes[file_id]
+    if state.broken("sdk-file-content-as-json"):
+        return JSONResponse({"id": file_id, "content": content.decode(errors="replace")})
+    return Response(content, media_type="application/octet-stream")
+
+
+async def attach_file(request: Request) -> Response:
+    """``POST /v1/vector_stores/{id}/files``: the file is processed at once (status ``completed``)."""
+    state: _State = request.app.state.fake
+    store_id = request.path_params["vector_store_id"]
+    body = await _json_body(request)
+    if store_id not in state.vector_stores:
+        return _error(state, 404, f"{request.url.path} not found", not_found=True)
+    if not isinstance(body, dict) or body.get("file_id") not in state.files:
+        return _invalid(state, "file_id must name an uploaded file")
+    attached = {"id": body["file_id"], "object": "vector_store.file", "created_at": 1700000000, "last_error": None}
+    attached |= {"status": "completed", "usage_bytes": len(state.file_bytes[body["file_id"]])}
+    attached |= {"vector_store_id": store_id, "attributes": {}}
+    state.store_files.setdefault(store_id, {})[body["file_id"]] = attached
+    return JSONResponse(attached)
+
+
+async def store_file(request: Request) -> Response:
+    state: _State = request.app.state.fake
+    store_id, file_id = request.path_params["vector_store_id"], request.path_params["file_id"]
+    attached = state.store_files.get(store_id, {}).get(file_id)
+    if attached is None:
+        return _error(state, 404, f"{request.url.path} not found", not_found=True)
+    return JSONResponse(attached)
+
+
+async def search_vector_store(request: Request) -> Response:
+    """Every attached file matches, its whole text one chunk (the fake ranks nothing)."""
+    state: _State = request.app.state.fake
+    store_id = request.path_params["vector_store_id"]
+    body = await _json_body(request)
+    if store_id not in state.vector_stores:
+        return _error(state, 404, f"{request.url.path} not found", not_found=True)
+    if not isinstance(body, dict) or not isinstance(body.get("query"), str):
+        return _invalid(state, "query must be a string")
+    results = [
+        {
+            "file_id": file_id,
+            "filename": state.files[file_id]["filename"],
+            "score": 0.9,
+            "attributes": {},
+            "content": [{"type": "text", "text": state.file_bytes[file_id].decode(errors="replace")}],
+        }
+        for file_id in state.store_files.get(store_id, {})
+        if file_id in state.files
+    ]
+    page = {"object": "vector_store.search_results.page", "search_query": [body["query"]], "data": results}
+    return JSONResponse(page | {"has_more": False, "next_page": None})
 
 
 async def create_vector_store(request: Request) -> Response:
@@ -809,9 +880,14 @@ def make_app(breaks: Iterable[str] = (), *, api_key: str | None = None) -> Starl
         Route("/v1/conversations/{conversation_id}", conversation, methods=["GET", "DELETE"]),
         Route("/v1/embeddings", embeddings, methods=["POST"]),
         Route("/v1/files", upload_file, methods=["POST"]),
+        Route("/v1/files", list_files, methods=["GET"]),
         Route("/v1/files/{file_id}", file, methods=["GET", "DELETE"]),
+        Route("/v1/files/{file_id}/content", file_content),
         Route("/v1/vector_stores", create_vector_store, methods=["POST"]),
         Route("/v1/vector_stores/{vector_store_id}", vector_store, methods=["GET", "DELETE"]),
+        Route("/v1/vector_stores/{vector_store_id}/files", attach_file, methods=["POST"]),
+        Route("/v1/vector_stores/{vector_store_id}/files/{file_id}", store_file),
+        Route("/v1/vector_stores/{vector_store_id}/search", search_vector_store, methods=["POST"]),
         Route(agents, create_agent, methods=["POST"]),
         Route(f"{agents}/{{agent_id}}", agent, methods=["GET", "DELETE"]),
         Route(f"{agents}/{{agent_id}}/session", create_session, methods=["POST"]),

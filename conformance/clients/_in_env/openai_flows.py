@@ -193,6 +193,102 @@ def conversations_delete(client: Any, s: Settings) -> None:
     expect(deleted.deleted is True, f"deleted is {deleted.deleted!r}, not true")
 
 
+# ------------------------------------------------------------------ files, vector stores
+
+FILE_NAME = "conformance.txt"
+FILE_TEXT = b"The conformance suite checks that Paris is the capital of France.\n"
+
+
+def _upload(client: Any) -> Any:
+    return client.files.create(file=(FILE_NAME, FILE_TEXT, "text/plain"), purpose="assistants")
+
+
+def _new_file(client: Any) -> Any:
+    return setup("files.create", lambda: _upload(client))
+
+
+def files_create(client: Any, s: Settings) -> None:
+    uploaded = _upload(client)
+    expect(isinstance(uploaded.id, str) and bool(uploaded.id), "the file has no id")
+    expect(uploaded.filename == FILE_NAME, f"filename is {uploaded.filename!r}, not {FILE_NAME!r}")
+    expect(uploaded.bytes == len(FILE_TEXT), f"bytes is {uploaded.bytes!r}, the upload had {len(FILE_TEXT)}")
+    client.files.delete(uploaded.id)  # clean-up; its own case judges it
+
+
+def files_retrieve(client: Any, s: Settings) -> None:
+    uploaded = _new_file(client)
+    retrieved = client.files.retrieve(uploaded.id)
+    expect(retrieved.id == uploaded.id, f"retrieved {retrieved.id!r}, asked for {uploaded.id!r}")
+    client.files.delete(uploaded.id)
+
+
+def files_list(client: Any, s: Settings) -> None:
+    uploaded = _new_file(client)
+    ids = [f.id for f in client.files.list()]
+    expect(uploaded.id in ids, f"the uploaded file {uploaded.id!r} is not listed ({len(ids)} files listed)")
+    client.files.delete(uploaded.id)
+
+
+def files_content(client: Any, s: Settings) -> None:
+    uploaded = _new_file(client)
+    content = client.files.content(uploaded.id).read()
+    expect(content == FILE_TEXT, f"the content is {content[:80]!r}, not the {len(FILE_TEXT)} bytes uploaded")
+    client.files.delete(uploaded.id)
+
+
+def files_delete(client: Any, s: Settings) -> None:
+    uploaded = _new_file(client)
+    deleted = client.files.delete(uploaded.id)
+    expect(deleted.deleted is True, f"deleted is {deleted.deleted!r}, not true")
+
+
+def _new_store(client: Any) -> Any:
+    return setup("vector-stores.create", lambda: client.vector_stores.create(name="conformance"))
+
+
+def vector_stores_create(client: Any, s: Settings) -> None:
+    store = client.vector_stores.create(name="conformance")
+    expect(isinstance(store.id, str) and bool(store.id), "the vector store has no id")
+    expect(store.name == "conformance", f"name is {store.name!r}, not 'conformance'")
+    client.vector_stores.delete(store.id)
+
+
+def vector_stores_retrieve(client: Any, s: Settings) -> None:
+    store = _new_store(client)
+    retrieved = client.vector_stores.retrieve(store.id)
+    expect(retrieved.id == store.id, f"retrieved {retrieved.id!r}, asked for {store.id!r}")
+    client.vector_stores.delete(store.id)
+
+
+def vector_stores_delete(client: Any, s: Settings) -> None:
+    store = _new_store(client)
+    deleted = client.vector_stores.delete(store.id)
+    expect(deleted.deleted is True, f"deleted is {deleted.deleted!r}, not true")
+
+
+def vector_stores_files_create(client: Any, s: Settings) -> None:
+    """Attach an uploaded file and wait, as ``create_and_poll`` does, until it is processed."""
+    store, uploaded = _new_store(client), _new_file(client)
+    attached = client.vector_stores.files.create_and_poll(file_id=uploaded.id, vector_store_id=store.id)
+    expect(attached.status == "completed", f"the file's status is {attached.status!r} (error: {attached.last_error})")
+    client.vector_stores.delete(store.id)
+    client.files.delete(uploaded.id)
+
+
+def vector_stores_search(client: Any, s: Settings) -> None:
+    store, uploaded = _new_store(client), _new_file(client)
+    setup(
+        "vector-stores.files-create",
+        lambda: client.vector_stores.files.create_and_poll(file_id=uploaded.id, vector_store_id=store.id),
+    )
+    results = list(client.vector_stores.search(store.id, query="What is the capital of France?"))
+    expect(bool(results), "the search found nothing in the one file the store holds")
+    texts = [part.text for result in results for part in result.content]
+    expect(any("Paris" in text for text in texts), f"no result holds the file's text ({texts[:2]})")
+    client.vector_stores.delete(store.id)
+    client.files.delete(uploaded.id)
+
+
 # ------------------------------------------------------------------ errors (each must raise its situation's class)
 
 
@@ -241,6 +337,16 @@ FLOWS: dict[str, Flow] = {
     "conversations.create": conversations_create,
     "conversations.retrieve": conversations_retrieve,
     "conversations.delete": conversations_delete,
+    "files.create": files_create,
+    "files.retrieve": files_retrieve,
+    "files.list": files_list,
+    "files.content": files_content,
+    "files.delete": files_delete,
+    "vector-stores.create": vector_stores_create,
+    "vector-stores.retrieve": vector_stores_retrieve,
+    "vector-stores.delete": vector_stores_delete,
+    "vector-stores.files-create": vector_stores_files_create,
+    "vector-stores.search": vector_stores_search,
     "errors.unknown-id": errors_unknown_id,
     "errors.invalid-body": errors_invalid_body,
     "errors.unknown-route": errors_unknown_route,

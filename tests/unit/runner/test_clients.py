@@ -280,3 +280,25 @@ def test_warnings_are_should_findings_and_a_script_that_died_leaves_error_cases(
     assert failed.findings[0].message == ("openai 3.57.0 models.retrieve raised openai.NotFoundError: Error code: 404")
     died = cases["clients/openai/chat.create"]
     assert (died.status, died.error) == (Status.ERROR, "the openai flow script exited with status 1: Killed")
+
+
+@pytest.mark.sdk
+@pytest.mark.parametrize(
+    ("broken", "failing", "said"),
+    [
+        ("sdk-file-content-as-json", {"files.content"}, "the content is b'{"),
+        ("sdk-file-upload-no-filename", {"files.create"}, "filename is None, not 'conformance.txt'"),
+        ("sdk-vector-store-delete-not-deleted", {"vector-stores.delete"}, "deleted is False, not true"),
+    ],
+)
+def test_each_files_and_vector_stores_break_fails_exactly_its_flow(
+    serve_app: Callable[[Any], str], broken: str, failing: set[str], said: str
+) -> None:
+    options = RunOptions(include=("clients/openai/files.*", "clients/openai/vector-stores.*"))
+    cases = {c.id.removeprefix("clients/openai/"): c for c in _run(serve_app(make_app({broken})), options=options)}
+    assert len(cases) == 10
+    assert {name for name, c in cases.items() if c.status is not Status.PASS} == failing
+    for name in failing:
+        (finding,) = cases[name].findings
+        assert finding.check_id == f"sdk-openai-{name.replace('.', '-')}"
+        assert said in finding.message
