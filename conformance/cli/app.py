@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from conformance import __version__
-from conformance.cli import check, export, model, profile, record, reference, replay, run
+from conformance.cli import check, compat, export, model, profile, record, reference, replay, run, spec_diff
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -26,6 +26,8 @@ for command in (
     run.command,
     check.command,
     replay.command,
+    spec_diff.command,
+    compat.command,
     record.command,
     export.command,
     reference.group,

@@ -2,7 +2,8 @@
 
 ``write_reports(result, directory)`` writes ``report.json``, ``junit.xml``, ``summary.md`` and
 ``report.html``; ``render_terminal_summary`` is what the CLI prints; ``render_compat_summary`` is the
-Markdown of a replay of one release's recordings against another (``docs/compat-*.md``). Formats are
+Markdown of a replay of one release's recordings against another (``--compat-summary``);
+``compat_matrix`` joins such replays with spec-diff into ``docs/compat-matrix.md``. Formats are
 described in ``docs/reports.md``.
 """
 

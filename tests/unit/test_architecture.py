@@ -17,6 +17,7 @@ LAYERS: dict[str, int] = {
     "checks": 2,
     "cassettes": 2,
     "diff": 2,
+    "specdiff": 2,
     "scenarios": 2,
     "clients": 2,
     "runner": 3,
