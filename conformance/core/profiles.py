@@ -442,7 +442,7 @@ _BUILTIN: tuple[Profile, ...] = (
         ids=_OPENAI_STYLE_IDS,
         apis=_sorted(*_COMMON_APIS, "admin", "file-processors"),
         previous="llama-stack-0.7",
-        clients=_CLIENTS,
+        clients=(*_CLIENTS, "ogx-client==1.5.0"),  # OGX's own SDK, released with the server
     ),
 )
 

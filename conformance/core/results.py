@@ -157,7 +157,8 @@ class SdkErrorObservation(_Frozen):
     sdk: str = Field(description="The SDK and its version, e.g. 'openai 3.57.0'.")
     situation: str = Field(description="The situation's id, e.g. 'unknown-id'.")
     provokes: str = Field(description="What was sent, e.g. 'retrieve a response id that does not exist'.")
-    expected: tuple[str, ...] = Field(description="The classes the situation calls for, e.g. ['NotFoundError'].")
+    statuses: tuple[int, ...] = Field(default=(), description="The HTTP statuses the situation calls for, e.g. [404].")
+    expected: tuple[str, ...] = Field(description="The classes this SDK raises for them, e.g. ['NotFoundError'].")
     raised: str | None = Field(description="The class the SDK raised; null when it raised nothing.")
     status: int | None = Field(default=None, description="The HTTP status the SDK's exception carried.")
 

@@ -241,7 +241,7 @@ class _Page:
                     text = f'<a href="#{self.anchor[index[cell.case]]}">{text}</a>'
                 kind = "" if cell is None else (' class="ok"' if cell.matches else ' class="bad"')
                 cells.append(f"<td{kind}>{text}</td>")
-            body.append(f"<tr><td>{_e(row.provokes)}</td><td>{_e(' or '.join(row.expected))}</td>{''.join(cells)}</tr>")
+            body.append(f"<tr><td>{_e(row.provokes)}</td><td>{_e(row.calls_for)}</td>{''.join(cells)}</tr>")
         return (
             "<h2>SDK error classes</h2><p class='meta'>What each official SDK raised when the server refused a "
             "request, next to the class the situation calls for (an application's <code>except</code> clause "

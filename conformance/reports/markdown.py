@@ -68,8 +68,7 @@ def _sdk_errors(rows: list[SdkErrorRow], skipped: list[str]) -> list[str]:
     sdks = sdk_error_columns(rows)
     lines = ["### SDK error classes", "", "What each official SDK raised when the server refused a request:", ""]
     table = [
-        [_cell(row.provokes), " or ".join(row.expected), *(SdkErrorCell.text_of(row.sdks.get(sdk)) for sdk in sdks)]
-        for row in rows
+        [_cell(row.provokes), row.calls_for, *(SdkErrorCell.text_of(row.sdks.get(sdk)) for sdk in sdks)] for row in rows
     ]
     lines += _table(["Situation", "Calls for", *(_cell(sdk) for sdk in sdks)], table)
     return lines + ([f"Not provoked: {_cell('; '.join(skipped))}", ""] if skipped else [])

@@ -97,12 +97,18 @@ class SdkErrorCell(_Model):
 
 
 class SdkErrorRow(_Model):
-    """One row of the SDK error table: a situation, the classes it calls for and what each SDK raised."""
+    """One row of the SDK error table: a situation, the statuses it calls for and what each SDK raised (each
+    SDK names the class of a status its own way: ``NotFoundError``, ogx-client's ``NotFoundException``)."""
 
     situation: str
     provokes: str
-    expected: tuple[str, ...]
+    statuses: tuple[int, ...] = Field(description="The HTTP statuses the situation calls for.")
     sdks: dict[str, SdkErrorCell] = Field(description="SDK ('openai 3.57.0') -> what it raised.")
+
+    @property
+    def calls_for(self) -> str:
+        """``HTTP 404``, ``HTTP 400 or 422``."""
+        return "HTTP " + " or ".join(str(status) for status in self.statuses) if self.statuses else "an error"
 
 
 class ReportSummary(_Model):
@@ -196,7 +202,7 @@ def sdk_error_table(result: RunResult) -> list[SdkErrorRow]:
             continue
         row = rows.setdefault(
             seen.situation,
-            SdkErrorRow(situation=seen.situation, provokes=seen.provokes, expected=seen.expected, sdks={}),
+            SdkErrorRow(situation=seen.situation, provokes=seen.provokes, statuses=seen.statuses, sdks={}),
         )
         row.sdks[seen.sdk] = SdkErrorCell(
             case=case.id, raised=seen.raised, status=seen.status, matches=seen.raised in seen.expected

@@ -48,13 +48,11 @@ from conformance.servers.environments import ensure_environment
 __all__ = ["SUITE", "ClientsSuite", "client_rule_ids", "rule_id"]
 
 SUITE = "clients"
-_SDK_HEADERS = ("x-stainless-",)
+_SDK_HEADERS = ("x-stainless-", "x-ogx-client-")
 """Headers the SDK adds about itself; left out of curl reproductions (they change nothing)."""
 _REQUESTS_PER_FLOW = 4
 """A flow sends at most this many requests; the script gets as many request deadlines each, plus start-up."""
 _STARTUP_S = 60.0
-_UNREACHED = ("APIConnectionError", "APITimeoutError")
-"""SDK exceptions for a request that got no answer; with no exchange recorded the flow is an error."""
 
 
 def rule_id(sdk: Sdk, flow: Flow) -> str:
@@ -167,7 +165,7 @@ class ClientsSuite:
             version += " (Node)"  # openai and llama-stack-client are Python and Node packages alike
         if outcome.outcome == "fail":
             cut = next((x.cut for x in reversed(mine) if x.cut), None)
-            if cut is not None or (not mine and (outcome.error_type or "").endswith(_UNREACHED)):
+            if cut is not None or (not mine and (outcome.error_type or "").endswith(sdk.errors.unreached)):
                 # The harness cut the request (a limit, a hung server) or it never left: not the SDK's verdict.
                 why = f"; the harness cut its request: {cut}" if cut else "; no request reached the proxy"
                 error = ctx.client.redactor.text(_said(version, flow, outcome) + why)
@@ -204,22 +202,24 @@ class ClientsSuite:
         situation = flow.situation
         assert situation is not None
         cut = next((x.cut for x in reversed(mine) if x.cut), None)
-        if cut is not None or (not mine and (outcome.raised or "").endswith(_UNREACHED)):
+        if cut is not None or (not mine and (outcome.raised or "").endswith(sdk.errors.unreached)):
             why = f"the harness cut its request: {cut}" if cut else "no request reached the proxy"
             error = ctx.client.redactor.text(f"{version} {flow.name} raised {outcome.raised}; {why}")
             return self._case(sdk, flow, Status.ERROR, error=error, duration_s=outcome.duration_s)
+        expected_classes = sdk.classes_for(situation)
         observed = SdkErrorObservation(
             sdk=version,
             situation=situation.id,
             provokes=situation.provokes,
-            expected=situation.classes,
+            statuses=situation.statuses,
+            expected=expected_classes,
             raised=outcome.raised,
             status=outcome.status,
         )
         findings = []
-        if outcome.raised not in situation.classes:
+        if outcome.raised not in expected_classes:
             expected = " or ".join(
-                f"{cls} (HTTP {status})" for cls, status in zip(situation.classes, situation.statuses, strict=True)
+                f"{cls} (HTTP {status})" for cls, status in zip(expected_classes, situation.statuses, strict=True)
             )
             last = mine[-1] if mine else None
             answered = (

@@ -9,12 +9,12 @@ Streams imitate the reference servers' shapes (OGX/Llama Stack event sequences, 
 
 from __future__ import annotations
 
+import email.policy
 import itertools
 import json
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from email import policy
 from email.parser import BytesParser
 from typing import Any
 
@@ -122,8 +122,35 @@ SDK_BREAKS = frozenset(
         "sdk-vector-store-delete-not-deleted",  # a vector store's deletion answers "deleted": false
         # a file's content comes back as JSON wrapping the text, not the bytes uploaded: openai's files.content
         "sdk-file-content-as-json",
+        # ogx-client (OpenAPI Generator) parses every answer into a pydantic model requiring what the spec
+        # requires; each of these leaves one such field out (_DROPPED), as servers do, or mangles a stream:
+        "sdk-chat-completion-no-created",
+        "sdk-chat-chunk-no-created",
+        "sdk-chat-stream-tool-call-cumulative",  # each arguments delta repeats the arguments so far
+        "sdk-response-no-store",
+        "sdk-delete-no-id",  # every delete answers {"object": ..., "deleted": true} without the id
+        "sdk-embeddings-no-model",
+        "sdk-model-list-no-owned-by",
+        "sdk-model-no-provider-id",
+        "sdk-conversation-created-at-text",  # created_at as an ISO date, not Unix seconds
+        "sdk-file-no-bytes",
+        "sdk-vector-store-no-file-counts",
+        "sdk-vector-store-file-no-chunking-strategy",
     }
 )
+_DROPPED: dict[str, tuple[str, str]] = {
+    "sdk-chat-completion-no-created": ("chat.completion", "created"),
+    "sdk-chat-chunk-no-created": ("chat.completion.chunk", "created"),
+    "sdk-response-no-store": ("response", "store"),
+    "sdk-delete-no-id": ("deleted", "id"),
+    "sdk-embeddings-no-model": ("embeddings", "model"),
+    "sdk-model-list-no-owned-by": ("model.listed", "owned_by"),
+    "sdk-model-no-provider-id": ("model", "provider_id"),
+    "sdk-file-no-bytes": ("file", "bytes"),
+    "sdk-vector-store-no-file-counts": ("vector_store", "file_counts"),
+    "sdk-vector-store-file-no-chunking-strategy": ("vector_store.file", "chunking_strategy"),
+}
+"""SDK break -> (the kind of object it is about, the required field it leaves out)."""
 
 
 @dataclass
@@ -131,17 +158,22 @@ class _State:
     breaks: frozenset[str]
     responses: dict[str, dict[str, Any]] = field(default_factory=dict)
     conversations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    files: dict[str, dict[str, Any]] = field(default_factory=dict)
+    vector_stores: dict[str, dict[str, Any]] = field(default_factory=dict)
     agents: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     """agent id -> session id -> turn id -> turn."""
     agent_configs: dict[str, dict[str, Any]] = field(default_factory=dict)
-    files: dict[str, dict[str, Any]] = field(default_factory=dict)
     file_bytes: dict[str, bytes] = field(default_factory=dict)
     store_files: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     """vector store id -> file id -> its vector_store.file."""
-    vector_stores: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def broken(self, rule: str) -> bool:
         return rule in self.breaks
+
+    def shaped(self, kind: str, answer: dict[str, Any]) -> dict[str, Any]:
+        """``answer`` (an object of ``kind``) without the field an ``sdk-...`` break of :data:`_DROPPED` leaves out."""
+        dropped = {name for rule, (of, name) in _DROPPED.items() if of == kind and self.broken(rule)}
+        return {key: value for key, value in answer.items() if key not in dropped}
 
 
 def _error(state: _State, status: int, message: str, *, not_found: bool = False, openai: bool = False) -> Response:
@@ -215,6 +247,7 @@ def _responses_events(state: _State, body: dict[str, Any]) -> tuple[list[dict[st
     call = next((t for t in tools if isinstance(t, dict) and t.get("name") and t["name"] in text), None)
     rid = f"resp_{uuid.uuid4().hex}"
     base = {"id": rid, "object": "response", "created_at": 1700000000, "model": body.get("model"), "output": []}
+    base = state.shaped("response", {**base, "store": body.get("store", True) is not False})
     numbers = itertools.count()
     events: list[dict[str, Any]] = []
 
@@ -227,7 +260,7 @@ def _responses_events(state: _State, body: dict[str, Any]) -> tuple[list[dict[st
     if call is not None:
         item_id = f"fc_{uuid.uuid4().hex[:8]}"
         item = {"id": item_id, "type": "function_call", "call_id": "call_1", "name": call["name"], "arguments": ""}
-        emit("response.output_item.added", output_index=0, item={**item, "status": "in_progress"})
+        emit("response.output_item.added", response_id=rid, output_index=0, item={**item, "status": "in_progress"})
         arguments = "".join(TOOL_ARGUMENTS)
         for position, delta in enumerate(TOOL_ARGUMENTS):
             index = 1 if position == 0 and state.broken("responses-stream-output-indexes") else 0
@@ -238,9 +271,10 @@ def _responses_events(state: _State, body: dict[str, Any]) -> tuple[list[dict[st
     else:
         item_id = f"msg_{uuid.uuid4().hex[:8]}"
         item = {"id": item_id, "type": "message", "role": "assistant", "content": []}
-        emit("response.output_item.added", output_index=0, item={**item, "status": "in_progress"})
+        emit("response.output_item.added", response_id=rid, output_index=0, item={**item, "status": "in_progress"})
         ids = {"item_id": item_id, "output_index": 0, "content_index": 0}
-        emit("response.content_part.added", **ids, part={"type": "output_text", "text": "", "annotations": []})
+        part = {"type": "output_text", "text": "", "annotations": []}
+        emit("response.content_part.added", response_id=rid, **ids, part=part)
         structured = _structured(((body.get("text") or {}).get("format") or {}).get("schema"))
         pieces = [structured] if structured else REPLY[:-1] if state.broken("responses-stream-text-deltas") else REPLY
         for position, delta in enumerate(pieces):
@@ -250,11 +284,17 @@ def _responses_events(state: _State, body: dict[str, Any]) -> tuple[list[dict[st
         if not state.broken("responses-stream-text-done"):
             emit("response.output_text.done", **ids, text=full, logprobs=[])
         part = {"type": "output_text", "text": full, "annotations": []}
-        emit("response.content_part.done", **ids, part=part)
+        emit("response.content_part.done", response_id=rid, **ids, part=part)
         final_item = {**item, "content": [part], "status": "completed"}
     done_item = {**final_item, "id": "item_other"} if state.broken("responses-stream-item-ids") else final_item
-    emit("response.output_item.done", output_index=0, item=done_item)
-    usage = {"input_tokens": 5, "output_tokens": 5, "total_tokens": 10}
+    emit("response.output_item.done", response_id=rid, output_index=0, item=done_item)
+    usage = {
+        "input_tokens": 5,
+        "output_tokens": 5,
+        "total_tokens": 10,
+        "input_tokens_details": {"cached_tokens": 0},
+        "output_tokens_details": {"reasoning_tokens": 0},
+    }
     final = {**base, "status": "completed", "output": [final_item], "usage": usage}
     if not state.broken("responses-stream-terminal-event"):
         emit("response.completed", response=final)
@@ -291,7 +331,7 @@ async def get_response(request: Request) -> Response:
         return _error(state, 404, f"response {response_id} not found", not_found=True)
     if request.method == "DELETE":
         del state.responses[response_id]
-        return JSONResponse({"id": response_id, "object": "response", "deleted": True})
+        return JSONResponse(state.shaped("deleted", {"id": response_id, "object": "response", "deleted": True}))
     return JSONResponse(state.responses[response_id])
 
 
@@ -309,7 +349,7 @@ async def response_input_items(request: Request) -> Response:
 async def chat_completions(request: Request) -> Response:
     state: _State = request.app.state.fake
     body = await _json_body(request)
-    if not isinstance(body, dict) or not isinstance(body.get("messages"), list) or not body.get("model"):
+    if not isinstance(body, dict) or not _messages(body.get("messages")) or not body.get("model"):
         status = 422 if state.broken("error-invalid-body-status-consistent") else 400
         return _invalid(state, "body must be a JSON object with a model and a messages list", status=status)
     if body["model"] not in MODELS:
@@ -326,15 +366,19 @@ async def chat_completions(request: Request) -> Response:
             call = {"id": "call_1", "type": "function", "function": {"name": tool, "arguments": arguments}}
             message, finish = {"role": "assistant", "content": None, "tool_calls": [call]}, "tool_calls"
         return JSONResponse(
-            {
-                "id": "chatcmpl-fake0",
-                "object": "chat.completion",
-                "created": 1700000000,
-                "model": body["model"],
-                "choices": [{"index": 0, "message": message, "finish_reason": finish}],
-            }
+            state.shaped(
+                "chat.completion",
+                {
+                    "id": "chatcmpl-fake0",
+                    "object": "chat.completion",
+                    "created": 1700000000,
+                    "model": body["model"],
+                    "choices": [{"index": 0, "message": message, "finish_reason": finish}],
+                },
+            )
         )
     common = {"id": "chatcmpl-fake1", "object": "chat.completion.chunk", "created": 1700000000, "model": body["model"]}
+    common = state.shaped("chat.completion.chunk", common)
     chunks: list[dict[str, Any] | str] = []
     for position, piece in enumerate([content] if content else REPLY):
         delta = {"role": "assistant", "content": piece} if position == 0 else {"content": piece}
@@ -355,6 +399,11 @@ async def chat_completions(request: Request) -> Response:
     return _sse(state, chunks)
 
 
+def _messages(messages: Any) -> bool:
+    """A messages list: every item an object with a role (as the servers validate it)."""
+    return isinstance(messages, list) and all(isinstance(m, dict) and isinstance(m.get("role"), str) for m in messages)
+
+
 def _called_tool(body: dict[str, Any]) -> str | None:
     """The function tool the last user message names, as the deterministic model server calls it."""
     names = [
@@ -370,10 +419,13 @@ def _called_tool(body: dict[str, Any]) -> str | None:
 def _tool_call_chunks(state: _State, body: dict[str, Any], tool: str) -> list[dict[str, Any] | str]:
     """A streamed tool call: the call's header in the role chunk, then its arguments in pieces."""
     common = {"id": "chatcmpl-fake2", "object": "chat.completion.chunk", "created": 1700000000, "model": body["model"]}
+    common = state.shaped("chat.completion.chunk", common)
     header = {"index": 0, "id": "call_1", "type": "function", "function": {"name": tool, "arguments": ""}}
     first = {"role": "assistant", "content": None, "tool_calls": [header]}
     chunks: list[dict[str, Any] | str] = [{**common, "choices": [{"index": 0, "delta": first, "finish_reason": None}]}]
-    for piece in TOOL_ARGUMENTS:
+    for position, delta in enumerate(TOOL_ARGUMENTS):
+        so_far = "".join(TOOL_ARGUMENTS[: position + 1])
+        piece = so_far if state.broken("sdk-chat-stream-tool-call-cumulative") else delta
         call: dict[str, Any] = {"index": 0, "function": {"arguments": piece}}
         if state.broken("chat-stream-tool-call-nulls"):
             call = {"index": 0, "id": None, "type": None, "function": {"name": None, "arguments": piece}}
@@ -631,61 +683,32 @@ async def get_turn(request: Request) -> Response:
 # ------------------------------------------------------------------ everything else
 
 
+_OPENAI_MODEL = {"object": "model", "created": 1700000000, "owned_by": "fake"}
+"""What an OpenAI model object has besides its id (OGX's ``OpenAIModel`` requires ``created`` and ``owned_by``)."""
+
+
 async def models(request: Request) -> Response:
+    state: _State = request.app.state.fake
     listed = [
         {"identifier": EMBEDDING_MODEL, "id": EMBEDDING_MODEL, "model_type": "embedding", "provider_id": "fake"},
         {"identifier": CHAT_MODEL, "id": CHAT_MODEL, "model_type": "llm", "provider_id": "fake"},
     ]
-    if request.app.state.fake.broken("sdk-models-list-no-identifier"):
+    if state.broken("sdk-models-list-no-identifier"):
         listed = [{k: v for k, v in model.items() if k != "identifier"} for model in listed]
-    return JSONResponse({"data": listed})
+    return JSONResponse({"data": [state.shaped("model.listed", {**_OPENAI_MODEL, **m}) for m in listed]})
 
 
 async def model(request: Request) -> Response:
     state: _State = request.app.state.fake
     if request.path_params["model_id"] == CHAT_MODEL:
-        return JSONResponse({"identifier": CHAT_MODEL, "id": CHAT_MODEL, "model_type": "llm"})
+        found = {"identifier": CHAT_MODEL, "id": CHAT_MODEL, "object": "model", "model_type": "llm"}
+        return JSONResponse(state.shaped("model", {**found, "provider_id": "fake"}))
     return _error(state, 404, "model not found", not_found=True)
 
 
 async def not_found(request: Request) -> Response:
     """Stores the fake keeps empty: every id is unknown."""
     return _error(request.app.state.fake, 404, f"{request.url.path} not found", not_found=True)
-
-
-async def upload_file(request: Request) -> Response:
-    """A multipart upload (``file`` and ``purpose`` parts), read with the standard library's MIME parser."""
-    state: _State = request.app.state.fake
-    content_type = request.headers.get("content-type", "")
-    if not content_type.startswith("multipart/form-data"):
-        return _invalid(state, "the upload must be multipart/form-data")
-    message = BytesParser(policy=policy.HTTP).parsebytes(
-        f"Content-Type: {content_type}\r\n\r\n".encode() + await request.body()
-    )
-    parts = {part.get_param("name", header="content-disposition"): part for part in message.iter_parts()}
-    upload, purpose = parts.get("file"), parts.get("purpose")
-    if upload is None or purpose is None or not upload.get_filename():
-        return _invalid(state, "file (with a filename) and purpose are required")
-    data = upload.get_payload(decode=True)
-    size = len(data) if isinstance(data, bytes) else 0
-    stored = {"id": f"file-{uuid.uuid4().hex}", "object": "file", "bytes": size, "created_at": 1700000000}
-    stored |= {"expires_at": 1800000000, "filename": upload.get_filename(), "purpose": purpose.get_payload()}
-    state.files[stored["id"]] = stored
-    state.file_bytes[stored["id"]] = data if isinstance(data, bytes) else b""
-    if state.broken("sdk-file-upload-no-filename"):
-        return JSONResponse({k: v for k, v in stored.items() if k != "filename"})
-    return JSONResponse(stored)
-
-
-async def file(request: Request) -> Response:
-    state: _State = request.app.state.fake
-    file_id = request.path_params["file_id"]
-    if file_id not in state.files:
-        return _error(state, 404, f"{request.url.path} not found", not_found=True)
-    if request.method == "DELETE":
-        del state.files[file_id]
-        return JSONResponse({"id": file_id, "object": "file", "deleted": True})
-    return JSONResponse(state.files[file_id])
 
 
 async def list_files(request: Request) -> Response:
@@ -704,29 +727,13 @@ async def file_content(request: Request) -> Response:
     return Response(content, media_type="application/octet-stream")
 
 
-async def attach_file(request: Request) -> Response:
-    """``POST /v1/vector_stores/{id}/files``: the file is processed at once (status ``completed``)."""
-    state: _State = request.app.state.fake
-    store_id = request.path_params["vector_store_id"]
-    body = await _json_body(request)
-    if store_id not in state.vector_stores:
-        return _error(state, 404, f"{request.url.path} not found", not_found=True)
-    if not isinstance(body, dict) or body.get("file_id") not in state.files:
-        return _invalid(state, "file_id must name an uploaded file")
-    attached = {"id": body["file_id"], "object": "vector_store.file", "created_at": 1700000000, "last_error": None}
-    attached |= {"status": "completed", "usage_bytes": len(state.file_bytes[body["file_id"]])}
-    attached |= {"vector_store_id": store_id, "attributes": {}}
-    state.store_files.setdefault(store_id, {})[body["file_id"]] = attached
-    return JSONResponse(attached)
-
-
 async def store_file(request: Request) -> Response:
     state: _State = request.app.state.fake
     store_id, file_id = request.path_params["vector_store_id"], request.path_params["file_id"]
     attached = state.store_files.get(store_id, {}).get(file_id)
     if attached is None:
         return _error(state, 404, f"{request.url.path} not found", not_found=True)
-    return JSONResponse(attached)
+    return JSONResponse(state.shaped("vector_store.file", attached))
 
 
 async def search_vector_store(request: Request) -> Response:
@@ -753,41 +760,15 @@ async def search_vector_store(request: Request) -> Response:
     return JSONResponse(page | {"has_more": False, "next_page": None})
 
 
-async def create_vector_store(request: Request) -> Response:
-    state: _State = request.app.state.fake
-    body = await _json_body(request)
-    if not isinstance(body, dict) or not isinstance(body.get("name", ""), str):
-        return _invalid(state, "name must be a string")
-    counts = {"cancelled": 0, "completed": 0, "failed": 0, "in_progress": 0, "total": 0}
-    store = {
-        "id": f"vs_{uuid.uuid4().hex}",
-        "object": "vector_store",
-        "created_at": 1700000000,
-        "name": body.get("name"),
-    }
-    store |= {"file_counts": counts, "metadata": {}, "status": "completed", "usage_bytes": 0}
-    state.vector_stores[store["id"]] = store
-    return JSONResponse(store)
-
-
-async def vector_store(request: Request) -> Response:
-    state: _State = request.app.state.fake
-    store_id = request.path_params["vector_store_id"]
-    if store_id not in state.vector_stores:
-        return _error(state, 404, f"{request.url.path} not found", not_found=True)
-    if request.method == "DELETE":
-        del state.vector_stores[store_id]
-        deleted = not state.broken("sdk-vector-store-delete-not-deleted")
-        return JSONResponse({"id": store_id, "object": "vector_store.deleted", "deleted": deleted})
-    return JSONResponse(state.vector_stores[store_id])
-
-
 async def create_conversation(request: Request) -> Response:
     state: _State = request.app.state.fake
     body = await _json_body(request)
     if not isinstance(body, dict) or not isinstance(body.get("items", []), list):
         return _invalid(state, "items must be a list")
-    conversation = {"id": f"conv_{uuid.uuid4().hex}", "object": "conversation", "created_at": 1700000000}
+    created: int | str = 1700000000
+    if state.broken("sdk-conversation-created-at-text"):
+        created = "2023-11-14T22:13:20Z"
+    conversation = {"id": f"conv_{uuid.uuid4().hex}", "object": "conversation", "created_at": created}
     state.conversations[conversation["id"]] = conversation
     return JSONResponse(conversation)
 
@@ -799,7 +780,8 @@ async def conversation(request: Request) -> Response:
         return _error(state, 404, f"{request.url.path} not found", not_found=True)
     if request.method == "DELETE":
         del state.conversations[conversation_id]
-        return JSONResponse({"id": conversation_id, "object": "conversation.deleted", "deleted": True})
+        deleted = {"id": conversation_id, "object": "conversation.deleted", "deleted": True}
+        return JSONResponse(state.shaped("deleted", deleted))
     return JSONResponse(state.conversations[conversation_id])
 
 
@@ -811,7 +793,123 @@ async def embeddings(request: Request) -> Response:
     inputs = body.get("input") if isinstance(body.get("input"), list) else [body.get("input")]
     data = [{"object": "embedding", "index": n, "embedding": [0.5, -0.5, 0.25]} for n in range(len(inputs))]
     usage = {"prompt_tokens": len(inputs), "total_tokens": len(inputs)}
-    return JSONResponse({"object": "list", "data": data, "model": EMBEDDING_MODEL, "usage": usage})
+    answer = {"object": "list", "data": data, "model": EMBEDDING_MODEL, "usage": usage}
+    return JSONResponse(state.shaped("embeddings", answer))
+
+
+def _multipart(content_type: str, body: bytes) -> dict[str, tuple[str | None, bytes]]:
+    """A ``multipart/form-data`` body's fields: name -> (file name, content); stdlib only (the fake's
+    dependencies stay Starlette's own)."""
+    message = BytesParser(policy=email.policy.HTTP).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode("latin-1") + body
+    )
+    if not message.is_multipart():
+        return {}
+    fields: dict[str, tuple[str | None, bytes]] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if isinstance(name, str):
+            payload = part.get_payload(decode=True)
+            fields[name] = (part.get_filename(), payload if isinstance(payload, bytes) else b"")
+    return fields
+
+
+async def upload_file(request: Request) -> Response:
+    state: _State = request.app.state.fake
+    fields = _multipart(request.headers.get("content-type", ""), await request.body())
+    if "file" not in fields or "purpose" not in fields:
+        return _invalid(state, "a multipart body with a file and a purpose is required")
+    (filename, content), purpose = fields["file"], fields["purpose"][1].decode()
+    file_id = f"file-{uuid.uuid4().hex}"
+    state.files[file_id] = {
+        "id": file_id,
+        "object": "file",
+        "bytes": len(content),
+        "created_at": 1700000000,
+        "expires_at": 1731536000,
+        "filename": filename or "upload",
+        "purpose": purpose,
+        "status": "processed",
+    }
+    state.file_bytes[file_id] = content
+    answer = state.shaped("file", state.files[file_id])
+    if state.broken("sdk-file-upload-no-filename"):
+        answer = {k: v for k, v in answer.items() if k != "filename"}
+    return JSONResponse(answer)
+
+
+async def file(request: Request) -> Response:
+    state: _State = request.app.state.fake
+    file_id = request.path_params["file_id"]
+    if file_id not in state.files:
+        return _error(state, 404, f"{request.url.path} not found", not_found=True)
+    if request.method == "DELETE":
+        del state.files[file_id]
+        return JSONResponse(state.shaped("deleted", {"id": file_id, "object": "file", "deleted": True}))
+    return JSONResponse(state.shaped("file", state.files[file_id]))
+
+
+def _vector_store(state: _State, store: dict[str, Any]) -> Response:
+    total = len(store["files"])
+    counts = {"completed": total, "cancelled": 0, "failed": 0, "in_progress": 0, "total": total}
+    shown = {key: value for key, value in store.items() if key != "files"}
+    return JSONResponse(state.shaped("vector_store", {**shown, "file_counts": counts}))
+
+
+async def create_vector_store(request: Request) -> Response:
+    state: _State = request.app.state.fake
+    body = await _json_body(request)
+    if not isinstance(body, dict):
+        return _invalid(state, "body must be a JSON object")
+    store_id = f"vs_{uuid.uuid4()}"
+    state.vector_stores[store_id] = {
+        "id": store_id,
+        "object": "vector_store",
+        "created_at": 1700000000,
+        "name": body.get("name"),
+        "usage_bytes": 0,
+        "status": "completed",
+        "metadata": {},
+        "files": [],
+    }
+    return _vector_store(state, state.vector_stores[store_id])
+
+
+async def vector_store(request: Request) -> Response:
+    state: _State = request.app.state.fake
+    store_id = request.path_params["vector_store_id"]
+    if store_id not in state.vector_stores:
+        return _error(state, 404, f"{request.url.path} not found", not_found=True)
+    if request.method == "DELETE":
+        del state.vector_stores[store_id]
+        flag = not state.broken("sdk-vector-store-delete-not-deleted")
+        deleted = {"id": store_id, "object": "vector_store.deleted", "deleted": flag}
+        return JSONResponse(state.shaped("deleted", deleted))
+    return _vector_store(state, state.vector_stores[store_id])
+
+
+async def attach_file(request: Request) -> Response:
+    state: _State = request.app.state.fake
+    store = state.vector_stores.get(request.path_params["vector_store_id"])
+    body = await _json_body(request)
+    if store is None:
+        return _error(state, 404, f"{request.url.path} not found", not_found=True)
+    if not isinstance(body, dict) or body.get("file_id") not in state.files:
+        return _invalid(state, "file_id must name an uploaded file")
+    store["files"].append(body["file_id"])
+    attached = {
+        "id": body["file_id"],
+        "object": "vector_store.file",
+        "attributes": {},
+        "chunking_strategy": {"type": "static", "static": {"chunk_overlap_tokens": 400, "max_chunk_size_tokens": 800}},
+        "created_at": 1700000000,
+        "status": "completed",
+        "usage_bytes": state.files[body["file_id"]]["bytes"],
+        "vector_store_id": store["id"],
+        "last_error": None,
+    }
+    state.store_files.setdefault(store["id"], {})[body["file_id"]] = attached
+    return JSONResponse(state.shaped("vector_store.file", attached))
 
 
 async def version(request: Request) -> Response:

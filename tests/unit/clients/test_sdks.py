@@ -27,7 +27,8 @@ def test_requirement_names_are_normalised() -> None:
     assert requirement_name("openai==3.57.0") == "openai"
     assert requirement_name("Llama_Stack.Client >= 0.3") == "llama-stack-client"
     assert sdk_for("OpenAI==1.0") is SDKS["openai"]
-    assert sdk_for("ogx-client==1.5.0") is None
+    assert sdk_for("ogx_client==1.5.0") is SDKS["ogx-client"]
+    assert sdk_for("some-sdk==1.0") is None
 
 
 def test_every_flow_names_its_operations_and_the_script_knows_it() -> None:

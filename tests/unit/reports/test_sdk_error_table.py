@@ -23,6 +23,7 @@ def _case(sdk: str, situation: str, raised: str | None, status: int | None, expe
             sdk=sdk,
             situation=situation,
             provokes=f"provoke {situation}",
+            statuses=(404,) if expected == "NotFoundError" else (401,),
             expected=(expected,),
             raised=raised,
             status=status,
@@ -63,8 +64,8 @@ def test_summary_md_shows_the_table() -> None:
     text = render_markdown(_result())
     assert "### SDK error classes" in text
     assert "| Situation | Calls for | openai 3.57.0 | openai-node 7.59.0 |" in text
-    assert "| provoke unknown-id | NotFoundError | ❌ BadRequestError (HTTP 400) | ✅ NotFoundError |" in text
-    assert "| provoke unknown-route | NotFoundError | ✅ NotFoundError | not run |" in text
+    assert "| provoke unknown-id | HTTP 404 | ❌ BadRequestError (HTTP 400) | ✅ NotFoundError |" in text
+    assert "| provoke unknown-route | HTTP 404 | ✅ NotFoundError | not run |" in text
     assert "Not provoked: errors.no-auth, errors.wrong-auth: no --api-key" in text
     assert "SDK error classes" not in render_markdown(sample_result())
 
