@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from conformance import __version__
-from conformance.cli import check, compat, export, model, profile, record, reference, replay, run, spec_diff
+from conformance.cli import check, compat, export, mock, model, profile, record, reference, replay, run, spec_diff
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -33,5 +33,6 @@ for command in (
     reference.group,
     profile.group,
     model.group,
+    mock.group,
 ):
     cli.add_command(command)

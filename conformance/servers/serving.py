@@ -7,11 +7,12 @@ accepting connections. ``running_app`` serves any app in a background thread (te
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import uvicorn
@@ -19,7 +20,7 @@ from starlette.types import ASGIApp
 
 from conformance.core.errors import HarnessError, UsageError
 
-__all__ = ["READY_TIMEOUT_S", "listen", "origin", "running_app", "uvicorn_server"]
+__all__ = ["READY_TIMEOUT_S", "listen", "origin", "running_app", "serve_forever", "uvicorn_server"]
 
 READY_TIMEOUT_S = 10.0
 
@@ -63,6 +64,22 @@ def uvicorn_server(app: ASGIApp) -> uvicorn.Server:
         timeout_graceful_shutdown=5,
     )
     return uvicorn.Server(config)
+
+
+async def _serve(server: uvicorn.Server, sock: socket.socket, on_ready: Callable[[str], None]) -> None:
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    while not server.started and not task.done():
+        await asyncio.sleep(0.01)
+    if server.started:
+        on_ready(origin(sock))
+    await task
+    if not server.started:
+        raise HarnessError("the server stopped before it accepted connections")
+
+
+def serve_forever(app: ASGIApp, sock: socket.socket, *, on_ready: Callable[[str], None]) -> None:
+    """Serve ``app`` on ``sock`` until interrupted; ``on_ready(origin)`` runs once connections are accepted."""
+    asyncio.run(_serve(uvicorn_server(app), sock, on_ready))
 
 
 @contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
@@ -89,11 +90,10 @@ def match_operation(spec: Mapping[str, Any], method: str, path: str) -> Operatio
     nothing matches may a parameter span segments: the servers route ``/v1/models/{model_id:path}``,
     and model ids such as ``provider/model`` hold a slash that OpenAPI templates cannot show.
     """
-    for parameter in ("[^/]+", ".+"):
+    for spanning in (False, True):
         best: tuple[int, Operation] | None = None
         for template in spec.get("paths", {}):
-            pattern = "^" + re.sub(r"\\\{[^/]+?\\\}", parameter, re.escape(template)) + "/?$"
-            if not re.match(pattern, path):
+            if not _template_pattern(template, spanning).match(path):
                 continue
             try:
                 operation = find_operation(spec, method, template)
@@ -105,6 +105,13 @@ def match_operation(spec: Mapping[str, Any], method: str, path: str) -> Operatio
         if best is not None:
             return best[1]
     return None
+
+
+@functools.cache
+def _template_pattern(template: str, spanning: bool) -> re.Pattern[str]:
+    """``/v1/files/{file_id}`` as a regex over concrete paths (compiled once: a mock matches every request)."""
+    parameter = ".+" if spanning else "[^/]+"
+    return re.compile("^" + re.sub(r"\\\{[^/]+?\\\}", parameter, re.escape(template)) + "/?$")
 
 
 def _sse_media(spec: Mapping[str, Any], method: str, path: str) -> Mapping[str, Any] | None:

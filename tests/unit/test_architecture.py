@@ -21,6 +21,7 @@ LAYERS: dict[str, int] = {
     "scenarios": 2,
     "clients": 2,
     "runner": 3,
+    "mock": 3,
     "reports": 4,
     "cli": 5,
 }

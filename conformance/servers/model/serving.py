@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 import socket
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-import uvicorn
 from starlette.types import ASGIApp
 
-from conformance.core.errors import HarnessError
+from conformance.servers import serving
 from conformance.servers.model.asgi import create_app
 from conformance.servers.model.settings import ModelServerConfig
-from conformance.servers.serving import listen, origin, running_app, uvicorn_server
+from conformance.servers.serving import listen, origin, running_app
 
 __all__ = ["base_url", "listen", "running_server", "serve_forever"]
 
@@ -23,20 +21,9 @@ def base_url(sock: socket.socket) -> str:
     return f"{origin(sock)}/v1"
 
 
-async def _serve(server: uvicorn.Server, sock: socket.socket, on_ready: Callable[[str], None]) -> None:
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    while not server.started and not task.done():
-        await asyncio.sleep(0.01)
-    if server.started:
-        on_ready(base_url(sock))
-    await task
-    if not server.started:
-        raise HarnessError("the model server stopped before it accepted connections")
-
-
 def serve_forever(app: ASGIApp, sock: socket.socket, *, on_ready: Callable[[str], None]) -> None:
-    """Serve ``app`` on ``sock`` until interrupted; ``on_ready(url)`` runs once connections are accepted."""
-    asyncio.run(_serve(uvicorn_server(app), sock, on_ready))
+    """Serve ``app`` on ``sock`` until interrupted; ``on_ready(url)`` gets the ``/v1`` base URL."""
+    serving.serve_forever(app, sock, on_ready=lambda root: on_ready(f"{root}/v1"))
 
 
 @contextmanager
