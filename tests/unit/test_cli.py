@@ -13,7 +13,8 @@ from tests.fakes.cli import conformance
 
 def _commands() -> list[tuple[str, ...]]:
     found: list[tuple[str, ...]] = [()]
-    for name, command in cli.commands.items():
+    for name in cli.list_commands(None):
+        command = cli.get_command(None, name)
         found.append((name,))
         for sub in getattr(command, "commands", {}):
             found.append((name, sub))
