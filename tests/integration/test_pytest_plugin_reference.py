@@ -35,7 +35,7 @@ def test_a_users_test_gets_an_embedded_reference_that_is_stopped_after_the_sessi
             assert {f.check_id for f in findings} <= {"responses-stream-text-done"}
         """
     )
-    result = pytester.runpytest_subprocess("-p", "conformance.pytest_plugin", "-p", "no:cacheprovider", timeout=900)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", timeout=900)
     result.assert_outcomes(passed=1)
     base_url = (pytester.path / "runpytest-0" / "base_url").read_text()
     import httpx

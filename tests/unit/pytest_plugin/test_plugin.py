@@ -1,4 +1,4 @@
-"""The pytest plugin as a user runs it: ``pytest -p conformance.pytest_plugin --conformance-base-url URL``.
+"""The pytest plugin as a user runs it: ``pytest --conformance-base-url URL`` (the ``pytest11`` entry point loads it).
 
 Each run is a pytest subprocess (pytester) against the fake server on a real port; the plugin's items,
 outcomes and finding keys are read from pytest's own junit.xml.
@@ -35,7 +35,7 @@ def run_pytest(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Ca
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
 
     def run(*args: str) -> pytest.RunResult:
-        return pytester.runpytest_subprocess("-p", "conformance.pytest_plugin", "-p", "no:cacheprovider", *args,
+        return pytester.runpytest_subprocess("-p", "no:cacheprovider", *args,
                                              timeout=TIMEOUT)  # fmt: skip
 
     return run
@@ -198,3 +198,12 @@ def test_a_users_own_test_uses_the_fixtures_and_the_stream_checks(
     result = run_pytest(*target, "-m", "not conformance", "-rs", "test_user.py")
     result.assert_outcomes(passed=2, skipped=1)
     result.stdout.fnmatch_lines(["*conformance mock is not built in this version*"])
+
+
+def test_the_plugin_is_a_pytest11_entry_point_of_the_installed_package() -> None:
+    """What makes ``pytest --conformance-base-url URL`` work with nothing but the package installed."""
+    from importlib.metadata import entry_points
+
+    assert [ep.value for ep in entry_points(group="pytest11") if ep.name == "conformance"] == [
+        "conformance.pytest_plugin"
+    ]
