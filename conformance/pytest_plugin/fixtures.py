@@ -32,8 +32,6 @@ __all__ = [
     "conformance_target",
 ]
 
-MOCK_NOT_BUILT = "conformance mock is not built in this version"
-
 
 def _options(config: pytest.Config) -> PluginOptions:
     from conformance.pytest_plugin import OPTIONS_KEY
@@ -88,7 +86,7 @@ def conformance_reference(pytestconfig: pytest.Config) -> Iterator[RunningRefere
 
     try:
         release = get_release(pytestconfig.getoption("conformance_reference") or DEFAULT_RELEASE).id
-        reference = start_reference(release)
+        reference = start_reference(release, port=0)  # a free port: never the one a user's server holds
     except ConformanceError as exc:
         problem = exc.message
     else:
@@ -101,9 +99,27 @@ def conformance_reference(pytestconfig: pytest.Config) -> Iterator[RunningRefere
 
 
 @pytest.fixture(scope="session")
-def conformance_mock() -> None:
-    """The conformance mock server; it does not exist yet, so a test that asks for it is skipped."""
-    pytest.skip(MOCK_NOT_BUILT)
+def conformance_mock(pytestconfig: pytest.Config) -> Iterator[str]:
+    """The base URL of ``conformance mock serve`` for the session, in-process on a free port: the
+    recordings of ``--conformance-profile`` (default the default reference's, ogx-1.5) answered with no
+    upstream server or model. A test may inject faults per request with the ``X-Mock-Fault`` header and
+    read what its client sent at ``GET /__mock/journal`` (docs/mock.md)."""
+    from conformance.core.errors import ConformanceError
+    from conformance.core.profiles import get_profile, profile_for_release
+    from conformance.mock import build_app
+    from conformance.servers.reference.releases import DEFAULT_RELEASE
+    from conformance.servers.serving import running_app
+
+    chosen = pytestconfig.getoption("conformance_profile")
+    try:
+        profile = get_profile(chosen) if chosen else profile_for_release(DEFAULT_RELEASE)
+        if profile is None:
+            raise ConformanceError(f"no built-in profile for {DEFAULT_RELEASE}; pass --conformance-profile")
+        app = build_app(profile)
+    except ConformanceError as exc:
+        pytest.fail(f"conformance_mock: {exc.message}", pytrace=False)
+    with running_app(app) as url:
+        yield url
 
 
 def assert_stream_conforms(

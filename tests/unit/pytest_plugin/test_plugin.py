@@ -190,14 +190,19 @@ def test_a_users_own_test_uses_the_fixtures_and_the_stream_checks(
                 assert_stream_conforms(events, kind="responses")
 
         def test_mock(conformance_mock):
-            raise AssertionError("the mock does not exist yet")
+            import httpx
+            models = httpx.get(f"{conformance_mock}/v1/models").json()
+            assert models["data"], "the mock answers from the recordings"
+            faulty = httpx.get(f"{conformance_mock}/v1/models", headers={"X-Mock-Fault": "status=503"})
+            assert faulty.status_code == 503
+            journal = httpx.get(f"{conformance_mock}/__mock/journal").json()
+            assert len(journal["requests"]) == 2
         """
     )
     url = serve_app(make_app())
     target = ("--conformance-base-url", url, "--conformance-profile", "ogx-1.5")
     result = run_pytest(*target, "-m", "not conformance", "-rs", "test_user.py")
-    result.assert_outcomes(passed=2, skipped=1)
-    result.stdout.fnmatch_lines(["*conformance mock is not built in this version*"])
+    result.assert_outcomes(passed=3)
 
 
 def test_the_plugin_is_a_pytest11_entry_point_of_the_installed_package() -> None:
