@@ -38,6 +38,7 @@ from conformance.servers.environments import Environment, EnvSpec
 
 __all__ = [
     "ERROR_FLOW_PREFIX",
+    "FLOWS",
     "IN_ENV_DIR",
     "OPENAPI_GENERATOR_ERRORS",
     "SDKS",
@@ -303,6 +304,89 @@ _AGENTS = "/v1alpha/agents"
 _AGENT = f"{_AGENTS}/{{agent_id}}"
 _TURNS = f"{_AGENT}/session/{{session_id}}/turn"
 
+_DELETE_FILE = f"DELETE {_FILE}"
+_DELETE_STORE = f"DELETE {_VECTOR_STORE}"
+_AGENT_SETUP = (f"POST {_AGENTS}", f"POST {_AGENT}/session")
+
+FLOWS: dict[str, Flow] = {
+    flow.name: flow
+    for flow in (
+        Flow("chat.create", (_CHAT,)),
+        Flow("chat.stream", (_CHAT,)),
+        Flow("chat.stream-tools", (_CHAT,)),
+        Flow("chat.stream-helper-tools", (_CHAT,)),
+        Flow("chat.parse", (_CHAT,)),
+        Flow("responses.create", (_RESPONSES,)),
+        Flow("responses.stream", (_RESPONSES,)),
+        Flow("responses.stream-helper", (_RESPONSES,)),
+        Flow("responses.parse", (_RESPONSES,)),
+        Flow("responses.retrieve", (f"GET {_RESPONSE}", _RESPONSES)),
+        Flow("responses.input-items", (f"GET {_RESPONSE}/input_items", _RESPONSES)),
+        Flow("responses.delete", (f"DELETE {_RESPONSE}", _RESPONSES)),
+        Flow("embeddings.create", ("POST /v1/embeddings",)),
+        Flow("models.list", ("GET /v1/models",)),
+        Flow("models.retrieve", ("GET /v1/models/{model_id}",)),
+        Flow("conversations.create", ("POST /v1/conversations", f"DELETE {_CONVERSATION}")),
+        Flow("conversations.retrieve", (f"GET {_CONVERSATION}", "POST /v1/conversations")),
+        Flow("conversations.delete", (f"DELETE {_CONVERSATION}", "POST /v1/conversations")),
+        Flow("files.create", (_FILES, _DELETE_FILE)),
+        Flow("files.retrieve", (f"GET {_FILE}", _FILES, _DELETE_FILE)),
+        Flow("files.list", ("GET /v1/files", _FILES, _DELETE_FILE)),
+        Flow("files.content", (f"GET {_FILE}/content", _FILES, _DELETE_FILE)),
+        Flow("files.delete", (_DELETE_FILE, _FILES)),
+        Flow("vector-stores.create", (_STORES, _DELETE_STORE)),
+        Flow("vector-stores.retrieve", (f"GET {_VECTOR_STORE}", _STORES, _DELETE_STORE)),
+        Flow("vector-stores.delete", (_DELETE_STORE, _STORES)),
+        Flow(
+            "vector-stores.files-create",
+            (
+                f"POST {_VECTOR_STORE}/files",
+                f"GET {_VECTOR_STORE}/files/{{file_id}}",
+                _STORES,
+                _FILES,
+                _DELETE_STORE,
+                _DELETE_FILE,
+            ),
+        ),
+        Flow(
+            "vector-stores.search",
+            (
+                f"POST {_VECTOR_STORE}/search",
+                f"POST {_VECTOR_STORE}/files",
+                _STORES,
+                _FILES,
+                _DELETE_STORE,
+                _DELETE_FILE,
+            ),
+        ),
+        Flow("agents.create", (f"POST {_AGENTS}",)),
+        Flow("agents.session-create", (f"POST {_AGENT}/session", f"POST {_AGENTS}")),
+        Flow("agents.turn-stream", (f"POST {_TURNS}", *_AGENT_SETUP)),
+        # The client-tool turn: it pauses (turn_awaiting_input) and the tool's result resumes it.
+        Flow("agents.turn-client-tool", (f"POST {_TURNS}/{{turn_id}}/resume", f"POST {_TURNS}", *_AGENT_SETUP)),
+    )
+}
+"""Every flow an SDK of the table may run, by name: what it is about and every operation it calls (its
+clean-up included). An SDK lists the names its script implements; the same name is the same flow."""
+
+
+def _flows(*names: str) -> tuple[Flow, ...]:
+    return tuple(FLOWS[name] for name in names)
+
+
+_CRUD = (
+    "responses.retrieve",
+    "responses.input-items",
+    "responses.delete",
+    "embeddings.create",
+    "models.list",
+    "models.retrieve",
+    "conversations.create",
+    "conversations.retrieve",
+    "conversations.delete",
+)
+"""The flows every Python SDK runs the same way (each SDK's own calls, the same expectations)."""
+
 SDKS: dict[str, Sdk] = {
     sdk.id: sdk
     for sdk in (
@@ -312,39 +396,11 @@ SDKS: dict[str, Sdk] = {
             language="python",
             script="openai_flows.py",
             flows=(
-                Flow("chat.create", (_CHAT,)),
-                Flow("chat.stream", (_CHAT,)),
-                Flow("chat.stream-helper-tools", (_CHAT,)),
-                Flow("chat.parse", (_CHAT,)),
-                Flow("responses.create", (_RESPONSES,)),
-                Flow("responses.stream", (_RESPONSES,)),
-                Flow("responses.stream-helper", (_RESPONSES,)),
-                Flow("responses.parse", (_RESPONSES,)),
-                Flow("responses.retrieve", (f"GET {_RESPONSE}", _RESPONSES)),
-                Flow("responses.input-items", (f"GET {_RESPONSE}/input_items", _RESPONSES)),
-                Flow("responses.delete", (f"DELETE {_RESPONSE}", _RESPONSES)),
-                Flow("embeddings.create", ("POST /v1/embeddings",)),
-                Flow("models.list", ("GET /v1/models",)),
-                Flow("models.retrieve", ("GET /v1/models/{model_id}",)),
-                Flow("conversations.create", ("POST /v1/conversations", f"DELETE {_CONVERSATION}")),
-                Flow("conversations.retrieve", (f"GET {_CONVERSATION}", "POST /v1/conversations")),
-                Flow("conversations.delete", (f"DELETE {_CONVERSATION}", "POST /v1/conversations")),
-                Flow("files.create", (_FILES, f"DELETE {_FILE}")),
-                Flow("files.retrieve", (f"GET {_FILE}", _FILES)),
-                Flow("files.list", ("GET /v1/files", _FILES)),
-                Flow("files.content", (f"GET {_FILE}/content", _FILES)),
-                Flow("files.delete", (f"DELETE {_FILE}", _FILES)),
-                Flow("vector-stores.create", (_STORES, f"DELETE {_VECTOR_STORE}")),
-                Flow("vector-stores.retrieve", (f"GET {_VECTOR_STORE}", _STORES)),
-                Flow("vector-stores.delete", (f"DELETE {_VECTOR_STORE}", _STORES)),
-                Flow(
-                    "vector-stores.files-create",
-                    (f"POST {_VECTOR_STORE}/files", f"GET {_VECTOR_STORE}/files/{{file_id}}", _STORES, _FILES),
-                ),
-                Flow(
-                    "vector-stores.search",
-                    (f"POST {_VECTOR_STORE}/search", f"POST {_VECTOR_STORE}/files", _STORES, _FILES),
-                ),
+                *_flows("chat.create", "chat.stream", "chat.stream-helper-tools", "chat.parse"),
+                *_flows("responses.create", "responses.stream", "responses.stream-helper", "responses.parse"),
+                *_flows(*_CRUD, "files.create", "files.retrieve", "files.list", "files.content", "files.delete"),
+                *_flows("vector-stores.create", "vector-stores.retrieve", "vector-stores.delete"),
+                *_flows("vector-stores.files-create", "vector-stores.search"),
                 *error_flows(),
             ),
         ),
@@ -354,41 +410,10 @@ SDKS: dict[str, Sdk] = {
             language="python",
             script="llama_stack_client_flows.py",
             flows=(
-                Flow("chat.create", (_CHAT,)),
-                Flow("chat.stream", (_CHAT,)),
-                Flow("responses.create", (_RESPONSES,)),
-                Flow("responses.stream", (_RESPONSES,)),
-                Flow("responses.retrieve", (f"GET {_RESPONSE}", _RESPONSES)),
-                Flow("responses.input-items", (f"GET {_RESPONSE}/input_items", _RESPONSES)),
-                Flow("responses.delete", (f"DELETE {_RESPONSE}", _RESPONSES)),
-                Flow("embeddings.create", ("POST /v1/embeddings",)),
-                Flow("models.list", ("GET /v1/models",)),
-                Flow("models.retrieve", ("GET /v1/models/{model_id}",)),
-                Flow("conversations.create", ("POST /v1/conversations", f"DELETE {_CONVERSATION}")),
-                Flow("conversations.retrieve", (f"GET {_CONVERSATION}", "POST /v1/conversations")),
-                Flow("conversations.delete", (f"DELETE {_CONVERSATION}", "POST /v1/conversations")),
-                Flow("files.create", (_FILES, f"DELETE {_FILE}")),
-                Flow("files.retrieve", (f"GET {_FILE}", _FILES, f"DELETE {_FILE}")),
-                Flow("files.delete", (f"DELETE {_FILE}", _FILES)),
-                Flow("vector-stores.create", (_STORES, f"DELETE {_VECTOR_STORE}")),
-                Flow(
-                    "vector-stores.retrieve",
-                    (f"GET {_VECTOR_STORE}", _STORES, f"DELETE {_VECTOR_STORE}"),
-                ),
-                Flow("vector-stores.delete", (f"DELETE {_VECTOR_STORE}", _STORES)),
-                Flow("agents.create", (f"POST {_AGENTS}",)),
-                Flow("agents.session-create", (f"POST {_AGENT}/session", f"POST {_AGENTS}")),
-                Flow("agents.turn-stream", (f"POST {_TURNS}", f"POST {_AGENTS}", f"POST {_AGENT}/session")),
-                # The client-tool turn: it pauses (turn_awaiting_input) and the tool's result resumes it.
-                Flow(
-                    "agents.turn-client-tool",
-                    (
-                        f"POST {_TURNS}/{{turn_id}}/resume",
-                        f"POST {_TURNS}",
-                        f"POST {_AGENTS}",
-                        f"POST {_AGENT}/session",
-                    ),
-                ),
+                *_flows("chat.create", "chat.stream", "responses.create", "responses.stream", *_CRUD),
+                *_flows("files.create", "files.retrieve", "files.delete"),
+                *_flows("vector-stores.create", "vector-stores.retrieve", "vector-stores.delete"),
+                *_flows("agents.create", "agents.session-create", "agents.turn-stream", "agents.turn-client-tool"),
                 *error_flows(),
             ),
         ),
@@ -398,18 +423,14 @@ SDKS: dict[str, Sdk] = {
             language="node",
             script="openai_flows.cjs",
             flows=(
-                Flow("chat.create", (_CHAT,)),
-                Flow("chat.stream", (_CHAT,)),
-                Flow("chat.stream-helper-tools", (_CHAT,)),
-                Flow("responses.create", (_RESPONSES,)),
-                Flow("responses.stream", (_RESPONSES,)),
-                Flow("responses.stream-helper", (_RESPONSES,)),
+                *_flows("chat.create", "chat.stream", "chat.stream-helper-tools"),
+                *_flows("responses.create", "responses.stream", "responses.stream-helper"),
                 *error_flows(),
             ),
         ),
         Sdk(
             # The 0.3.0 Node SDK calls the Agents API at /v1/agents (0.3's deprecated aliases of
-            # /v1alpha/agents) and the OpenAI-compatible routes under /v1/openai/v1.
+            # /v1alpha/agents) and the OpenAI-compatible routes under /v1/openai/v1: its flows name those.
             id="llama-stack-client-node",
             dist="llama-stack-client",
             language="node",
@@ -439,36 +460,10 @@ SDKS: dict[str, Sdk] = {
             language="python",
             script="ogx_client_flows.py",
             flows=(
-                Flow("chat.create", (_CHAT,)),
-                Flow("chat.stream", (_CHAT,)),
-                Flow("chat.stream-tools", (_CHAT,)),
-                Flow("responses.create", (_RESPONSES,)),
-                Flow("responses.stream", (_RESPONSES,)),
-                Flow("responses.retrieve", (f"GET {_RESPONSE}", _RESPONSES)),
-                Flow("responses.input-items", (f"GET {_RESPONSE}/input_items", _RESPONSES)),
-                Flow("responses.delete", (f"DELETE {_RESPONSE}", _RESPONSES)),
-                Flow("embeddings.create", ("POST /v1/embeddings",)),
-                Flow("models.list", ("GET /v1/models",)),
-                Flow("models.retrieve", ("GET /v1/models/{model_id}",)),
-                Flow("conversations.create", ("POST /v1/conversations", f"DELETE {_CONVERSATION}")),
-                Flow("conversations.retrieve", (f"GET {_CONVERSATION}", "POST /v1/conversations")),
-                Flow("conversations.delete", (f"DELETE {_CONVERSATION}", "POST /v1/conversations")),
-                Flow("files.create", (_FILES, f"DELETE {_FILE}")),
-                Flow("files.retrieve", (f"GET {_FILE}", _FILES, f"DELETE {_FILE}")),
-                Flow("files.delete", (f"DELETE {_FILE}", _FILES)),
-                Flow("vector-stores.create", (_STORES, f"DELETE {_VECTOR_STORE}")),
-                Flow("vector-stores.retrieve", (f"GET {_VECTOR_STORE}", _STORES, f"DELETE {_VECTOR_STORE}")),
-                Flow("vector-stores.delete", (f"DELETE {_VECTOR_STORE}", _STORES)),
-                Flow(
-                    "vector-stores.files-create",
-                    (
-                        f"POST {_VECTOR_STORE}/files",
-                        _FILES,
-                        _STORES,
-                        f"DELETE {_VECTOR_STORE}",
-                        f"DELETE {_FILE}",
-                    ),
-                ),
+                *_flows("chat.create", "chat.stream", "chat.stream-tools", "responses.create", "responses.stream"),
+                *_flows(*_CRUD, "files.create", "files.retrieve", "files.delete"),
+                *_flows("vector-stores.create", "vector-stores.retrieve", "vector-stores.delete"),
+                *_flows("vector-stores.files-create"),
                 *error_flows(),
             ),
             errors=OPENAPI_GENERATOR_ERRORS,

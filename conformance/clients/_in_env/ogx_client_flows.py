@@ -28,16 +28,23 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
+from common_flows import (
+    chat_create,
+    embeddings_create,
+    errors_unknown_id,
+    errors_unknown_model,
+    new_response,
+    responses_create,
+    responses_retrieve,
+)
 from flow_harness import (
     PROMPT,
     TAG_HEADER,
     TOOL_NAME,
     TOOL_PROMPT,
-    UNKNOWN_MODEL,
     WEATHER_PARAMETERS,
     Flow,
     Settings,
-    Skip,
     expect,
     main,
     setup,
@@ -123,12 +130,6 @@ def _streamed(stream: Any, what: str) -> list[Any]:
 # ------------------------------------------------------------------ chat completions
 
 
-def chat_create(client: Any, s: Settings) -> None:
-    completion = client.chat.completions.create(model=s.chat_model, messages=[{"role": "user", "content": PROMPT}])
-    expect(bool(completion.choices), "the completion has no choices")
-    expect(isinstance(completion.choices[0].message.content, str), "choices[0].message.content is not text")
-
-
 def chat_stream(client: Any, s: Settings) -> None:
     stream = client.chat.completions.create(
         model=s.chat_model, messages=[{"role": "user", "content": PROMPT}], stream=True
@@ -165,16 +166,6 @@ def chat_stream_tools(client: Any, s: Settings) -> None:
 # ------------------------------------------------------------------ responses
 
 
-def _new_response(client: Any, s: Settings) -> Any:
-    return setup("responses.create", lambda: client.responses.create(model=s.chat_model, input=PROMPT))
-
-
-def responses_create(client: Any, s: Settings) -> None:
-    response = client.responses.create(model=s.chat_model, input=PROMPT)
-    expect(isinstance(response.id, str) and bool(response.id), "the response has no id")
-    expect(bool(response.output_text), "response.output_text is empty")
-
-
 def responses_stream(client: Any, s: Settings) -> None:
     stream = client.responses.create(model=s.chat_model, input=PROMPT, stream=True)
     events = _streamed(stream, "response stream event")
@@ -184,34 +175,19 @@ def responses_stream(client: Any, s: Settings) -> None:
     expect(bool(completed[-1].response.output_text), "the completed response's output_text is empty")
 
 
-def responses_retrieve(client: Any, s: Settings) -> None:
-    created = _new_response(client, s)
-    retrieved = client.responses.retrieve(created.id)
-    expect(retrieved.id == created.id, f"retrieved {retrieved.id!r}, asked for {created.id!r}")
-
-
 def responses_input_items(client: Any, s: Settings) -> None:
-    created = _new_response(client, s)
+    created = new_response(client, s)
     items = client.responses.input_items.list(created.id)
     expect(isinstance(items.data, list), "the input items' data is not a list")
 
 
 def responses_delete(client: Any, s: Settings) -> None:
-    created = _new_response(client, s)
+    created = new_response(client, s)
     deleted = client.responses.delete(created.id)
     expect(deleted.id == created.id, f"deleted {deleted.id!r}, asked for {created.id!r}")
 
 
 # ------------------------------------------------------------------ embeddings, models
-
-
-def embeddings_create(client: Any, s: Settings) -> None:
-    if not s.embedding_model:
-        raise Skip("GET /v1/models lists no embedding model")
-    result = client.embeddings.create(model=s.embedding_model, input="conformance")
-    expect(bool(result.data), "the embedding list is empty")
-    vector = result.data[0].embedding
-    expect(isinstance(vector, list) and bool(vector), "data[0].embedding is not a list of numbers")
 
 
 def models_list(client: Any, s: Settings) -> None:
@@ -323,10 +299,6 @@ def vector_stores_files_create(client: Any, s: Settings) -> None:
 # ------------------------------------------------------------------ errors (each must raise its situation's class)
 
 
-def errors_unknown_id(client: Any, s: Settings) -> None:
-    client.responses.retrieve("resp_conformance_unknown")
-
-
 def errors_invalid_body(client: Any, s: Settings) -> None:
     """ogx-client cannot send a ``messages`` that is not a list (it sends a string as the list of its
     characters), so the invalid body is a list whose item is not a message."""
@@ -340,10 +312,6 @@ def errors_unknown_route(client: Any, s: Settings) -> None:
     answer = api.call_api(*request, _request_timeout=s.timeout_s)
     answer.read()
     api.response_deserialize(response_data=answer, response_types_map={"200": "object"})
-
-
-def errors_unknown_model(client: Any, s: Settings) -> None:
-    client.chat.completions.create(model=UNKNOWN_MODEL, messages=[{"role": "user", "content": PROMPT}])
 
 
 def errors_no_auth(client: Any, s: Settings) -> None:

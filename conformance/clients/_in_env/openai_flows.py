@@ -13,16 +13,29 @@ import json
 import sys
 from typing import Any
 
+from common_flows import (
+    chat_create,
+    conversations_create,
+    conversations_delete,
+    conversations_retrieve,
+    embeddings_create,
+    errors_invalid_body,
+    errors_unknown_id,
+    errors_unknown_model,
+    errors_wrong_auth,
+    new_response,
+    responses_create,
+    responses_retrieve,
+    responses_stream,
+)
 from flow_harness import (
     PROMPT,
     TAG_HEADER,
     TOOL_NAME,
     TOOL_PROMPT,
-    UNKNOWN_MODEL,
     WEATHER_PARAMETERS,
     Flow,
     Settings,
-    Skip,
     expect,
     main,
     setup,
@@ -54,12 +67,6 @@ def _client(settings: Settings, flow: str) -> Any:
 
 
 # ------------------------------------------------------------------ chat completions
-
-
-def chat_create(client: Any, s: Settings) -> None:
-    completion = client.chat.completions.create(model=s.chat_model, messages=[{"role": "user", "content": PROMPT}])
-    expect(bool(completion.choices), "the completion has no choices")
-    expect(isinstance(completion.choices[0].message.content, str), "choices[0].message.content is not text")
 
 
 def chat_stream(client: Any, s: Settings) -> None:
@@ -98,25 +105,6 @@ def chat_parse(client: Any, s: Settings) -> None:
 # ------------------------------------------------------------------ responses
 
 
-def _new_response(client: Any, s: Settings) -> Any:
-    return setup("responses.create", lambda: client.responses.create(model=s.chat_model, input=PROMPT))
-
-
-def responses_create(client: Any, s: Settings) -> None:
-    response = client.responses.create(model=s.chat_model, input=PROMPT)
-    expect(isinstance(response.id, str) and bool(response.id), "the response has no id")
-    expect(bool(response.output_text), "response.output_text is empty")
-
-
-def responses_stream(client: Any, s: Settings) -> None:
-    stream = client.responses.create(model=s.chat_model, input=PROMPT, stream=True)
-    kinds = []
-    with stream:
-        for event in stream:
-            kinds.append(event.type)
-    expect("response.completed" in kinds, f"no response.completed event (saw {', '.join(kinds[:8]) or 'none'})")
-
-
 def responses_stream_helper(client: Any, s: Settings) -> None:
     with client.responses.stream(model=s.chat_model, input=PROMPT) as stream:
         for _event in stream:
@@ -131,34 +119,19 @@ def responses_parse(client: Any, s: Settings) -> None:
     expect(isinstance(parsed, Greeting), f"output_parsed is {type(parsed).__name__}, not a Greeting")
 
 
-def responses_retrieve(client: Any, s: Settings) -> None:
-    created = _new_response(client, s)
-    retrieved = client.responses.retrieve(created.id)
-    expect(retrieved.id == created.id, f"retrieved {retrieved.id!r}, asked for {created.id!r}")
-
-
 def responses_input_items(client: Any, s: Settings) -> None:
-    created = _new_response(client, s)
+    created = new_response(client, s)
     page = client.responses.input_items.list(created.id)
     items = list(page)
     expect(isinstance(items, list), "input items are not a list")
 
 
 def responses_delete(client: Any, s: Settings) -> None:
-    created = _new_response(client, s)
+    created = new_response(client, s)
     client.responses.delete(created.id)
 
 
 # ------------------------------------------------------------------ embeddings, models
-
-
-def embeddings_create(client: Any, s: Settings) -> None:
-    if not s.embedding_model:
-        raise Skip("GET /v1/models lists no embedding model")
-    result = client.embeddings.create(model=s.embedding_model, input="conformance")
-    expect(bool(result.data), "the embedding list is empty")
-    vector = result.data[0].embedding
-    expect(isinstance(vector, list) and bool(vector), "data[0].embedding is not a list of numbers")
 
 
 def models_list(client: Any, s: Settings) -> None:
@@ -172,25 +145,6 @@ def models_retrieve(client: Any, s: Settings) -> None:
 
 
 # ------------------------------------------------------------------ conversations
-
-
-def conversations_create(client: Any, s: Settings) -> None:
-    conversation = client.conversations.create(items=[{"type": "message", "role": "user", "content": PROMPT}])
-    expect(isinstance(conversation.id, str) and bool(conversation.id), "the conversation has no id")
-    client.conversations.delete(conversation.id)  # clean-up; its own case judges it
-
-
-def conversations_retrieve(client: Any, s: Settings) -> None:
-    created = setup("conversations.create", client.conversations.create)
-    retrieved = client.conversations.retrieve(created.id)
-    expect(retrieved.id == created.id, f"retrieved {retrieved.id!r}, asked for {created.id!r}")
-    client.conversations.delete(created.id)
-
-
-def conversations_delete(client: Any, s: Settings) -> None:
-    created = setup("conversations.create", client.conversations.create)
-    deleted = client.conversations.delete(created.id)
-    expect(deleted.deleted is True, f"deleted is {deleted.deleted!r}, not true")
 
 
 # ------------------------------------------------------------------ files, vector stores
@@ -292,31 +246,14 @@ def vector_stores_search(client: Any, s: Settings) -> None:
 # ------------------------------------------------------------------ errors (each must raise its situation's class)
 
 
-def errors_unknown_id(client: Any, s: Settings) -> None:
-    client.responses.retrieve("resp_conformance_unknown")
-
-
-def errors_invalid_body(client: Any, s: Settings) -> None:
-    client.chat.completions.create(model=s.chat_model, messages="not a list of messages")
-
-
 def errors_unknown_route(client: Any, s: Settings) -> None:
     client.get("/conformance-unknown-route", cast_to=object)
-
-
-def errors_unknown_model(client: Any, s: Settings) -> None:
-    client.chat.completions.create(model=UNKNOWN_MODEL, messages=[{"role": "user", "content": PROMPT}])
 
 
 def errors_no_auth(client: Any, s: Settings) -> None:
     s.needs_api_key()
     openai = importlib.import_module("openai")
     client.models.list(extra_headers={"Authorization": openai.omit})  # omit: the header is not sent
-
-
-def errors_wrong_auth(client: Any, s: Settings) -> None:
-    s.needs_api_key()
-    client.with_options(api_key="conformance-wrong-key").models.list()
 
 
 FLOWS: dict[str, Flow] = {
