@@ -14,13 +14,14 @@ err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 @contextmanager
-def progress(title: str) -> Iterator[Callable[[str], None]]:
-    """A spinner with the latest step on a terminal; one line per step elsewhere (CI logs).
+def progress(title: str, *, live: bool = True) -> Iterator[Callable[[str], None]]:
+    """A spinner with the latest step on a terminal; one line per step elsewhere (CI logs, ``live=False``).
+    The spinner ends with the block: a step's display must not outlive the step.
 
     Steps look like ``"installing ogx-1.5.0"`` or ``"installing ogx-1.5.0: <tool output>"``; off a
     terminal only the part before the colon is printed, once, so logs stay short.
     """
-    if err_console.is_terminal:
+    if live and err_console.is_terminal:
         with err_console.status(title) as status:
             yield lambda message: status.update(f"{title}: {message}")
         return

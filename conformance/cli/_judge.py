@@ -6,14 +6,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from rich.markup import escape
-
 from conformance.cli._console import err_console, out_console
+from conformance.cli._reporter import CaseReporter
 from conformance.core.client import ClientSettings, TargetClient
 from conformance.core.errors import ConformanceError
-from conformance.core.limits import HUNG_MARK
 from conformance.core.profiles import profile_for_release
-from conformance.core.results import CaseResult, RunResult, Status, Target, utc_now
+from conformance.core.results import RunResult, Target, utc_now
 from conformance.servers.reference.releases import get_release
 
 if TYPE_CHECKING:
@@ -22,63 +20,6 @@ if TYPE_CHECKING:
     from conformance.runner.base import Suite
 
 __all__ = ["judge"]
-
-_STATUS_STYLE = {
-    Status.PASS: "green",
-    Status.FAIL: "red",
-    Status.ERROR: "magenta",
-    Status.SKIP: "yellow",
-    Status.DISABLED: "dim",
-}
-
-
-class CaseReporter:
-    """Prints failing and erroring cases as they finish (every case with ``verbose``), and keeps a
-    live count on a terminal so a long property run visibly progresses."""
-
-    def __init__(self, *, verbose: bool, known: frozenset[tuple[str, str]] = frozenset()) -> None:
-        self.verbose = verbose
-        self.known = known
-        """Baselined (check, operation) keys: a failing case whose findings are all known says ``known``."""
-        self.count = 0
-        self.cases: list[CaseResult] = []
-        """Every case finished so far (the reports of a run cut short by an error show them)."""
-        self.not_sent = 0
-        """Cases that erred because the server was deemed hung: the first is printed, the rest counted."""
-        self._status = err_console.status("starting") if err_console.is_terminal else None
-
-    def __enter__(self) -> CaseReporter:
-        if self._status is not None:
-            self._status.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._status is not None:
-            self._status.stop()
-        if self.not_sent > 1:
-            more = self.not_sent - 1
-            err_console.print(f"[magenta]   error[/] [dim]{more} more cases not sent: the server is hung[/]")
-
-    def __call__(self, case: CaseResult) -> None:
-        self.count += 1
-        self.cases.append(case)
-        if self._status is not None:
-            self._status.update(f"{self.count} cases judged, last: {case.id}")
-        verdict = case.replay.verdict if case.replay is not None else None
-        headline = verdict is not None  # e.g. a replayed scenario's overall verdict
-        known = case.status is Status.FAIL and bool(case.findings) and all(f.key in self.known for f in case.findings)
-        if case.error is not None and HUNG_MARK in case.error:
-            self.not_sent += 1
-            if self.not_sent > 1 and not self.verbose:
-                return
-        if not (self.verbose or headline or (case.status in (Status.FAIL, Status.ERROR) and not known)):
-            return
-        label, style = ("known", "dim") if known else (case.status.value, _STATUS_STYLE[case.status])
-        line = f"[{style}]{label:>8}[/] {escape(case.id)}"
-        detail = case.error or (case.findings[0].message if case.findings else verdict or "")
-        if detail:
-            line += f"  [dim]{escape(detail[:140])}[/]"
-        err_console.print(line)
 
 
 def judge(
@@ -115,7 +56,9 @@ def judge(
     embedded_profile = profile_for_release(release) if release else None
     profile_id = profile or (embedded_profile.id if embedded_profile else None)
     target = Target(base_url=settings.base_url, profile=profile_id or "unknown", embedded=release is not None)
-    reporter = CaseReporter(verbose=gate.verbose, known=frozenset(known))
+    reporter = CaseReporter(
+        verbose=gate.verbose, known=frozenset(known), fail_on=gate.fail_on, live=not gate.no_progress
+    )
     started = utc_now()
     try:
         with TargetClient(settings) as client, reporter:
@@ -133,7 +76,8 @@ def judge(
                 err_console.print(f"APIs: {', '.join(target.apis)} (the other {others} disabled)")
             chosen = suites(resolved)
             ctx = RunContext(client=client, profile=resolved, target=target, options=options)
-            result = execute(chosen, ctx, baseline=known, allow_stale=gate.allow_stale, on_case=reporter)
+            result = execute(chosen, ctx, baseline=known, allow_stale=gate.allow_stale, on_case=reporter,
+                             progress=reporter)  # fmt: skip
     except Exception as exc:
         # The run ends here, but a CI step that reads the reports finds them saying what broke (the
         # cases judged so far and the error); the error itself is then reported as before.

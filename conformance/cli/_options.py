@@ -173,6 +173,8 @@ class GateOptions:
     severity_levels: SeverityLevels | None = None
     """Read from --severity-levels before anything starts: a malformed file is exit 2 up front."""
     max_run_time: float | None = None
+    no_progress: bool = False
+    """No live display (``--no-progress``; output that is no terminal has none either)."""
 
     def with_baseline(self, baseline: Path, *, allow_stale: bool) -> GateOptions:
         return replace(self, baseline=baseline, allow_stale=allow_stale)
@@ -189,6 +191,7 @@ _GATE_FIELDS = (
     "verbose",
     "severity_levels",
     "max_run_time",
+    "no_progress",
 )
 
 
@@ -207,7 +210,7 @@ def _check_writable(folder: Path) -> None:
 
 
 def report_options[F: Callable[..., Any]](func: F) -> F:
-    """--report-dir, --baseline, --write-baseline, --allow-stale, --fail-on, --include, --exclude, -v.
+    """--report-dir, --baseline, --write-baseline, --allow-stale, --fail-on, --include, --exclude, -v, --no-progress.
 
     The command receives them as one ``gate: GateOptions`` argument.
     """
@@ -281,7 +284,14 @@ def report_options[F: Callable[..., Any]](func: F) -> F:
             metavar="SECONDS",
             help="End the run after this long, reports written: cases not run by then are one error per suite.",
         ),
-        click.option("-v", "--verbose", is_flag=True, help="Print every case as it finishes, not only failures."),
+        click.option(
+            "-v", "--verbose", is_flag=True, help="Print every case as it finishes, not only failures and warnings."
+        ),
+        click.option(
+            "--no-progress",
+            is_flag=True,
+            help="No live progress line (CI logs); one line per suite as it ends. The default off a terminal.",
+        ),
     ]
     wrapped: Any = collect
     for option in reversed(options):

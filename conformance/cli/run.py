@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import Any
 
 import click
@@ -32,16 +32,20 @@ from conformance.servers.reference.releases import get_release, profile_of
 
 @contextmanager
 def embedded_or_given(
-    base_url: str | None, release: str, **settings_args: Any
+    base_url: str | None, release: str, *, live: bool = True, **settings_args: Any
 ) -> Iterator[tuple[ClientSettings, str | None]]:
-    """Client settings for the given URL, or for an embedded reference started (and stopped) here."""
+    """Client settings for the given URL, or for an embedded reference started (and stopped) here.
+
+    The start's progress display ends once the reference answers, not with the run it serves."""
     if base_url:
         yield client_settings(base_url, **settings_args), None
         return
     from conformance.servers.reference import reference_server
 
     release_id = get_release(release).id
-    with progress(f"embedded reference {release_id}") as step, reference_server(release_id, progress=step) as ref:
+    with ExitStack() as running:
+        with progress(f"embedded reference {release_id}", live=live) as step:
+            ref = running.enter_context(reference_server(release_id, progress=step))
         yield client_settings(ref.base_url, **settings_args), release_id
 
 
@@ -102,7 +106,10 @@ def command(
             # with other settings may not meet every entry, so entries it does not meet are not an error.
             err_console.print(f"applying the known findings of {get_release(release).id} ({known})")
             gate = gate.with_baseline(known, allow_stale=True)
-    with embedded_or_given(base_url, release, api_key=api_key, headers=headers, limits=limits) as (client, rel):
+    started = embedded_or_given(
+        base_url, release, live=not gate.no_progress, api_key=api_key, headers=headers, limits=limits
+    )
+    with started as (client, rel):
         result = judge(
             client,
             profile=profile,

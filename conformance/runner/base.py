@@ -36,6 +36,7 @@ __all__ = [
     "EventSink",
     "RunContext",
     "RunOptions",
+    "RunProgress",
     "Suite",
     "aborted_result",
     "case_status",
@@ -46,6 +47,18 @@ __all__ = [
 
 EventSink = Callable[[CaseResult], None]
 """Called once per finished case, in order (progress display, streaming reporters)."""
+
+
+class RunProgress(Protocol):
+    """Told what a run is doing while it runs (the live display of the CLI); every call is cheap."""
+
+    def suite_started(self, suite: str) -> None: ...
+
+    def suite_finished(self, suite: str, seconds: float) -> None: ...
+
+    def working_on(self, what: str) -> None:
+        """What the current suite is judging now: an operation, a case id, ``GET /v1/models (3/40)``."""
+        ...
 
 
 class CaseAdjuster(Protocol):
@@ -80,6 +93,13 @@ class RunContext:
     """What the server broke that stopped later cases, each once, in the order met."""
     ends_at: float | None = None
     """``time.monotonic()`` past which the run starts no case (``--max-run-time``); set by :func:`execute`."""
+    progress: RunProgress | None = None
+    """Who is told what the run is working on; set by :func:`execute`."""
+
+    def working_on(self, what: str) -> None:
+        """Say what the current suite judges now (shown by a live display; nothing without one)."""
+        if self.progress is not None:
+            self.progress.working_on(what)
 
     def time_left(self) -> float | None:
         """Seconds before ``--max-run-time`` is reached (never below 0); ``None`` without a limit."""
@@ -191,6 +211,8 @@ class CaseRecorder:
         self._duration = 0.0
 
     def __enter__(self) -> CaseRecorder:
+        if self.ctx is not None:
+            self.ctx.working_on(self.operation or self.case_id)
         self._started = time.perf_counter()
         return self
 
@@ -272,34 +294,40 @@ def _out_of_time(suite: Suite, ctx: RunContext, what: str) -> CaseResult:
 
 def _iter_cases(suites: Sequence[Suite], ctx: RunContext) -> Iterator[CaseResult]:
     for suite in suites:
-        if ctx.time_left() == 0:
-            yield _out_of_time(suite, ctx, f"the {suite.name} suite was not run")
-            continue
         started = time.perf_counter()
-        cases = iter(suite.run(ctx))
-        try:
-            for case in cases:
-                yield case
-                if ctx.time_left() == 0:
-                    yield _out_of_time(suite, ctx, f"the rest of the {suite.name} suite was not run")
-                    break
-        except BlockedError as exc:
-            yield CaseResult(
-                id=f"{suite.name}/blocked", suite=suite.name, status=Status.SKIP, reason=ctx.note_blocked(exc)
-            )
-        except ConformanceError as exc:
-            # The suite could not go on (e.g. the server went away): one error case says so.
-            yield CaseResult(
-                id=f"{suite.name}/harness",
-                suite=suite.name,
-                status=Status.ERROR,
-                error=exc.message,
-                duration_s=round(time.perf_counter() - started, 4),
-            )
-        finally:
-            close = getattr(cases, "close", None)
-            if close is not None:
-                close()  # a generator cut short runs its clean-up (deleting what its scenario created)
+        if ctx.progress is not None:
+            ctx.progress.suite_started(suite.name)
+        yield from _suite_cases(suite, ctx, started)
+        if ctx.progress is not None:
+            ctx.progress.suite_finished(suite.name, time.perf_counter() - started)
+
+
+def _suite_cases(suite: Suite, ctx: RunContext, started: float) -> Iterator[CaseResult]:
+    if ctx.time_left() == 0:
+        yield _out_of_time(suite, ctx, f"the {suite.name} suite was not run")
+        return
+    cases = iter(suite.run(ctx))
+    try:
+        for case in cases:
+            yield case
+            if ctx.time_left() == 0:
+                yield _out_of_time(suite, ctx, f"the rest of the {suite.name} suite was not run")
+                break
+    except BlockedError as exc:
+        yield CaseResult(id=f"{suite.name}/blocked", suite=suite.name, status=Status.SKIP, reason=ctx.note_blocked(exc))
+    except ConformanceError as exc:
+        # The suite could not go on (e.g. the server went away): one error case says so.
+        yield CaseResult(
+            id=f"{suite.name}/harness",
+            suite=suite.name,
+            status=Status.ERROR,
+            error=exc.message,
+            duration_s=round(time.perf_counter() - started, 4),
+        )
+    finally:
+        close = getattr(cases, "close", None)
+        if close is not None:
+            close()  # a generator cut short runs its clean-up (deleting what its scenario created)
 
 
 def execute(
@@ -309,11 +337,15 @@ def execute(
     baseline: Iterable[tuple[str, str]] = (),
     allow_stale: bool = False,
     on_case: EventSink | None = None,
+    progress: RunProgress | None = None,
 ) -> RunResult:
     """Run ``suites`` in order against ``ctx.target`` and apply the known-failures ``baseline``.
 
-    Each case is re-weighed by ``--severity-levels``, then cut to the caps (:mod:`conformance.runner.caps`)."""
+    Each case is re-weighed by ``--severity-levels``, then cut to the caps (:mod:`conformance.runner.caps`);
+    ``on_case`` sees each as it finishes, ``progress`` when each suite starts and ends and what it works on."""
     started = utc_now()
+    if progress is not None:
+        ctx.progress = progress
     if ctx.options.max_run_time_s is not None and ctx.ends_at is None:
         ctx.ends_at = time.monotonic() + ctx.options.max_run_time_s
     cases: list[CaseResult] = []

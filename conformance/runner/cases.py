@@ -9,6 +9,7 @@ kinds that judge it; its context is built once and every check of those kinds ju
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -130,6 +131,8 @@ def check_cases(
                 check_id=check.id,
             )
         return
+    ctx.working_on(f"{suite}/{scenario.name}")
+    started = time.perf_counter()
     try:
         check_ctx = build()
     except BlockedError as exc:
@@ -145,8 +148,10 @@ def check_cases(
             recorder = CaseRecorder(case_id(suite, scenario.name, check), suite=suite, operation=scenario.operation)
             recorder.check_id = check.id
             recorder.error = exc.message
-            yield recorder.result(fail_on)
+            yield _with_share(recorder.result(fail_on), started, len(wanted))
         return
+    built = time.perf_counter()
+    # The scenario's requests are sent once for all its checks: each case carries its share of that time.
     for check in wanted:
         recorder = CaseRecorder(
             case_id(suite, scenario.name, check), suite=suite, operation=scenario.operation, ctx=ctx
@@ -159,4 +164,10 @@ def check_cases(
             if outcome.skipped is not None:
                 case.skip(outcome.skipped)
             case.error = outcome.error
-        yield case.result(fail_on)
+        yield _with_share(case.result(fail_on), started, len(wanted), built)
+
+
+def _with_share(case: CaseResult, started: float, count: int, ended: float | None = None) -> CaseResult:
+    """``case`` with its share of the time spent building the scenario (``started`` to ``ended``, or now)."""
+    share = ((ended if ended is not None else time.perf_counter()) - started) / count
+    return case.model_copy(update={"duration_s": round(case.duration_s + share, 4)})

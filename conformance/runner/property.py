@@ -154,6 +154,8 @@ class _Collector:
     errors: dict[str, str] = field(default_factory=dict)
     exercised: dict[str, set[str]] = field(default_factory=dict)
     """operation -> names of the checks that judged at least one of its responses."""
+    seconds: dict[str, float] = field(default_factory=dict)
+    """operation -> seconds Schemathesis spent on its scenarios (generating, sending, checking)."""
     guard: GuardProxy | None = None
     """The proxy the requests went through: it says why it cut one (a deadline, a body over the limit)."""
     hinted: frozenset[str] = frozenset()
@@ -208,6 +210,16 @@ class _Collector:
                     reproduction=rewrite_command(node.failure_info.code_sample, self.redactor),
                     evidence=_evidence(interaction, self.redactor),
                 )
+
+    def timed(self, recorder: Any, label: str | None, elapsed: float) -> None:
+        """Add a scenario's time to its operation; a scenario over several operations (stateful, fuzzing)
+        is shared among them by the number of requests each got."""
+        if label is not None:
+            self.seconds[label] = self.seconds.get(label, 0.0) + elapsed
+            return
+        operations = [node.value.operation.label for node in recorder.cases.values()]
+        for operation in operations:
+            self.seconds[operation] = self.seconds.get(operation, 0.0) + elapsed / len(operations)
 
     def error(self, label: str, value: BaseException) -> None:
         cause = self.guard.explain(label) if self.guard is not None else None
@@ -268,6 +280,7 @@ class PropertySuite:
 
     def run(self, ctx: RunContext) -> Iterator[CaseResult]:
         with GuardProxy(ctx.client.settings.base_url, self.settings.limits, ctx.client.breaker) as guard:
+            ctx.working_on("loading the spec")
             schema, operations, disabled = self._load(ctx, guard.url)
             for label, reason in sorted(disabled.items()):
                 yield disabled_case(f"{SUITE}/{label}", suite=SUITE, operation=label, reason=reason)
@@ -283,8 +296,13 @@ class PropertySuite:
             if ctx.client.breaker.hung is not None:
                 stream.finish()  # the server is hung: nothing more is sent, so nothing more to generate
                 break
-            if isinstance(event, events.ScenarioFinished | events.FuzzScenarioFinished):
+            if isinstance(event, events.ScenarioStarted):
+                ctx.working_on(f"{event.label or 'links between operations'} ({event.phase.value} phase)")
+            elif isinstance(event, events.FuzzScenarioStarted):
+                ctx.working_on("several operations (fuzzing)")
+            elif isinstance(event, events.ScenarioFinished | events.FuzzScenarioFinished):
                 collector.scenario(event.recorder)
+                collector.timed(event.recorder, getattr(event, "label", None), event.elapsed_time)
             elif isinstance(event, events.NonFatalError):
                 collector.error(event.label, event.value)
             elif isinstance(event, events.FatalError):
@@ -301,6 +319,8 @@ class PropertySuite:
         operation's requests could not be judged, one ``skip`` case when none were sent."""
         findings = collector.findings.get(operation, {})
         checks = sorted(collector.exercised.get(operation, set()) | set(findings))
+        # The operation's time is shared among its cases, so that a report's suite time is the time spent.
+        seconds = round(collector.seconds.get(operation, 0.0) / max(1, len(checks)), 4)
         for check in checks:
             found = (findings[check],) if check in findings else ()
             yield CaseResult(
@@ -310,13 +330,14 @@ class PropertySuite:
                 status=case_status(found, ctx.options.fail_on),
                 findings=found,
                 check_id=check,
+                duration_s=seconds,
             )
         error = collector.errors.get(operation)
         if error is None and not checks and ctx.client.breaker.hung is not None:
             error = f"{operation} was not tested: {ctx.client.breaker.hung}"
         if error is not None:
             yield CaseResult(id=f"{SUITE}/{operation}", suite=SUITE, operation=operation, status=Status.ERROR,
-                             error=error)  # fmt: skip
+                             error=error, duration_s=seconds)  # fmt: skip
         elif not checks:
             yield CaseResult(id=f"{SUITE}/{operation}", suite=SUITE, operation=operation, status=Status.SKIP,
                              reason="schemathesis generated no request for this operation")  # fmt: skip

@@ -184,3 +184,50 @@ def test_generation_uses_no_constants_from_local_source_files(monkeypatch: pytes
     monkeypatch.setattr(providers, "_sys_modules_len", None)  # rescan sys.modules
     isolate_generation()  # without it, an editable install of this package alone gives 400-odd constants
     assert len(providers._get_local_constants()) == 0
+
+
+class _Progress:
+    """Records what :func:`execute` tells a live display."""
+
+    def __init__(self) -> None:
+        self.events: list[str] = []
+
+    def suite_started(self, suite: str) -> None:
+        self.events.append(f"start {suite}")
+
+    def suite_finished(self, suite: str, seconds: float) -> None:
+        self.events.append(f"end {suite} {seconds > 0}")
+
+    def working_on(self, what: str) -> None:
+        self.events.append(f"on {what}")
+
+
+def test_every_property_case_carries_its_time_into_junit(serve_app: Callable[[Any], str], tmp_path: Path) -> None:
+    from xml.etree import ElementTree
+
+    from conformance.reports.junit import render_junit
+
+    result = _run(serve_app(_app(drop_field=True)), tmp_path)
+    assert result.cases
+    assert all(case.duration_s > 0 for case in result.cases)
+    junit = ElementTree.fromstring(render_junit(result))
+    times = [float(case.get("time", "0")) for case in junit.iter("testcase")]
+    assert len(times) == len(result.cases)
+    assert all(t > 0 for t in times)
+
+
+def test_the_property_suite_says_which_operation_it_judges(serve_app: Callable[[Any], str], tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(yaml.safe_dump(SPEC))
+    suite = PropertySuite(PropertySettings(spec_path=spec, max_examples=2, phases=("examples", "coverage")))
+    base_url = serve_app(_app())
+    ctx = RunContext(
+        client=TargetClient(ClientSettings(base_url=base_url)),
+        profile=get_profile("ogx-1.5"),
+        target=Target(base_url=base_url, profile="ogx-1.5"),
+    )
+    progress = _Progress()
+    execute([suite], ctx, progress=progress)
+    assert progress.events[0] == "start property"
+    assert progress.events[-1] == "end property True"
+    assert "on POST /v1/items (coverage phase)" in progress.events
