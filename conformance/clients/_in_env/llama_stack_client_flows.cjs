@@ -11,7 +11,8 @@
 
 const { LlamaStackClient } = require("llama-stack-client");
 const { VERSION } = require("llama-stack-client/version");
-const { PROMPT, TAG_HEADER, UNKNOWN_MODEL, expect, setup, main } = require("./flow_harness.cjs");
+const { PROMPT, TAG_HEADER, expect, setup, main } = require("./flow_harness.cjs");
+const { errorsUnknownId, errorsInvalidBody, errorsUnknownModel, errorsNoAuth } = require("./common_flows.cjs");
 
 const INSTRUCTIONS = "You are the conformance suite's assistant. Answer briefly.";
 
@@ -73,25 +74,8 @@ async function agentsTurnStream(client, s) {
 
 // ------------------------------------------------------------------ errors (each must throw its situation's class)
 
-async function errorsUnknownId(client) {
-  await client.responses.retrieve("resp_conformance_unknown");
-}
-
-async function errorsInvalidBody(client, s) {
-  await client.chat.completions.create({ model: s.chat_model, messages: "not a list of messages" });
-}
-
 async function errorsUnknownRoute(client) {
   await client.get("/v1/conformance-unknown-route");
-}
-
-async function errorsUnknownModel(client) {
-  await client.chat.completions.create({ model: UNKNOWN_MODEL, messages: [{ role: "user", content: PROMPT }] });
-}
-
-async function errorsNoAuth(client, s) {
-  s.needsApiKey();
-  await client.models.list({ headers: { Authorization: null } }); // null: the header is not sent
 }
 
 async function errorsWrongAuth(_client, s) {

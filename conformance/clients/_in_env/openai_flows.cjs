@@ -8,8 +8,9 @@
 const { OpenAI } = require("openai");
 const { VERSION } = require("openai/version");
 const {
-  PROMPT, TAG_HEADER, TOOL_NAME, TOOL_PROMPT, UNKNOWN_MODEL, WEATHER_PARAMETERS, expect, main,
+  PROMPT, TAG_HEADER, TOOL_NAME, TOOL_PROMPT, WEATHER_PARAMETERS, expect, main,
 } = require("./flow_harness.cjs");
+const { errorsUnknownId, errorsInvalidBody, errorsUnknownModel, errorsNoAuth } = require("./common_flows.cjs");
 
 const WEATHER_TOOL = {
   type: "function",
@@ -87,25 +88,8 @@ async function responsesStreamHelper(client, s) {
 
 // ------------------------------------------------------------------ errors (each must throw its situation's class)
 
-async function errorsUnknownId(client) {
-  await client.responses.retrieve("resp_conformance_unknown");
-}
-
-async function errorsInvalidBody(client, s) {
-  await client.chat.completions.create({ model: s.chat_model, messages: "not a list of messages" });
-}
-
 async function errorsUnknownRoute(client) {
   await client.get("/conformance-unknown-route");
-}
-
-async function errorsUnknownModel(client) {
-  await client.chat.completions.create({ model: UNKNOWN_MODEL, messages: [{ role: "user", content: PROMPT }] });
-}
-
-async function errorsNoAuth(client, s) {
-  s.needsApiKey();
-  await client.models.list({ headers: { Authorization: null } }); // null: the header is not sent
 }
 
 async function errorsWrongAuth(client, s) {

@@ -41,11 +41,14 @@ def test_the_llama_stack_client_node_error_flows_name_the_paths_that_sdk_calls()
 
 @pytest.mark.parametrize("sdk", NODE_SDKS, ids=lambda s: s.id)
 def test_node_flow_scripts_require_only_their_sdk_the_harness_and_node(sdk: Sdk) -> None:
-    """They run with NODE_PATH at the SDK's environment, where nothing else is installed."""
+    """They run with NODE_PATH at the SDK's environment, where nothing else is installed (the shared
+    flows beside them require only the harness)."""
+    ours = {"./flow_harness.cjs", "./common_flows.cjs"}
     required = re.findall(r"require\(\"([^\"]+)\"\)", _code(sdk.script_path))
     assert "./flow_harness.cjs" in required
     for name in required:
-        assert name == "./flow_harness.cjs" or name.split("/")[0] == sdk.dist, name
+        assert name in ours or name.split("/")[0] == sdk.dist, name
+    assert re.findall(r"require\(\"([^\"]+)\"\)", _code(IN_ENV_DIR / "common_flows.cjs")) == ["./flow_harness.cjs"]
 
 
 def _code(path: Path) -> str:
