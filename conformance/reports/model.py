@@ -7,16 +7,19 @@ never disagree about a verdict or a count.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
 import httpx
 from pydantic import BaseModel, ConfigDict, Field
 
-from conformance.core.errors import ExitCode
+from conformance.core.errors import ConformanceError, ExitCode
 from conformance.core.reproduce import shell_setup
 from conformance.core.results import CaseResult, Finding, RunResult, Status, Target
 from conformance.runner.blocked import PREREQUISITES
+from conformance.spec.loader import load_spec
+from conformance.spec.operations import spec_operation
 
 __all__ = [
     "BaselineKey",
@@ -29,6 +32,7 @@ __all__ = [
     "build_report",
     "case_label",
     "column_of",
+    "operation_rows",
     "reproduction_setup",
     "restart_command",
     "sdk_error_columns",
@@ -161,6 +165,39 @@ def case_label(result: RunResult, case: CaseResult) -> CaseLabel:
 def column_of(case: CaseResult) -> str:
     """The matrix column of a case: the check it judges (``check_id``), else its suite."""
     return case.check_id or case.suite
+
+
+def operation_rows(result: RunResult, spec: Mapping[str, Any] | None = None) -> list[str | None]:
+    """Each case's operation as the spec templates it (``None`` for a case without one), in case order.
+
+    Suites name an operation their own way: the property suite by the spec's template
+    (``GET /v1/responses/{response_id}``), replay by its recording (``GET /v1/responses/{id}``,
+    ``GET /v1/models/no-such-model``); both are the spec's one operation, so the matrix gives it one row.
+    ``spec`` defaults to the run's profile's; an operation the spec does not have keeps its own name.
+    """
+    paths = spec if spec is not None else _spec_of(result)
+    named: dict[str, str] = {}
+    rows: list[str | None] = []
+    for case in result.cases:
+        if case.operation is not None and case.operation not in named:
+            found = spec_operation(paths, case.operation)
+            named[case.operation] = found.label if found is not None else case.operation
+        rows.append(None if case.operation is None else named[case.operation])
+    return rows
+
+
+def _spec_of(result: RunResult) -> Mapping[str, Any]:
+    """The run's profile's spec; for a profile this process does not know (a user's profile folder
+    not loaded, say), the templated operations the check suites judged stand in for it."""
+    try:
+        return load_spec(result.target.profile)
+    except ConformanceError:
+        paths: dict[str, dict[str, Any]] = {}
+        for case in result.cases:
+            method, _, path = (case.operation or "").partition(" ")
+            if case.replay is None and "{" in path:
+                paths.setdefault(path, {})[method.lower()] = {}
+        return {"paths": paths}
 
 
 def _blockers_first(result: RunResult) -> list[Finding]:

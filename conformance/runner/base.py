@@ -128,20 +128,13 @@ class RunContext:
         for a gateway with Chat Completions and its own endpoints has no Responses). ``None`` when
         every operation is in the spec, or the spec cannot be read (the suites report that)."""
         from conformance.spec.loader import load_spec
-        from conformance.spec.operations import find_operation, match_operation
+        from conformance.spec.operations import spec_operation
 
         try:
             spec = load_spec(self.profile.id)
         except ConformanceError:
             return None
-        missing = []
-        for operation in operations:
-            method, _, path = operation.partition(" ")
-            try:
-                find_operation(spec, method, path)
-            except KeyError:
-                if match_operation(spec, method, path) is None:
-                    missing.append(operation)
+        missing = [operation for operation in operations if spec_operation(spec, operation) is None]
         if not missing:
             return None
         return f"the {self.profile.id} spec has no {', '.join(missing)}"

@@ -3,7 +3,8 @@
 Other layers use ``load_spec(profile)``, the operation helpers and the standalone schemas:
 
 * ``iter_operations(spec)`` yields ``Operation(method, path, operation)``; ``match_operation``
-  finds the one serving a concrete request path;
+  finds the one serving a concrete request path, ``spec_operation`` the one an ``METHOD /path`` label
+  names (templated with any parameter names, or concrete);
 * ``streaming_operations(spec)`` the ones that can answer with ``text/event-stream``;
 * ``event_schema(spec, method, path)`` the schema each SSE ``data:`` payload must satisfy;
 * ``response_validator(profile, method, path, status, media_type)`` a cached validator;
@@ -25,6 +26,7 @@ from conformance.spec.operations import (
     match_operation,
     request_schema,
     response_schema,
+    spec_operation,
     streaming_operations,
 )
 from conformance.spec.schemas import component_schema, standalone_schema, validator_for
@@ -43,6 +45,7 @@ __all__ = [
     "request_schema",
     "response_schema",
     "response_validator",
+    "spec_operation",
     "standalone_schema",
     "streaming_operations",
     "validator_for",

@@ -20,6 +20,7 @@ __all__ = [
     "match_operation",
     "request_schema",
     "response_schema",
+    "spec_operation",
     "streaming_operations",
 ]
 
@@ -105,6 +106,22 @@ def match_operation(spec: Mapping[str, Any], method: str, path: str) -> Operatio
         if best is not None:
             return best[1]
     return None
+
+
+def spec_operation(spec: Mapping[str, Any], operation: str) -> Operation | None:
+    """The spec's operation for an ``METHOD /path`` label, ``None`` when it has none (or it is no such label).
+
+    The path may be templated as in the spec, templated with other parameter names by segment
+    structure (a replay's ``/v1/responses/{id}`` is ``/v1/responses/{response_id}``), or concrete
+    (``/v1/responses/resp_1``): a ``{name}`` segment is matched like any concrete one.
+    """
+    method, _, path = operation.partition(" ")
+    if not (method.isalpha() and path.startswith("/")):
+        return None
+    try:
+        return find_operation(spec, method, path)
+    except KeyError:
+        return match_operation(spec, method, path)
 
 
 @functools.cache

@@ -20,6 +20,7 @@ from conformance.spec import (
     request_schema,
     response_schema,
     response_validator,
+    spec_operation,
     standalone_schema,
     streaming_operations,
     validator_for,
@@ -216,3 +217,28 @@ def test_response_validator_validates_json_bodies_and_stream_payloads_of_a_profi
     assert not health.is_valid({"status": 3})
     assert response_validator("ogx-1.5", "GET", "/v1/nowhere") is None
     assert response_validator("ogx-1.5", "GET", "/v1/health", 200, "text/plain") is None
+
+
+def test_spec_operation_names_the_spec_template_of_a_label_templated_any_way_or_concrete() -> None:
+    spec: dict[str, Any] = {
+        "paths": {
+            "/v1/responses/{response_id}": {"get": {}, "delete": {}},
+            "/v1/responses/{response_id}/input_items": {"get": {}},
+            "/v1/responses/compact": {"post": {}},
+            "/v1/models/{model_id}": {"get": {}},
+        }
+    }
+
+    def label(operation: str) -> str | None:
+        found = spec_operation(spec, operation)
+        return found.label if found else None
+
+    assert label("GET /v1/responses/{response_id}") == "GET /v1/responses/{response_id}"
+    assert label("DELETE /v1/responses/{id}") == "DELETE /v1/responses/{response_id}"
+    assert label("GET /v1/responses/{id}/input_items") == "GET /v1/responses/{response_id}/input_items"
+    assert label("GET /v1/responses/resp_does_not_exist") == "GET /v1/responses/{response_id}"
+    assert label("POST /v1/responses/compact") == "POST /v1/responses/compact"
+    assert label("GET /v1/models/provider/model") == "GET /v1/models/{model_id}"
+    assert label("POST /v1/responses/{id}") is None, "no POST on that path"
+    assert label("all error probes") is None
+    assert label("responses-chain/create") is None
