@@ -64,3 +64,13 @@ def test_control_characters_from_a_server_never_break_the_xml() -> None:
     assert error.get("type") == "harness"
     assert "\x00" not in (error.text or "")
     assert "<script>" in (error.text or "")  # text, escaped by the serializer, read back intact
+
+
+def test_times_are_the_cases_own_and_a_suite_s_is_their_sum() -> None:
+    result = sample_result()
+    timed = [case.model_copy(update={"duration_s": 0.25 * (n + 1)}) for n, case in enumerate(result.cases)]
+    root = ET.fromstring(render_junit(result.model_copy(update={"cases": tuple(timed)})).encode("utf-8"))
+    assert [c.get("time") for c in root.iter("testcase")] == [f"{case.duration_s:.3f}" for case in timed]
+    suites = {s.get("name"): s.get("time") for s in root.findall("testsuite")}
+    assert suites == {"checks": "5.250", "replay": "3.750"}
+    assert root.get("time") == "9.000"

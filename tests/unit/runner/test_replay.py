@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -256,3 +257,38 @@ def test_the_committed_recordings_of_every_profile_load() -> None:
     for profile in PROFILES.values():
         cassettes = ReplaySuite(profile).cassettes()
         assert [c.name for c in cassettes] == [s.id for s in scenarios_for(profile)]
+
+
+class _Clock:
+    """Stands in for the ``time`` module of the runner: time passes only while a replay pauses."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def perf_counter(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+    @staticmethod
+    def monotonic() -> float:
+        return time.monotonic()
+
+
+def test_each_case_carries_its_own_time_and_a_scenario_verdict_not_its_interactions_again(
+    serve_app: Serve, cassettes: list[Cassette], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = _Clock()
+    monkeypatch.setattr("conformance.runner.replay.time", clock)
+    monkeypatch.setattr("conformance.runner.base.time", clock)
+    result = _replay(serve_app(make_app()), cassettes)
+    paused = {
+        f"replay/{c.name}/{n + 1:02d}-{i.step}": c.meta.pauses[i.step]
+        for c in cassettes
+        for n, i in enumerate(c.interactions)
+        if i.step in c.meta.pauses
+    }
+    assert paused, "a recording with a pause"
+    assert {c.id: c.duration_s for c in result.cases if c.duration_s} == paused
+    assert sum(c.duration_s for c in result.cases) == sum(paused.values())  # junit.xml's suite time
