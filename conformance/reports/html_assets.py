@@ -1,7 +1,8 @@
 """The inline stylesheet and script of ``report.html``, kept as real files in ``assets/``.
 
-The page embeds both, so it loads nothing from anywhere. The script only filters by case label, opens
-a case when its matrix cell is clicked and copies curl commands; without it every section is shown.
+The page embeds both, so it loads nothing from anywhere. The script filters (label, suite, severity,
+check), repaints the matrix for the cases shown, unpacks the evidence when a section is opened, opens a
+case when its matrix cell is clicked and copies curl commands; without it every section is shown.
 """
 
 from __future__ import annotations
