@@ -52,7 +52,7 @@ def _chromium(tmp_path: Path, *args: str, window: str = "1400,1600") -> str:
     return done.stdout
 
 
-def _probe(page: Path, tmp_path: Path, script: str, *, window: str = "1400,1600", fragment: str = "") -> Any:
+def _probe(page: Path, tmp_path: Path, script: str, *, window: str = "1400,1600") -> Any:
     """Run ``script`` (JavaScript with ``done(value)`` in scope) in a copy of ``page``; returns ``value``."""
     driven = tmp_path / "driven.html"
     probe = (
@@ -61,7 +61,7 @@ def _probe(page: Path, tmp_path: Path, script: str, *, window: str = "1400,1600"
         f"{script}}})();</script></body>"
     )
     driven.write_text(page.read_text(encoding="utf-8").replace("</body>", probe, 1), encoding="utf-8")
-    dom = _chromium(tmp_path, "--dump-dom", driven.as_uri() + fragment, window=window)
+    dom = _chromium(tmp_path, "--dump-dom", driven.as_uri(), window=window)
     found = re.search(r'<pre id="probe">(.*?)</pre>', dom, re.S)
     assert found, "no probe in the page"
     assert found.group(1), "the probe wrote nothing (a script error?)"
