@@ -53,8 +53,8 @@ SUITE_LINE = re.compile(r"^(\w+): .* in (\d+\.\d+)s$", re.MULTILINE)
 _TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def _label(pid: int, root: int, cmdline: str) -> str:
-    """What a process is, for the CPU table."""
+def _label(pid: int, root: int, cmdline: str) -> str | None:
+    """What a process is, for the CPU table; ``None`` when only its parent can tell (a worker)."""
     if pid == root:
         return "conformance (harness: generation, checks, reports)"
     if "bootstrap.py" in cmdline:
@@ -67,7 +67,7 @@ def _label(pid: int, root: int, cmdline: str) -> str:
         return "SDK flows (Python)"
     if "uv" in cmdline.split(" ", 1)[0]:
         return "environment installs (uv)"
-    return Path(cmdline.split(" ", 1)[0]).name or "other"
+    return None
 
 
 class CpuSampler:
@@ -105,21 +105,26 @@ class CpuSampler:
             pid = int(entry.name)
             parents[pid] = int(fields[1])
             cpu[pid] = (int(fields[11]) + int(fields[12])) / _TICKS
+        labels = {pid: label for pid, (label, _) in self.last.items()}
         for pid, seconds in cpu.items():
             ancestor = pid
             while ancestor not in (0, 1, self.root):
                 ancestor = parents.get(ancestor, 0)
-            if ancestor != self.root:
-                continue
-            label = self.last[pid][0] if pid in self.last else self._label(pid)
-            self.last[pid] = (label, seconds)
+            if ancestor == self.root:
+                self.last[pid] = (self._label(pid, parents, labels), seconds)
 
-    def _label(self, pid: int) -> str:
-        try:
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
-        except OSError:
-            cmdline = ""
-        return _label(pid, self.root, cmdline)
+    def _label(self, pid: int, parents: dict[int, int], labels: dict[int, str]) -> str:
+        """The process's own kind, or its parent's (a server's worker processes count as the server)."""
+        if pid not in labels:
+            try:
+                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
+            except OSError:
+                cmdline = ""
+            own = _label(pid, self.root, cmdline)
+            if own is None and parents.get(pid, 0) not in (0, 1):
+                own = self._label(parents[pid], parents, labels)
+            labels[pid] = own or Path(cmdline.split(" ", 1)[0]).name or "other"
+        return labels[pid]
 
     def by_kind(self) -> dict[str, float]:
         totals: dict[str, float] = defaultdict(float)
@@ -205,6 +210,10 @@ def main() -> int:
     print(_keys(thorough - fast))
     print(f"found only by the default path ({len(fast - thorough)}):")
     print(_keys(fast - thorough))
+    print("the injected breaks (each is a check id), detected by default / thorough:")
+    for broken in sorted(BREAKS):
+        by = [any(check == broken for check, _ in keys) for keys in (fast, thorough)]
+        print(f"    {broken:<36} {'yes' if by[0] else 'NO':>3} / {'yes' if by[1] else 'NO'}")
     print(f"ratio default / thorough wall time: {fast_s / thorough_s:.2f}")
     return 0
 
