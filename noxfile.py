@@ -103,7 +103,9 @@ def docs(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
-    """Every tests/bench/bench_*.py in turn (replay throughput, check throughput, ...); not part of pytest."""
+    """Every tests/bench/bench_*.py in turn, not part of pytest: the default run's wall time and its ratio
+    to the Schemathesis CLI, detection by the default and thorough paths (bench_run), check and replay
+    throughput, peak memory against huge bodies and long streams (docs/performance.md)."""
     from pathlib import Path
 
     session.install("-e", ".")

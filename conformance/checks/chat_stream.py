@@ -13,6 +13,9 @@ from conformance.checks.registry import NotApplicable, check
 from conformance.checks.sse import schema_problems
 from conformance.core.results import Severity
 
+_NONE = object()
+"""What a stream without chunks has in place of a first id."""
+
 __all__ = ["chunk_schema", "chunk_shape", "done_sentinel", "single_id", "usage_chunk"]
 
 _KIND = "chat-stream"
@@ -46,14 +49,15 @@ def chunk_shape(ctx: ChatStreamContext) -> Iterator[str]:
 @check("chat-stream-single-id", severity=Severity.MUST, kind=_KIND, title="All chunks share one id")
 def single_id(ctx: ChatStreamContext) -> Iterator[str]:
     """Every chunk of one completion carries the same ``id``; clients merge chunks by it."""
-    ids = [chunk.get("id") for chunk in ctx.objects()]
-    if not ids:
+    ids = (chunk.get("id") for chunk in ctx.objects())  # one at a time: a stream may be long
+    first = next(ids, _NONE)
+    if first is _NONE:
         raise NotApplicable("the stream carried no JSON chunks")
-    if ids[0] is None:
+    if first is None:
         yield "the first chunk has no id"
-    for position, chunk_id in enumerate(ids[1:], start=1):
-        if chunk_id != ids[0]:
-            yield f"chunk {position} has id {chunk_id!r}, the first chunk {ids[0]!r}"
+    for position, chunk_id in enumerate(ids, start=1):
+        if chunk_id != first:
+            yield f"chunk {position} has id {chunk_id!r}, the first chunk {first!r}"
 
 
 @check("chat-stream-done-sentinel", severity=Severity.SHOULD, kind=_KIND, title="The stream ends with data: [DONE]")

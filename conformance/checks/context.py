@@ -17,7 +17,7 @@ import jsonschema
 from jsonschema.protocols import Validator
 
 from conformance.core.http_exchange import Exchange
-from conformance.core.sse import SSEStream
+from conformance.core.sse import JsonObjects, SSEStream
 
 __all__ = [
     "AgentTurnStreamContext",
@@ -75,9 +75,11 @@ class StreamContext:
             return f"the streaming request answered HTTP {self.exchange.status} (see sse-http-status)"
         return None
 
-    def objects(self) -> list[dict[str, Any]]:
-        """The JSON-object payloads in order; ``[DONE]`` and undecodable events are left out."""
-        return [p for p in self.stream.json_events() if isinstance(p, dict)]
+    def objects(self) -> JsonObjects:
+        """The JSON-object payloads in order; ``[DONE]`` and undecodable events are left out. Decoded as
+        they are read: a long stream's payloads are never all in memory at once, so a check iterates
+        them (or indexes them) rather than copying them into a list."""
+        return self.stream.objects()
 
 
 @dataclass(frozen=True, kw_only=True)

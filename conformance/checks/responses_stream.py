@@ -8,7 +8,7 @@ object the server reports at the end and stores for ``GET /v1/responses/{id}``.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from conformance.checks.compare import mismatch_with_stored
@@ -37,14 +37,14 @@ def _type(event: dict[str, Any]) -> str:
     return str(event.get("type"))
 
 
-def _final_response(events: list[dict[str, Any]]) -> dict[str, Any] | None:
+def _final_response(events: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
     for event in reversed(events):
         if _type(event) in TERMINAL_EVENTS and isinstance(event.get("response"), dict):
             return dict(event["response"])
     return None
 
 
-def _final_items(events: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+def _final_items(events: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """The final response's output items by id."""
     final = _final_response(events) or {}
     output = final.get("output")
@@ -187,7 +187,7 @@ def item_ids(ctx: ResponsesStreamContext) -> Iterator[str]:
             yield f"the response completed without output_item.done for output_index {index} ({opened[index]!r})"
 
 
-def _text_parts(events: list[dict[str, Any]]) -> dict[tuple[Any, Any], str]:
+def _text_parts(events: Sequence[dict[str, Any]]) -> dict[tuple[Any, Any], str]:
     deltas: dict[tuple[Any, Any], str] = {}
     for event in events:
         if _type(event) == "response.output_text.delta":

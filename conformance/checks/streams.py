@@ -48,6 +48,11 @@ Events = Exchange | SSEStream | str | bytes | Sequence[Mapping[str, Any]]
 def _as_exchange(events: Events, method: str, path: str) -> Exchange:
     if isinstance(events, Exchange):
         return events
+    if isinstance(events, SSEStream) and events.raw_cut:
+        # Only the start of a long stream's text was kept: its events are judged as they were read.
+        request = httpx.Request(method, f"http://stream.invalid{path}")
+        response = httpx.Response(200, headers={"content-type": SSE_MEDIA_TYPE}, request=request)
+        return Exchange(request=request, response=response, text=events.raw, stream=events)
     if isinstance(events, SSEStream):
         raw = events.raw.encode() if events.raw else _sse_text([e.data for e in events.events])
     elif isinstance(events, str | bytes):

@@ -60,6 +60,12 @@ class RunProgress(Protocol):
         """What the current suite is judging now: an operation, a case id, ``GET /v1/models (3/40)``."""
         ...
 
+    def units(self, done: int, total: int) -> None:
+        """How far the current suite is: ``done`` of its ``total`` units (scenarios, recordings, an
+        operation in one Schemathesis phase, an SDK's flows); a suite that never says is shown without
+        a total."""
+        ...
+
 
 class CaseAdjuster(Protocol):
     """Re-weighs a finished case (``--severity-levels``); see :mod:`conformance.runner.severity_levels`."""
@@ -100,6 +106,11 @@ class RunContext:
         """Say what the current suite judges now (shown by a live display; nothing without one)."""
         if self.progress is not None:
             self.progress.working_on(what)
+
+    def units(self, done: int, total: int) -> None:
+        """Say how far the current suite is (``done`` of ``total`` units; a live display's bar)."""
+        if self.progress is not None:
+            self.progress.units(done, total)
 
     def time_left(self) -> float | None:
         """Seconds before ``--max-run-time`` is reached (never below 0); ``None`` without a limit."""

@@ -82,7 +82,8 @@ class ClientsSuite:
     name: str = SUITE
 
     def run(self, ctx: RunContext) -> Iterator[CaseResult]:
-        for requirement in self.clients:
+        for done, requirement in enumerate(self.clients):
+            ctx.units(done, len(self.clients))
             sdk = sdk_for(requirement)
             if sdk is None:
                 yield CaseResult(
@@ -93,6 +94,7 @@ class ClientsSuite:
                 )
                 continue
             yield from self._run_sdk(ctx, sdk, requirement)
+        ctx.units(len(self.clients), len(self.clients))
 
     def _run_sdk(self, ctx: RunContext, sdk: Sdk, requirement: str) -> Iterator[CaseResult]:
         chosen: list[Flow] = []
@@ -113,11 +115,12 @@ class ClientsSuite:
                 yield self._case(sdk, flow, Status.SKIP, reason=f"{requirement}: {missing}")
             return
         try:
-            env = ensure_environment(sdk.env_spec(requirement), ctx.working_on)  # the live line shows an install
+            env = ensure_environment(sdk.env_spec(requirement), ctx.working_on)  # the live display shows an install
         except HarnessError as exc:
             for flow in chosen:
                 yield self._case(sdk, flow, Status.ERROR, error=f"installing {requirement} failed: {exc.message}")
             return
+        ctx.working_on(f"{requirement}: {len(chosen)} flows")  # the install's status ends with the install
         chat = pick_model(ctx.client)
         try:
             models = models_from_listing(ctx.client.request("GET", "/v1/models").json())

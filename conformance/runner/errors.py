@@ -278,8 +278,10 @@ class ErrorsSuite:
         live = _LiveAgent(ctx.client)
         answered: list[tuple[str, str, ErrorProbeContext]] = []
         failures: list[str] = []
+        units = len(self.probes) + (1 if summary_checks else 0)
         try:
-            for probe in self.probes:
+            for done, probe in enumerate(self.probes):
+                ctx.units(done, units)
                 checks = self._wanted(ctx, probe.judged)
 
                 def build(probe: Probe = probe, checks: list[Check] = checks) -> ErrorProbeContext:
@@ -311,7 +313,9 @@ class ErrorsSuite:
                         check_id=check.id,
                     )
             elif summary_checks:
+                ctx.units(len(self.probes), units)
                 yield from self._summary(ctx, summary_checks, answered, failures)
+            ctx.units(units, units)
         finally:
             live.close()
 

@@ -228,6 +228,44 @@ class _Collector:
         self.errors.setdefault(label, self.redactor.text(message))
 
 
+class _PhaseProgress:
+    """How far the engine is, in units of one operation in one phase (the stateful phase is one unit):
+    an operation counts once its first scenario of the phase finished, and a finished phase counts in
+    full (an operation the phase had nothing to generate for sends no event)."""
+
+    PER_OPERATION = ("examples", "coverage", "fuzzing")
+
+    def __init__(self, ctx: RunContext, phases: tuple[str, ...], operations: int) -> None:
+        self.ctx = ctx
+        self.operations = operations
+        self.per_operation = [p for p in self.PER_OPERATION if p in phases]
+        self.total = operations * len(self.per_operation) + (1 if "stateful" in phases else 0)
+        self.done = 0
+        """Units of the phases already finished."""
+        self.seen: set[str] = set()
+        """Operations the current phase finished a scenario of."""
+        ctx.units(0, self.total)
+
+    def scenario_finished(self, phase: str, recorder: Any, label: str | None) -> None:
+        if phase not in self.per_operation:
+            return
+        labels = {label} if label is not None else {node.value.operation.label for node in recorder.cases.values()}
+        before = len(self.seen)
+        self.seen |= labels
+        if len(self.seen) != before:
+            self.ctx.units(min(self.total, self.done + min(len(self.seen), self.operations)), self.total)
+
+    def phase_finished(self, phase: str) -> None:
+        if phase in self.per_operation:
+            self.done += self.operations
+        elif phase == "stateful":
+            self.done += 1
+        else:
+            return
+        self.seen.clear()
+        self.ctx.units(min(self.done, self.total), self.total)
+
+
 def _is_ok(result: Any) -> bool:
     """Schemathesis yields Ok/Err results per operation; an Err is an operation it cannot test."""
     from schemathesis.core.result import Ok
@@ -291,6 +329,7 @@ class PropertySuite:
         from schemathesis.engine import StopReason, events, from_schema
 
         collector = _Collector(redactor=ctx.client.redactor, hinted=frozenset(ctx.profile.id_formats), guard=guard)
+        progress = _PhaseProgress(ctx, self.settings.phases, len(operations))
         stream = from_schema(schema).execute()
         for event in stream:
             if ctx.client.breaker.hung is not None:
@@ -303,6 +342,10 @@ class PropertySuite:
             elif isinstance(event, events.ScenarioFinished | events.FuzzScenarioFinished):
                 collector.scenario(event.recorder)
                 collector.timed(event.recorder, getattr(event, "label", None), event.elapsed_time)
+                phase = str(getattr(event, "phase", "fuzzing"))  # a fuzz scenario carries no phase: it is fuzzing's
+                progress.scenario_finished(phase, event.recorder, getattr(event, "label", None))
+            elif isinstance(event, events.PhaseFinished):
+                progress.phase_finished(str(event.phase.name))
             elif isinstance(event, events.NonFatalError):
                 collector.error(event.label, event.value)
             elif isinstance(event, events.FatalError):

@@ -24,6 +24,7 @@ from conformance.cassettes import (
 from conformance.core.client import TargetClient
 from conformance.core.errors import ConformanceError, HarnessError
 from conformance.core.http_exchange import Exchange
+from conformance.core.limits import format_bytes
 from conformance.core.profiles import Profile
 from conformance.core.results import Target
 from conformance.core.sse import SSELimits
@@ -55,6 +56,12 @@ def record_scenario(
 
     def hook(exchange: Exchange) -> None:
         assert exchange.response is not None  # the client always gets an answer or raises
+        if exchange.stream is not None and exchange.stream.raw_cut:
+            kept = format_bytes(len(exchange.text))
+            raise HarnessError(
+                f"{scenario.id}/{exchange.step}: the stream is longer than the {kept} of text kept as received; "
+                "a recording must hold all of it"
+            )
         interactions.append(
             capture_interaction(
                 exchange.request,

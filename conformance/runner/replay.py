@@ -166,12 +166,14 @@ class ReplaySuite:
         cassettes = self.cassettes()
         corpus = _Corpus(cassettes, spec=_spec(self.profile.id))
         target_models = _target_models(ctx)
-        for cassette in cassettes:
+        for done, cassette in enumerate(cassettes):
+            ctx.units(done, len(cassettes))
             reason = ctx.unselected(*(f"{i.request.method} {i.request.path}" for i in cassette.interactions))
             if reason is not None:
                 yield from _disabled(cassette, reason)
             else:
                 yield from _CassetteReplay(self, ctx, cassette, corpus, target_models).run()
+        ctx.units(len(cassettes), len(cassettes))
 
 
 def _disabled(cassette: Cassette, reason: str) -> Iterator[CaseResult]:

@@ -79,12 +79,16 @@ class SmokeSuite:
 
     def run(self, ctx: RunContext) -> Iterator[CaseResult]:
         model = cache(partial(pick_model, ctx.client))  # asked once, and only when a call needs it
-        for call in CALLS:
-            judged = call.judged
-            checks = [c for c in checks_for(judged.kinds) if ctx.wants(case_id(SUITE, call.name, c), call.operation)]
-            if checks:
-                build = partial(self._build, ctx, call, model)
-                yield from check_cases(ctx, suite=SUITE, scenario=judged, checks=checks, build=build)
+        wanted = {
+            c.name: [k for k in checks_for(c.judged.kinds) if ctx.wants(case_id(SUITE, c.name, k), c.operation)]
+            for c in CALLS
+        }
+        planned = [call for call in CALLS if wanted[call.name]]
+        for done, call in enumerate(planned):
+            ctx.units(done, len(planned))
+            build = partial(self._build, ctx, call, model)
+            yield from check_cases(ctx, suite=SUITE, scenario=call.judged, checks=wanted[call.name], build=build)
+        ctx.units(len(planned), len(planned))
 
     def _build(
         self, ctx: RunContext, call: SmokeCall, model: Callable[[], str]

@@ -118,16 +118,16 @@ class StreamingSuite:
             "chat-completions/include-usage": lambda: self._chat(ctx.client, model()),
             "agents/turn": lambda: self._agent_turn(ctx.client, model()),
         }
-        for scenario in SCENARIOS:
-            checks = [
-                c
-                for c in checks_for(scenario.kinds)
-                if ctx.wants(case_id(self.name, scenario.name, c), scenario.operation)
-            ]
-            if checks:
-                yield from check_cases(
-                    ctx, suite=self.name, scenario=scenario, checks=checks, build=builders[scenario.name]
-                )
+        wanted = {
+            s.name: [c for c in checks_for(s.kinds) if ctx.wants(case_id(self.name, s.name, c), s.operation)]
+            for s in SCENARIOS
+        }
+        planned = [scenario for scenario in SCENARIOS if wanted[scenario.name]]
+        for done, scenario in enumerate(planned):
+            ctx.units(done, len(planned))
+            checks, build = wanted[scenario.name], builders[scenario.name]
+            yield from check_cases(ctx, suite=self.name, scenario=scenario, checks=checks, build=build)
+        ctx.units(len(planned), len(planned))
 
     def _steps(self, client: TargetClient, name: str, model: str) -> ScenarioContext:
         """The named steps of one of the suite's scenarios (``streaming/<name>``)."""

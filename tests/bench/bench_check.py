@@ -11,6 +11,7 @@ curl reproductions and redacted evidence, the four reports.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import subprocess
 import sys
 import tempfile
@@ -43,10 +44,12 @@ _HOP_HEADERS = {"host", "content-length", "transfer-encoding", "connection"}
 
 
 class CountingProxy:
-    """Forwards every request to ``upstream`` and counts them."""
+    """Forwards every request to ``upstream`` and counts them, and the distinct ones (method, target,
+    body): the difference is requests sent again (the same input in several phases)."""
 
     def __init__(self, upstream: str) -> None:
         self.count = 0
+        self.distinct: set[tuple[str, str, str]] = set()
         self._client = httpx.AsyncClient(base_url=upstream, timeout=60)
         self.app = Starlette(
             routes=[
@@ -65,6 +68,7 @@ class CountingProxy:
         query = request.scope.get("query_string", b"").decode("latin-1")
         url = f"{target}?{quote(query, safe='=&%+')}" if query else target
         body = await request.body()
+        self.distinct.add((request.method, url, hashlib.sha1(body).hexdigest()))
         try:
             upstream = await self._client.request(request.method, url, headers=headers, content=body)
         except (httpx.ReadError, httpx.RemoteProtocolError):
@@ -74,11 +78,12 @@ class CountingProxy:
         return Response(upstream.content, status_code=upstream.status_code, headers=out)
 
 
-def _timed(proxy: CountingProxy, argv: list[str]) -> tuple[float, int, int]:
+def _timed(proxy: CountingProxy, argv: list[str]) -> tuple[float, int, int, int]:
     proxy.count = 0
+    proxy.distinct.clear()
     started = time.perf_counter()
     proc = subprocess.run(argv, capture_output=True, text=True, check=False)
-    return time.perf_counter() - started, proxy.count, proc.returncode
+    return time.perf_counter() - started, proxy.count, len(proxy.distinct), proc.returncode
 
 
 def main() -> None:
@@ -123,12 +128,16 @@ def main() -> None:
                 "--no-color",
                 *(f"--include-name={op}" for op in OPERATIONS),
             ]
-            plain_s, plain_n, plain_rc = _timed(proxy, plain)
-            ours_s, ours_n, ours_rc = _timed(proxy, ours)
+            plain_s, plain_n, plain_d, plain_rc = _timed(proxy, plain)
+            ours_s, ours_n, ours_d, ours_rc = _timed(proxy, ours)
     print(f"operations: {len(OPERATIONS)}, phases: {','.join(PHASES)}, max-examples {args.max_examples}")
-    rows = (("schemathesis CLI", plain_s, plain_n, plain_rc), ("conformance check", ours_s, ours_n, ours_rc))
-    for name, seconds, requests, code in rows:
-        print(f"{name:<18}: {seconds:7.2f} s  {requests:5d} requests  {requests / seconds:7.1f} req/s  (exit {code})")
+    rows = (
+        ("schemathesis CLI", plain_s, plain_n, plain_d, plain_rc),
+        ("conformance check", ours_s, ours_n, ours_d, ours_rc),
+    )
+    for name, seconds, requests, distinct, code in rows:
+        print(f"{name:<18}: {seconds:7.2f} s  {requests:5d} requests ({distinct} distinct)  "
+              f"{requests / seconds:7.1f} req/s  (exit {code})")  # fmt: skip
     print(f"wall-time ratio (conformance / schemathesis): {ours_s / plain_s:.2f}")
 
 

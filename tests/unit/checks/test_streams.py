@@ -40,3 +40,20 @@ def test_a_chat_stream_without_the_done_sentinel_breaks_that_rule() -> None:
 def test_an_unknown_kind_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown stream kind 'grpc'"):
         stream_findings([], "grpc")  # type: ignore[arg-type]
+
+
+def test_a_long_stream_whose_text_was_cut_is_judged_by_all_its_events(monkeypatch: pytest.MonkeyPatch) -> None:
+    import httpx
+
+    from conformance.core import sse
+
+    monkeypatch.setattr(sse, "RAW_KEPT_CHARS", 100)  # only the start of the text is kept
+    chunks = [{"id": "c1" if n != 30 else "c2", "object": "chat.completion.chunk",
+               "choices": [{"index": 0, "delta": {"content": "x" * 50}}]} for n in range(40)]  # fmt: skip
+    text = "".join(f"data: {json.dumps(c)}\n\n" for c in chunks)  # no [DONE] either
+    response = httpx.Response(200, headers={"content-type": "text/event-stream"}, content=text.encode())
+    stream = sse.read_sse(response)
+    assert stream.raw_cut == len(text) - 100
+    checks = {f.check_id: f.message for f in stream_findings(stream, "chat")}
+    assert "chunk 30 has id 'c2'" in checks["chat-stream-single-id"]  # an event far past the kept text
+    assert "chat-stream-done-sentinel" in checks

@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import io
+
+from rich.console import Console
+
 from conformance.cli._console import err_console
 from conformance.cli._reporter import CaseReporter
 from conformance.core.results import CaseResult, Finding, ReplayDetails, Severity, Status
@@ -82,14 +86,86 @@ def test_off_a_terminal_there_is_no_live_display() -> None:
         assert reporter._display is None
 
 
-def test_the_live_line_names_the_suite_what_it_judges_and_the_counts() -> None:
-    reporter = CaseReporter(verbose=False, live=False)
-    assert reporter.status_text() == "probing the target"
-    reporter.suite_started("property")
-    reporter.working_on("POST /v1/responses (coverage phase)")
-    reporter(CaseResult(id="property/x", suite="property", status=Status.PASS))
-    reporter(CaseResult(id="property/y", suite="property", status=Status.ERROR, error="boom"))
-    text = reporter.status_text()
-    assert "property" in text
-    assert "POST /v1/responses (coverage phase)" in text
-    assert "1 pass, 1 error" in text
+def _terminal() -> tuple[Console, io.StringIO]:
+    out = io.StringIO()
+    return Console(file=out, force_terminal=True, width=160, color_system=None), out
+
+
+def _rendered(reporter: CaseReporter) -> str:
+    """The live display as a terminal shows it at this moment."""
+    assert reporter._display is not None
+    recording = Console(record=True, width=200, file=io.StringIO(), color_system=None)
+    recording.print(reporter._display.get_renderable())
+    return " ".join(recording.export_text().split())
+
+
+def test_a_progress_bar_per_suite_names_what_it_judges_and_the_counts() -> None:
+    console, _ = _terminal()
+    with CaseReporter(verbose=False, console=console) as reporter:
+        assert "probing the target" in _rendered(reporter)
+        reporter.suite_started("property")
+        reporter.units(3, 10)
+        reporter.working_on("POST /v1/responses (coverage phase)")
+        reporter(CaseResult(id="property/x", suite="property", status=Status.PASS))
+        reporter(CaseResult(id="property/y", suite="property", status=Status.ERROR, error="boom"))
+        shown = _rendered(reporter)
+        assert "probing the target" not in shown
+        assert "property" in shown
+        assert "3/10" in shown
+        assert "POST /v1/responses (coverage phase)" in shown
+        assert "1 pass, 1 error" in shown
+        assert reporter._display.live.auto_refresh  # redrawn on its own, so the seconds count while a case runs
+        assert reporter._display.live.refresh_per_second >= 1
+
+
+def test_a_finished_suite_leaves_its_line_and_its_bar_goes() -> None:
+    console, out = _terminal()
+    with CaseReporter(verbose=False, console=console) as reporter:
+        reporter.suite_started("smoke")
+        reporter.units(1, 1)
+        reporter(_failing("new-bug"))
+        reporter.suite_finished("smoke", 0.5)
+        assert "smoke" not in _rendered(reporter)  # no bar between suites
+        reporter.suite_started("replay")
+        reporter.working_on("replay/models-list")
+        shown = _rendered(reporter)
+        assert "replay/models-list" in shown
+        assert "new-bug" not in shown  # the counts start afresh with each suite
+        assert "pass" not in shown
+    printed = out.getvalue()
+    assert "smoke: 1 fail in 0.5s" in printed
+    assert "fail suite/new-bug" in " ".join(printed.split())
+    assert reporter._display is None
+
+
+def test_a_long_operation_is_cut_to_the_bar_width() -> None:
+    console, _ = _terminal()
+    with CaseReporter(verbose=False, console=console) as reporter:
+        reporter.suite_started("property")
+        reporter.working_on("GET /v1/" + "x" * 200)
+        assert "x" * 80 not in _rendered(reporter)
+        assert "\u2026" in _rendered(reporter)
+
+
+def test_without_a_terminal_one_line_per_suite_and_no_escapes() -> None:
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=False, width=160)
+    with CaseReporter(verbose=False, console=console) as reporter:
+        assert reporter._display is None
+        for suite in ("smoke", "replay"):
+            reporter.suite_started(suite)
+            reporter.units(0, 2)
+            reporter.working_on(f"{suite}/a")
+            reporter(CaseResult(id=f"{suite}/a", suite=suite, status=Status.PASS))
+            reporter.suite_finished(suite, 1.0)
+    assert out.getvalue().splitlines() == ["smoke: 1 pass in 1.0s", "replay: 1 pass in 1.0s"]
+
+
+def test_no_progress_on_a_terminal_prints_the_lines_only() -> None:
+    console, out = _terminal()
+    with CaseReporter(verbose=False, console=console, live=False) as reporter:
+        assert reporter._display is None
+        reporter.suite_started("smoke")
+        reporter(CaseResult(id="smoke/a", suite="smoke", status=Status.PASS))
+        reporter.suite_finished("smoke", 1.0)
+    assert out.getvalue().splitlines() == ["smoke: 1 pass in 1.0s"]

@@ -201,6 +201,9 @@ class _Progress:
     def working_on(self, what: str) -> None:
         self.events.append(f"on {what}")
 
+    def units(self, done: int, total: int) -> None:
+        self.events.append(f"units {done}/{total}")
+
 
 def test_every_property_case_carries_its_time_into_junit(serve_app: Callable[[Any], str], tmp_path: Path) -> None:
     from xml.etree import ElementTree
@@ -231,3 +234,10 @@ def test_the_property_suite_says_which_operation_it_judges(serve_app: Callable[[
     assert progress.events[0] == "start property"
     assert progress.events[-1] == "end property True"
     assert "on POST /v1/items (coverage phase)" in progress.events
+    # Units are an operation in one phase: counted up as the engine goes, never past the total, complete at the end.
+    units = [tuple(map(int, e.removeprefix("units ").split("/"))) for e in progress.events if e.startswith("units ")]
+    operations = len(SPEC["paths"]["/v1/items"])
+    assert units[0] == (0, 2 * operations)
+    assert units[-1] == (2 * operations, 2 * operations)
+    assert [done for done, _ in units] == sorted(done for done, _ in units)
+    assert len(units) > 2

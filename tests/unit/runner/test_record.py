@@ -131,3 +131,16 @@ def test_a_malformed_cassette_is_one_line_naming_the_file_and_line_and_exits_2(t
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1
     assert lines[0].startswith(f"error: malformed cassette {bad}:5:")
+
+
+def test_a_stream_longer_than_the_text_kept_is_not_recorded_in_part(
+    serve_app: Serve, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from conformance.core import sse
+
+    monkeypatch.setattr(sse, "RAW_KEPT_CHARS", 50)  # far below the fake's stream: only its start is kept
+    base_url = serve_app(make_app())
+    with TargetClient(ClientSettings(base_url=base_url)) as client, pytest.raises(HarnessError) as raised:
+        record_scenario(client, get_scenario("responses-stream"), profile=PROFILE, target=_target(base_url),
+                        models=Models(chat=CHAT_MODEL, embedding=EMBED_MODEL))  # fmt: skip
+    assert "responses-stream/create-stream: the stream is longer than the 50 bytes of text kept" in raised.value.message
