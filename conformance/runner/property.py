@@ -79,15 +79,11 @@ class PropertySettings:
     """Every request goes through the guard proxy, which holds it to these (see core/guard_proxy.py)."""
     spec_path: Path | None = None
     """Overrides the profile's committed spec (tests, custom specs)."""
-    shard: tuple[int, int] | None = None
-    """``(i, n)``: test only the i-th of n interleaved slices of the sorted operations (1-based)."""
 
     def validate(self) -> None:
         unknown = sorted(set(self.disabled_checks) - set(SCHEMATHESIS_CHECKS))
         if unknown:
             raise UsageError(f"unknown check {unknown[0]!r} (known: {', '.join(SCHEMATHESIS_CHECKS)})")
-        if self.shard is not None and not 1 <= self.shard[0] <= self.shard[1]:
-            raise UsageError(f"--shard {self.shard[0]}/{self.shard[1]} must be i/n with 1 <= i <= n")
         bad = sorted(set(self.phases) - set(PHASES))
         if bad:
             raise UsageError(f"unknown phase {bad[0]!r} (known: {', '.join(PHASES)})")
@@ -267,12 +263,12 @@ class PropertySuite:
         except LoaderError as exc:
             raise UsageError(f"{path}: cannot load the spec: {str(exc).strip().splitlines()[0]}") from None
         labels = sorted(_label(result) for result in schema.get_all_operations() if _is_ok(result))
-        if self.settings.shard is not None:
-            index, count = self.settings.shard
-            labels_in_shard = labels[index - 1 :: count]
-        else:
-            labels_in_shard = labels
-        wanted = [label for label in labels_in_shard if ctx.wants(f"{SUITE}/{label}", label)]
+        # --shard: by path, every method of a path in one shard (unsupported_method judges the methods a
+        # path leaves out). Each operation draws from a seed derived from the run's seed and its label, so
+        # its examples, coverage and fuzzing are the same in any shard; the stateful phase chains the links
+        # among the shard's operations only (docs/sharding.md).
+        in_shard = ctx.in_shard(labels, lambda label: label.partition(" ")[2])
+        wanted = [label for label in in_shard if ctx.wants(f"{SUITE}/{label}", label)]
         # Operations of APIs --api leaves out never reach Schemathesis; each gets one disabled case.
         disabled = {label: reason for label in wanted if (reason := ctx.unselected(label)) is not None}
         wanted = [label for label in wanted if label not in disabled]

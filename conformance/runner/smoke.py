@@ -79,7 +79,7 @@ class SmokeSuite:
 
     def run(self, ctx: RunContext) -> Iterator[CaseResult]:
         model = cache(partial(pick_model, ctx.client))  # asked once, and only when a call needs it
-        for call in CALLS:
+        for call in ctx.in_shard(CALLS, lambda call: call.name):  # --shard: by call
             judged = call.judged
             checks = [c for c in checks_for(judged.kinds) if ctx.wants(case_id(SUITE, call.name, c), call.operation)]
             if checks:

@@ -118,7 +118,7 @@ class StreamingSuite:
             "chat-completions/include-usage": lambda: self._chat(ctx.client, model()),
             "agents/turn": lambda: self._agent_turn(ctx.client, model()),
         }
-        for scenario in SCENARIOS:
+        for scenario in ctx.in_shard(SCENARIOS, lambda scenario: scenario.name):  # --shard: by scenario
             checks = [
                 c
                 for c in checks_for(scenario.kinds)
