@@ -11,12 +11,27 @@ from typing import Any
 import pytest
 import yaml
 
+from conformance.cli import main
 from conformance.core.profiles import get_profile
 from conformance.core.results import RunResult
 from conformance.reports import read_report, render_json
-from tests.fakes.cli import conformance
 from tests.fakes.results import sample_result
 from tests.fakes.server import make_app
+
+
+def conformance(*argv: str) -> int:
+    """``conformance ARGV...`` in this process (a subprocess could not skip the recordings' pauses)."""
+    with pytest.raises(SystemExit) as exited:
+        main(list(argv))
+    return int(exited.value.code or 0)
+
+
+@pytest.fixture(autouse=True)
+def _no_pauses(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Recordings pause between list entries; the fake server orders without ties."""
+    monkeypatch.setattr("conformance.scenarios.base.time.sleep", lambda _s: None)
+    monkeypatch.setattr("conformance.runner.replay.time.sleep", lambda _s: None)
+
 
 PATHS = (
     "/v1/health",
@@ -40,7 +55,7 @@ def _spec(tmp_path: Path) -> Path:
 
 
 def _run(base_url: str, spec: Path, report_dir: Path, *shard: str) -> None:
-    proc = conformance(
+    code = conformance(
         "run",
         "--base-url",
         base_url,
@@ -54,14 +69,16 @@ def _run(base_url: str, spec: Path, report_dir: Path, *shard: str) -> None:
         *("--max-examples", "2", "--seed", "3", "--no-progress", "--report-dir", str(report_dir)),
         *shard,
     )
-    assert proc.returncode == 1, proc.stderr  # the replayed recordings differ from the fake's answers
+    assert code == 1  # the replayed recordings differ from the fake's answers
 
 
 def _keys(result: RunResult) -> set[tuple[str, str]]:
     return {finding.key for finding in result.findings}
 
 
-def test_four_merged_shards_find_what_one_unsharded_run_finds(serve_app: Callable[[Any], str], tmp_path: Path) -> None:
+def test_four_merged_shards_find_what_one_unsharded_run_finds(
+    serve_app: Callable[[Any], str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """The stateful phase is left out: it chains the links among one shard's operations only (docs/sharding.md)."""
     base_url = serve_app(make_app())
     spec = _spec(tmp_path)
@@ -70,9 +87,9 @@ def test_four_merged_shards_find_what_one_unsharded_run_finds(serve_app: Callabl
     for index, folder in enumerate(shards, start=1):
         _run(base_url, spec, folder, "--shard", f"{index}/4")
     merged_dir = tmp_path / "merged"
-    proc = conformance("report", "merge", *map(str, reversed(shards)), "--report-dir", str(merged_dir))
-    assert proc.returncode == 1, proc.stderr
-    assert "merged 4 shards of" in proc.stderr
+    capsys.readouterr()
+    assert conformance("report", "merge", *map(str, reversed(shards)), "--report-dir", str(merged_dir)) == 1
+    assert "merged 4 shards of" in capsys.readouterr().err
 
     whole, merged = read_report(tmp_path / "whole"), read_report(merged_dir)
     parts = [read_report(folder) for folder in shards]
@@ -125,12 +142,11 @@ def _write_shard(folder: Path, index: int, count: int, *, seed: int = 0) -> Path
     ],
 )
 def test_folders_that_are_not_the_shards_of_one_run_are_one_line_and_exit_2(
-    tmp_path: Path, build: Callable[[Path], list[Path]], message: str
+    tmp_path: Path, build: Callable[[Path], list[Path]], message: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     folders = build(tmp_path)
-    proc = conformance("report", "merge", *map(str, folders), "--report-dir", str(tmp_path / "out"))
-    assert proc.returncode == 2
-    assert proc.stderr.strip() == message.format(t=tmp_path)
+    assert conformance("report", "merge", *map(str, folders), "--report-dir", str(tmp_path / "out")) == 2
+    assert capsys.readouterr().err.strip() == message.format(t=tmp_path)
     assert not (tmp_path / "out").exists()
 
 
@@ -142,9 +158,10 @@ def test_merging_applies_the_baseline_once(tmp_path: Path) -> None:
     entries = [{"check": check, "operation": operation, "reason": "r"} for check, operation in expected]
     baseline.write_text(yaml.safe_dump({"version": 1, "entries": entries}), encoding="utf-8")
     # sample_result has an error case (exit 3) whatever the baseline; the report says what was expected.
-    proc = conformance("report", "merge", *map(str, folders), "--report-dir", str(tmp_path / "out"), "--baseline",
-                       str(baseline))  # fmt: skip
-    assert proc.returncode == 3, proc.stderr
+    out = tmp_path / "out"
+    assert (
+        conformance("report", "merge", *map(str, folders), "--report-dir", str(out), "--baseline", str(baseline)) == 3
+    )
     document = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
     assert document["summary"]["unexpected_findings"] == []
     assert document["shard"] is None
