@@ -266,7 +266,7 @@ class PropertySuite:
         # --shard: by path, every method of a path in one shard (unsupported_method judges the methods a
         # path leaves out). Each operation draws from a seed derived from the run's seed and its label, so
         # its examples, coverage and fuzzing are the same in any shard; the stateful phase chains the links
-        # among the shard's operations only (docs/sharding.md).
+        # among the shard's operations only (docs/reports.md, Shards).
         in_shard = ctx.in_shard(labels, lambda label: label.partition(" ")[2])
         wanted = [label for label in in_shard if ctx.wants(f"{SUITE}/{label}", label)]
         # Operations of APIs --api leaves out never reach Schemathesis; each gets one disabled case.

@@ -79,7 +79,7 @@ def _keys(result: RunResult) -> set[tuple[str, str]]:
 def test_four_merged_shards_find_what_one_unsharded_run_finds(
     serve_app: Callable[[Any], str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The stateful phase is left out: it chains the links among one shard's operations only (docs/sharding.md)."""
+    """The stateful phase is left out: it chains the links among one shard's operations only (docs/reports.md)."""
     base_url = serve_app(make_app())
     spec = _spec(tmp_path)
     _run(base_url, spec, tmp_path / "whole")
