@@ -325,7 +325,7 @@ def release_option(purpose: str) -> Callable[[Callable[..., Any]], Callable[...,
 
 
 SHARD_HELP = (
-    "Judge only the i-th of n slices of every suite's cases (by path, recording, check situation, SDK "
+    "Judge only the i-th of n slices of every suite's cases (by resource, recording, check situation, SDK "
     "flow): n shards judge each case of the unsharded run once."
 )
 """What ``--shard`` (the CLI) and ``--conformance-shard`` (the pytest plugin) do."""

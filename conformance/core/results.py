@@ -243,12 +243,18 @@ class Shard(_Frozen):
         return f"{self.index}/{self.count}"
 
     def slice[T](self, units: Sequence[T], key: Callable[[T], str]) -> list[T]:
-        """The units of this shard, in their own order: every n-th key of the sorted distinct keys,
-        from the i-th. Units that share a key stay together (a scenario's steps, a recording's
-        interactions); an interleaved slice of sorted keys keeps the shards within one unit of each
-        other in size, and depends on nothing but the keys."""
-        keys = sorted({key(unit) for unit in units})
-        mine = set(keys[self.index - 1 :: self.count])
+        """The units of this shard, in their own order. Units that share a key stay together (the
+        operations of one resource); each key goes, the largest groups first (then by key), to the
+        shard with the fewest units so far (the first of those): distinct keys are dealt round-robin
+        in sorted order, and the slices depend on nothing but the keys."""
+        sizes = Counter(key(unit) for unit in units)
+        loads = [0] * self.count
+        mine: set[str] = set()
+        for name in sorted(sizes, key=lambda name: (-sizes[name], name)):
+            lightest = loads.index(min(loads))
+            loads[lightest] += sizes[name]
+            if lightest == self.index - 1:
+                mine.add(name)
         return [unit for unit in units if key(unit) in mine]
 
 

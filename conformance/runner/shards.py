@@ -43,7 +43,8 @@ class ShardReport:
 
 
 def _identity(result: RunResult) -> dict[str, Any]:
-    """What the shards of one run share; an embedded reference listens on another port in each job."""
+    """What the shards of one run share. Not the base URL: each job of a matrix may start its own server
+    (an embedded reference listens on another port in each); the server is who it says it is."""
     target = result.target
     fields: dict[str, Any] = {
         "conformance version": result.suite_version,
@@ -54,8 +55,6 @@ def _identity(result: RunResult) -> dict[str, Any]:
         "APIs": target.apis,
         "--fail-on": result.fail_on.value.lower(),
     }
-    if not target.embedded:
-        fields["base URL"] = target.base_url
     plan = result.plan.model_dump() if result.plan is not None else {}
     return fields | {name.replace("_", " "): value for name, value in plan.items()}
 

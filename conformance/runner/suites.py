@@ -1,9 +1,9 @@
 """The suite table: every suite the runner can execute, by stable name, in run order.
 
 Every suite shards its own units under ``--shard i/n`` (:meth:`RunContext.in_shard
-<conformance.runner.base.RunContext.in_shard>`): smoke by call, replay by recording, property by
-path (its operations), streaming by scenario, errors by probe (the probes-together summary is a unit of its own,
-whose shard sends every probe), clients by SDK flow.
+<conformance.runner.base.RunContext.in_shard>`): smoke by call, replay by recording, property by the
+operations of a path or a resource, streaming by scenario, errors by probe (the probes-together summary
+is a unit of its own, whose shard sends every probe), clients by SDK flow.
 
 Replay runs right after smoke: list endpoints are then closest to the state they were recorded in,
 before the property suite fills the server with generated objects.

@@ -34,6 +34,19 @@ def test_units_that_share_a_key_stay_in_one_shard() -> None:
     assert second == [("scenario-b", 1), ("scenario-b", 2)]
 
 
+def test_large_groups_are_dealt_first_so_the_shards_stay_even() -> None:
+    """The property suite's units are as large as a resource's operations: 6, 3, 2, 2, 1 over three shards."""
+    sizes = {"vector-stores": 6, "responses": 3, "conversations": 2, "files": 2, "models": 1}
+    units = [(name, n) for name, count in sizes.items() for n in range(count)]
+    slices = [Shard(index=i, count=3).slice(units, lambda unit: unit[0]) for i in (1, 2, 3)]
+    assert [sorted({name for name, _ in part}) for part in slices] == [
+        ["vector-stores"],
+        ["models", "responses"],
+        ["conversations", "files"],
+    ]
+    assert [len(part) for part in slices] == [6, 4, 4]
+
+
 def test_a_shard_past_its_count_is_refused() -> None:
     with pytest.raises(ValidationError, match="i must be at most n"):
         Shard(index=5, count=4)
