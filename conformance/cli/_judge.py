@@ -80,7 +80,8 @@ def judge(
         with TargetClient(settings) as client, reporter:
             target, resolved = probe_target(client, profile_id=profile_id, server=server, embedded=release is not None)
             selected_apis = resolved.select_apis(apis)  # a detected profile may lack a named API: exit 2
-            err_console.print(f"judging {target.label} against profile {resolved.id}")
+            sliced = f", shard {shard.label} (`conformance report merge` joins the shards)" if shard else ""
+            err_console.print(f"judging {target.label} against profile {resolved.id}{sliced}")
             if gate.severity_levels is None and resolved.severity_levels.is_file():
                 from conformance.runner.severity_levels import load_severity_levels, rule_ids
 

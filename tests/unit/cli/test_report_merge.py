@@ -88,9 +88,10 @@ def test_four_merged_shards_find_what_one_unsharded_run_finds(
     _run(base_url, spec, tmp_path / "whole")
     shards = [tmp_path / f"shard-{i}" for i in (1, 2, 3, 4)]
     for index, folder in enumerate(shards, start=1):
+        capsys.readouterr()
         _run(base_url, spec, folder, "--shard", f"{index}/4")
+        assert f"against profile ogx-1.5, shard {index}/4 (" in capsys.readouterr().err
     merged_dir = tmp_path / "merged"
-    capsys.readouterr()
     assert conformance("report", "merge", *map(str, reversed(shards)), "--report-dir", str(merged_dir)) == 1
     assert "merged 4 shards of" in capsys.readouterr().err
 
