@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from conformance.cli._console import err_console, out_console
@@ -11,15 +12,25 @@ from conformance.cli._reporter import CaseReporter
 from conformance.core.client import ClientSettings, TargetClient
 from conformance.core.errors import ConformanceError
 from conformance.core.profiles import profile_for_release
-from conformance.core.results import RunResult, Target, utc_now
-from conformance.servers.reference.releases import get_release
+from conformance.core.results import RunPlan, RunResult, Shard, Target, utc_now
+from conformance.servers.reference.releases import RELEASES, get_release, profile_of
 
 if TYPE_CHECKING:
     from conformance.cli._options import GateOptions
     from conformance.core.profiles import Profile
     from conformance.runner.base import Suite
 
-__all__ = ["judge"]
+__all__ = ["judge", "reference_known_findings"]
+
+
+def reference_known_findings(release_id: str) -> Path | None:
+    """The known findings of a reference release (its profile's file), when it has them: `run` applies
+    them to the embedded reference it judges, and `report merge` to such a run's shards, when the user
+    names no baseline of their own. The reference's deviations are upstream's: listed, never failing; a
+    run with other settings may not meet every entry, so unmet entries are allowed (``--allow-stale``)."""
+    release = RELEASES.get(release_id)
+    known = profile_of(release).known_findings if release is not None else None
+    return known if known is not None and known.is_file() else None
 
 
 def judge(
@@ -30,12 +41,15 @@ def judge(
     suites: Callable[[Profile], Sequence[Suite]],
     gate: GateOptions,
     apis: tuple[str, ...] = (),
+    shard: Shard | None = None,
+    plan: RunPlan | None = None,
 ) -> RunResult:
     """Probe the target, execute the suites, write the reports and print the terminal summary.
 
     ``release`` is set when the target is an embedded reference started by this process; ``suites``
     builds the suites once the profile is known (given, or detected from the server's version);
-    ``apis`` (``--api``) limits every suite to those API groups of the profile.
+    ``apis`` (``--api``) limits every suite to those API groups of the profile; ``shard`` (``--shard``)
+    to its slice of their cases; ``plan`` is what the run was asked to judge, recorded in report.json.
     """
     from conformance.reports import render_terminal_summary, write_reports
     from conformance.runner.base import RunContext, RunOptions, aborted_result, execute
@@ -51,6 +65,8 @@ def judge(
         severity_levels=gate.severity_levels,
         apis=apis,
         max_run_time_s=gate.max_run_time,
+        shard=shard,
+        plan=plan,
     )
     server = get_release(release).server if release else None
     embedded_profile = profile_for_release(release) if release else None
@@ -64,7 +80,8 @@ def judge(
         with TargetClient(settings) as client, reporter:
             target, resolved = probe_target(client, profile_id=profile_id, server=server, embedded=release is not None)
             selected_apis = resolved.select_apis(apis)  # a detected profile may lack a named API: exit 2
-            err_console.print(f"judging {target.label} against profile {resolved.id}")
+            sliced = f", shard {shard.label} (`conformance report merge` joins the shards)" if shard else ""
+            err_console.print(f"judging {target.label} against profile {resolved.id}{sliced}")
             if gate.severity_levels is None and resolved.severity_levels.is_file():
                 from conformance.runner.severity_levels import load_severity_levels, rule_ids
 

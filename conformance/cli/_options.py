@@ -13,17 +13,19 @@ import click
 from conformance.core.client import ClientSettings, check_api_key, parse_header, validate_base_url
 from conformance.core.limits import DEFAULT_LIMITS, Limits
 from conformance.core.profiles import PROFILES, check_api_names, get_profile, known_apis, parse_apis
-from conformance.core.results import Severity
+from conformance.core.results import Severity, Shard
 
 if TYPE_CHECKING:
     from conformance.runner.severity_levels import SeverityLevels
 
 __all__ = [
+    "SHARD_HELP",
     "GateOptions",
     "api_option",
     "apis_epilog",
     "check_apis",
     "client_settings",
+    "parse_shard",
     "property_options",
     "release_option",
     "report_options",
@@ -322,7 +324,14 @@ def release_option(purpose: str) -> Callable[[Callable[..., Any]], Callable[...,
     )
 
 
-def _shard(value: str | None) -> tuple[int, int] | None:
+SHARD_HELP = (
+    "Judge only the i-th of n slices of every suite's cases (by resource, recording, check situation, SDK "
+    "flow): n shards judge each case of the unsharded run once."
+)
+"""What ``--shard`` (the CLI) and ``--conformance-shard`` (the pytest plugin) do."""
+
+
+def parse_shard(value: str | None, option: str = "--shard") -> Shard | None:
     """``--shard i/n``; anything else is one usage line (click's ``BadParameter`` prints four)."""
     from conformance.core.errors import UsageError
 
@@ -330,8 +339,8 @@ def _shard(value: str | None) -> tuple[int, int] | None:
         return None
     index, sep, count = value.partition("/")
     if not sep or not index.isdigit() or not count.isdigit() or not 1 <= int(index) <= int(count):
-        raise UsageError(f"--shard {value!r} must look like i/n with 1 <= i <= n, e.g. 2/4")
-    return int(index), int(count)
+        raise UsageError(f"{option} {value!r} must look like i/n with 1 <= i <= n, e.g. 2/4")
+    return Shard(index=int(index), count=int(count))
 
 
 def property_options[F: Callable[..., Any]](func: F) -> F:
@@ -362,7 +371,7 @@ def property_options[F: Callable[..., Any]](func: F) -> F:
             "--shard",
             default=None,
             metavar="i/n",
-            help="Test only the i-th of n slices of the operations (the other suites run on shard 1).",
+            help=f"{SHARD_HELP} `conformance report merge` joins their report folders.",
         ),
         click.option(
             "--phase",
@@ -410,12 +419,13 @@ def suite_settings(
     limits: Limits,
     spec_path: Path | None = None,
     clients: tuple[str, ...] = (),
+    shard_option: str = "--shard",
 ) -> Any:
     """The runner's SuiteSettings from the options (imported lazily: the runner is heavy)."""
     from conformance.runner.property import PHASES, PropertySettings
     from conformance.runner.suites import SuiteSettings
 
-    parsed = _shard(shard)
+    parsed = parse_shard(shard, shard_option)
     if spec_path is not None:
         from conformance.spec.loader import check_spec
 
@@ -428,13 +438,10 @@ def suite_settings(
         disabled_checks=frozenset(disabled_checks),
         max_time_s=max_time,
         limits=limits,
-        shard=parsed,
         spec_path=spec_path,
     )
     prop.validate()
-    return SuiteSettings(
-        property=prop, run_once_per_shard_group=parsed is None or parsed[0] == 1, clients=_clients(clients)
-    )
+    return SuiteSettings(property=prop, shard=parsed, clients=_clients(clients))
 
 
 def _clients(values: tuple[str, ...]) -> tuple[str, ...]:

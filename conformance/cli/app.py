@@ -16,6 +16,7 @@ COMMANDS: dict[str, str] = {
     "spec-diff": "spec_diff:command",
     "compat": "compat:command",
     "record": "record:command",
+    "report": "report:group",
     "export": "export:command",
     "reference": "reference:group",
     "profile": "profile:group",

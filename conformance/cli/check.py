@@ -59,5 +59,7 @@ def command(
         suites=lambda profile: select_suites(CHECK_SUITES, profile, settings),
         gate=gate,
         apis=apis,
+        shard=settings.shard,
+        plan=settings.plan("check", CHECK_SUITES, gate.include, gate.exclude),
     )
     ctx.exit(int(result.exit_code))

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from conformance.cli._console import err_console, progress
-from conformance.cli._judge import judge
+from conformance.cli._judge import judge, reference_known_findings
 from conformance.cli._options import (
     GateOptions,
     api_option,
@@ -24,7 +24,7 @@ from conformance.cli._options import (
 )
 from conformance.core.client import ClientSettings
 from conformance.core.limits import Limits
-from conformance.servers.reference.releases import get_release, profile_of
+from conformance.servers.reference.releases import get_release
 
 # The runner (and through it schemathesis, jsonschema, the specs) is imported when a command runs,
 # not when the CLI starts: `conformance model serve` is spawned for every reference start.
@@ -100,10 +100,8 @@ def command(
     check_apis(apis, profile or (embedded_profile.id if embedded_profile else None))
     settings = suite_settings(limits=limits, clients=clients, **property_args)
     if base_url is None and gate.baseline is None and gate.write_baseline is None:
-        known = profile_of(get_release(release)).known_findings
-        if known.is_file():
-            # The reference's own deviations are upstream's, not the user's: listed, never failing. A run
-            # with other settings may not meet every entry, so entries it does not meet are not an error.
+        known = reference_known_findings(get_release(release).id)
+        if known is not None:
             err_console.print(f"applying the known findings of {get_release(release).id} ({known})")
             gate = gate.with_baseline(known, allow_stale=True)
     started = embedded_or_given(
@@ -117,5 +115,7 @@ def command(
             suites=lambda profile: select_suites(suites, profile, settings),
             gate=gate,
             apis=apis,
+            shard=settings.shard,
+            plan=settings.plan("run", suites, gate.include, gate.exclude),
         )
     ctx.exit(int(result.exit_code))

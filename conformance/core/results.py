@@ -6,10 +6,11 @@ Reports are pure functions of a :class:`RunResult`; nothing here knows how it wa
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from conformance.core.errors import ExitCode
 
@@ -21,9 +22,11 @@ __all__ = [
     "Finding",
     "ReplayDetails",
     "ReplayDifference",
+    "RunPlan",
     "RunResult",
     "SdkErrorObservation",
     "Severity",
+    "Shard",
     "Status",
     "Target",
     "utc_now",
@@ -219,12 +222,70 @@ class Target(_Frozen):
         return f"{self.name} at {self.base_url}"
 
 
+class Shard(_Frozen):
+    """``--shard i/n``: the i-th of n slices of a run's cases, each judged by one job of a CI matrix.
+
+    Every suite lists its units (an operation, a recording, a check situation, an SDK flow) by a stable
+    key and keeps :meth:`slice` of them, so the n shards together judge each unit of the unsharded run
+    exactly once; ``conformance report merge`` joins their reports."""
+
+    index: int = Field(ge=1, description="Which slice, from 1.")
+    count: int = Field(ge=1, description="How many slices the run was cut into.")
+
+    @model_validator(mode="after")
+    def _index_within_count(self) -> Shard:
+        if self.index > self.count:
+            raise ValueError(f"shard {self.index}/{self.count}: i must be at most n")
+        return self
+
+    @property
+    def label(self) -> str:
+        return f"{self.index}/{self.count}"
+
+    def slice[T](self, units: Sequence[T], key: Callable[[T], str]) -> list[T]:
+        """The units of this shard, in their own order. Units that share a key stay together (the
+        operations of one resource); each key goes, the largest groups first (then by key), to the
+        shard with the fewest units so far (the first of those): distinct keys are dealt round-robin
+        in sorted order, and the slices depend on nothing but the keys."""
+        sizes = Counter(key(unit) for unit in units)
+        loads = [0] * self.count
+        mine: set[str] = set()
+        for name in sorted(sizes, key=lambda name: (-sizes[name], name)):
+            lightest = loads.index(min(loads))
+            loads[lightest] += sizes[name]
+            if lightest == self.index - 1:
+                mine.add(name)
+        return [unit for unit in units if key(unit) in mine]
+
+
+class RunPlan(_Frozen):
+    """What a run was asked to judge and how, beyond its target: the shards of one run share all of it,
+    and ``conformance report merge`` refuses shards whose plans differ."""
+
+    command: str = Field(description="The command that ran it, e.g. 'run' or 'check'.")
+    suites: tuple[str, ...] = Field(description="The suites selected, in run order.")
+    seed: int | None = Field(default=None, description="The property suite's generation seed.")
+    max_examples: int | None = Field(default=None, description="The property suite's examples per operation.")
+    phases: tuple[str, ...] = Field(default=(), description="The property suite's Schemathesis phases.")
+    disabled_checks: tuple[str, ...] = Field(default=(), description="Schemathesis checks turned off, sorted.")
+    spec: str | None = Field(default=None, description="The --spec file the property suite was driven from.")
+    clients: tuple[str, ...] = Field(default=(), description="--client: SDK requirements judged instead.")
+    include: tuple[str, ...] = Field(default=(), description="--include patterns.")
+    exclude: tuple[str, ...] = Field(default=(), description="--exclude patterns.")
+
+
 class RunResult(_Frozen):
     """Everything one invocation found. ``report.json`` is this model serialized."""
 
     schema_version: int = 2
     suite_version: str
     target: Target
+    plan: RunPlan | None = Field(
+        default=None, description="What the run was asked to judge (null for a command that records none)."
+    )
+    shard: Shard | None = Field(
+        default=None, description="The slice of the run these cases are (--shard i/n); null for a whole run."
+    )
     started_at: datetime
     finished_at: datetime
     cases: tuple[CaseResult, ...]

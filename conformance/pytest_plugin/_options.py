@@ -19,6 +19,8 @@ _GROUP = "conformance"
 
 
 def add_options(parser: pytest.Parser) -> None:
+    from conformance.cli._options import SHARD_HELP  # one text for --shard and --conformance-shard
+
     group = parser.getgroup(_GROUP, "conformance: every case of the conformance suites as a pytest item")
     group.addoption(
         "--conformance-base-url",
@@ -72,7 +74,7 @@ def add_options(parser: pytest.Parser) -> None:
         "--conformance-shard",
         metavar="i/n",
         default=None,
-        help="Test only the i-th of n slices of the property suite's operations (other suites run on shard 1).",
+        help=SHARD_HELP,
     )
     group.addoption(
         "--conformance-timeout",
@@ -155,6 +157,7 @@ def _checked(config: pytest.Config, base_url: str) -> PluginOptions:
         seed=config.getoption("conformance_seed"),
         workers=1,
         shard=config.getoption("conformance_shard"),
+        shard_option="--conformance-shard",
         phases=(),
         disabled_checks=(),
         max_time=None,

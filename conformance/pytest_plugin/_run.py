@@ -98,7 +98,7 @@ def _run(options: PluginOptions, names: list[str]) -> dict[str, list[CaseResult]
     from conformance.runner.suites import select_suites
     from conformance.runner.target import probe_target
 
-    run_options = RunOptions(fail_on=options.fail_on)
+    run_options = RunOptions(fail_on=options.fail_on, shard=options.suite_settings.shard)
     produced: dict[str, list[CaseResult]] = {}
     with TargetClient(options.client) as client:
         try:

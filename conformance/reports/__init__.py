@@ -1,10 +1,11 @@
 """Reports: pure functions of a :class:`~conformance.core.results.RunResult`.
 
 ``write_reports(result, directory)`` writes ``report.json``, ``junit.xml``, ``summary.md`` and
-``report.html``; ``render_terminal_summary`` is what the CLI prints; ``render_compat_summary`` is the
-Markdown of a replay of one release's recordings against another (``--compat-summary``);
-``compat_matrix`` joins such replays with spec-diff into ``docs/compat-matrix.md``. Formats are
-described in ``docs/reports.md``.
+``report.html``; ``read_report(directory)`` reads a report.json back into its run (``report merge``);
+``render_terminal_summary`` is what the CLI prints; ``render_compat_summary`` is the Markdown of a
+replay of one release's recordings against another (``--compat-summary``); ``compat_matrix`` joins
+such replays with spec-diff into ``docs/compat-matrix.md``. Formats are described in
+``docs/reports.md``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from conformance.core.errors import UsageError
 from conformance.core.results import RunResult
 from conformance.reports.compat import render_compat_summary
 from conformance.reports.html import render_html
-from conformance.reports.json_report import render_json, report_schema
+from conformance.reports.json_report import REPORT_JSON, read_report, render_json, report_schema
 from conformance.reports.junit import render_junit
 from conformance.reports.markdown import render_markdown
 from conformance.reports.model import Report, ReportSummary, build_report, summarize
@@ -26,6 +27,7 @@ __all__ = [
     "Report",
     "ReportSummary",
     "build_report",
+    "read_report",
     "render_compat_summary",
     "render_html",
     "render_json",
@@ -38,7 +40,7 @@ __all__ = [
 ]
 
 REPORT_FILES = {
-    "json": ("report.json", render_json),
+    "json": (REPORT_JSON, render_json),
     "junit": ("junit.xml", render_junit),
     "markdown": ("summary.md", render_markdown),
     "html": ("report.html", render_html),

@@ -22,8 +22,10 @@ from conformance.core.results import (
     CaseResult,
     Finding,
     ReplayDetails,
+    RunPlan,
     RunResult,
     Severity,
+    Shard,
     Status,
     Target,
     utc_now,
@@ -39,9 +41,11 @@ __all__ = [
     "RunProgress",
     "Suite",
     "aborted_result",
+    "apply_baseline",
     "case_status",
     "disabled_case",
     "execute",
+    "judges",
     "selected",
 ]
 
@@ -84,6 +88,10 @@ class RunOptions:
     """The API groups ``--api`` named (empty: all of them); cases that call others are ``disabled``."""
     max_run_time_s: float | None = None
     """``--max-run-time``: past it no case is started; what was not run is one error case per suite."""
+    shard: Shard | None = None
+    """``--shard i/n``: every suite judges only its units of this slice (:meth:`RunContext.in_shard`)."""
+    plan: RunPlan | None = None
+    """What the run was asked to judge, recorded in its result (``report merge`` compares shards by it)."""
 
 
 @dataclass
@@ -115,6 +123,14 @@ class RunContext:
     def time_left(self) -> float | None:
         """Seconds before ``--max-run-time`` is reached (never below 0); ``None`` without a limit."""
         return None if self.ends_at is None else max(0.0, self.ends_at - time.monotonic())
+
+    def in_shard[T](self, units: Sequence[T], key: Callable[[T], str]) -> list[T]:
+        """The units this run judges under ``--shard`` (:meth:`Shard.slice`, by ``key``); all without it.
+
+        Each suite slices its own units by a stable key, whole: a unit whose cases depend on one another
+        (a scenario's steps, a recording's interactions, the probes a summary judges) is one unit."""
+        shard = self.options.shard
+        return list(units) if shard is None else shard.slice(units, key)
 
     def wants(self, case_id: str, operation: str | None = None) -> bool:
         """Whether ``--include``/``--exclude`` select this case; suites ask before doing the work."""
@@ -151,26 +167,32 @@ class RunContext:
         return f"the {self.profile.id} spec has no {', '.join(missing)}"
 
     def judges(self, operation: str) -> bool:
-        """Whether ``--api`` lets this run judge a finding's operation in full (``METHOD /path``, a replay
-        step ``<scenario>/<step>``, or a summary over many cases such as ``all error probes``): a
-        baselined finding of an API left out is not stale, nor is a summary's, which saw only the
-        selected APIs' cases (a mix of error envelopes across APIs cannot show within one)."""
-        if not self.options.apis:
-            return True
-        method, _, path = operation.partition(" ")
-        if method.isupper() and path.startswith("/"):
-            return self.unselected(operation) is None
-        from conformance.scenarios import scenarios_for
-
-        name = operation.split("/", 1)[0]
-        scenario = next((s for s in scenarios_for(self.profile) if s.id == name), None)
-        return scenario is not None and scenario.apis <= self.profile.select_apis(self.options.apis)
+        """Whether ``--api`` lets this run judge a finding's operation in full (see :func:`judges`)."""
+        return judges(self.profile, self.options.apis, operation)
 
     def note_blocked(self, exc: BlockedError) -> str:
         """Remember what blocked a case (its finding is reported once, ahead of it); the skip reason."""
         if all(known.case_id != exc.case_id for known in self.blocked):
             self.blocked.append(exc)
         return exc.reason
+
+
+def judges(profile: Profile, apis: tuple[str, ...], operation: str) -> bool:
+    """Whether a run limited to ``apis`` (``--api``; empty: all) judges a finding's operation in full
+    (``METHOD /path``, a replay step ``<scenario>/<step>``, or a summary over many cases such as ``all
+    error probes``): a baselined finding of an API left out is not stale, nor is a summary's, which saw
+    only the selected APIs' cases (a mix of error envelopes across APIs cannot show within one)."""
+    if not apis:
+        return True
+    method, _, path = operation.partition(" ")
+    if method.isupper() and path.startswith("/"):
+        missing = {profile.api_of(operation)} - profile.select_apis(apis)
+        return not missing
+    from conformance.scenarios import scenarios_for
+
+    name = operation.split("/", 1)[0]
+    scenario = next((s for s in scenarios_for(profile) if s.id == name), None)
+    return scenario is not None and scenario.apis <= profile.select_apis(apis)
 
 
 class Suite(Protocol):
@@ -365,20 +387,34 @@ def execute(
             cases.append(case)
             if on_case:
                 on_case(case)
-    expected = set(baseline)
-    seen = {f.key for case in cases for f in case.findings}
+    shard = ctx.options.shard
+    baselined, stale = apply_baseline(cases, baseline, ctx.judges)
     return RunResult(
         suite_version=__version__,
         target=ctx.target,
+        plan=ctx.options.plan,
+        shard=shard,
         started_at=started,
         finished_at=utc_now(),
         cases=tuple(cases),
-        baselined=tuple(sorted(expected & seen)),
-        stale=tuple(sorted(key for key in expected - seen if ctx.judges(key[1]))),
+        baselined=baselined,
+        # One shard cannot tell a stale entry: another shard may meet it. `report merge` judges staleness.
+        stale=stale if shard is None or shard.count == 1 else (),
         allow_stale=allow_stale,
         fail_on=ctx.options.fail_on,
         omitted_findings=caps.by_check(),
     )
+
+
+def apply_baseline(
+    cases: Iterable[CaseResult], baseline: Iterable[tuple[str, str]], judged: Callable[[str], bool]
+) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+    """``(baselined, stale)``: the baseline's keys the cases' findings met, and those they did not meet
+    on an operation the run judged in full (``judged``: :func:`judges` for its profile and APIs), sorted."""
+    expected = set(baseline)
+    seen = {f.key for case in cases for f in case.findings}
+    stale = sorted(key for key in expected - seen if judged(key[1]))
+    return tuple(sorted(expected & seen)), tuple(stale)
 
 
 def aborted_result(
@@ -391,6 +427,8 @@ def aborted_result(
     return RunResult(
         suite_version=__version__,
         target=target,
+        plan=options.plan,
+        shard=options.shard,
         started_at=started,
         finished_at=utc_now(),
         cases=(*cases, aborted),

@@ -82,10 +82,15 @@ class ClientsSuite:
     name: str = SUITE
 
     def run(self, ctx: RunContext) -> Iterator[CaseResult]:
+        # --shard: by SDK flow (each flow sets up and cleans up after itself); a shard installs and starts
+        # an SDK only for the flows of it that it judges.
+        mine = frozenset(ctx.in_shard(self._units(), str))
         for done, requirement in enumerate(self.clients):
             ctx.units(done, len(self.clients))
             sdk = sdk_for(requirement)
             if sdk is None:
+                if f"{SUITE}/{requirement}" not in mine:
+                    continue
                 yield CaseResult(
                     id=f"{SUITE}/{requirement}",
                     suite=SUITE,
@@ -93,14 +98,22 @@ class ClientsSuite:
                     reason=f"no flows are written for {requirement} (SDKs with flows: {', '.join(SDKS)})",
                 )
                 continue
-            yield from self._run_sdk(ctx, sdk, requirement)
+            yield from self._run_sdk(ctx, sdk, requirement, mine)
         ctx.units(len(self.clients), len(self.clients))
 
-    def _run_sdk(self, ctx: RunContext, sdk: Sdk, requirement: str) -> Iterator[CaseResult]:
+    def _units(self) -> list[str]:
+        """The case id of every flow of every SDK requirement (one per requirement without flows)."""
+        units: list[str] = []
+        for requirement in self.clients:
+            sdk = sdk_for(requirement)
+            units += [case_id_of(sdk, flow) for flow in sdk.flows] if sdk is not None else [f"{SUITE}/{requirement}"]
+        return units
+
+    def _run_sdk(self, ctx: RunContext, sdk: Sdk, requirement: str, mine: frozenset[str]) -> Iterator[CaseResult]:
         chosen: list[Flow] = []
         for flow in sdk.flows:
             case_id = case_id_of(sdk, flow)
-            if not ctx.wants(case_id, flow.operation):
+            if case_id not in mine or not ctx.wants(case_id, flow.operation):
                 continue
             reason = ctx.unselected(*flow.operations) or ctx.not_in_spec(*flow.operations)
             if reason is not None:

@@ -269,7 +269,10 @@ class ErrorsSuite:
         ]
 
     def run(self, ctx: RunContext) -> Iterator[CaseResult]:
-        summary_checks = self._wanted(ctx, SUMMARY)
+        # --shard: by probe, and the summary is a unit of its own; its shard sends every probe (quietly,
+        # as for a probe whose own checks are not wanted), so it judges what an unsharded run judges.
+        mine = set(ctx.in_shard([*(probe.name for probe in self.probes), SUMMARY.name], str))
+        summary_checks = self._wanted(ctx, SUMMARY) if SUMMARY.name in mine else []
         follow_up = get_check("error-connection-kept-alive")
         # The follow-up only shows what became of the connection; with ``--api`` leaving out health
         # it goes to the model list, which is always selected.
@@ -282,7 +285,7 @@ class ErrorsSuite:
         try:
             for done, probe in enumerate(self.probes):
                 ctx.units(done, units)
-                checks = self._wanted(ctx, probe.judged)
+                checks = self._wanted(ctx, probe.judged) if probe.name in mine else []
 
                 def build(probe: Probe = probe, checks: list[Check] = checks) -> ErrorProbeContext:
                     ids = dict(self.ids)

@@ -79,15 +79,11 @@ class PropertySettings:
     """Every request goes through the guard proxy, which holds it to these (see core/guard_proxy.py)."""
     spec_path: Path | None = None
     """Overrides the profile's committed spec (tests, custom specs)."""
-    shard: tuple[int, int] | None = None
-    """``(i, n)``: test only the i-th of n interleaved slices of the sorted operations (1-based)."""
 
     def validate(self) -> None:
         unknown = sorted(set(self.disabled_checks) - set(SCHEMATHESIS_CHECKS))
         if unknown:
             raise UsageError(f"unknown check {unknown[0]!r} (known: {', '.join(SCHEMATHESIS_CHECKS)})")
-        if self.shard is not None and not 1 <= self.shard[0] <= self.shard[1]:
-            raise UsageError(f"--shard {self.shard[0]}/{self.shard[1]} must be i/n with 1 <= i <= n")
         bad = sorted(set(self.phases) - set(PHASES))
         if bad:
             raise UsageError(f"unknown phase {bad[0]!r} (known: {', '.join(PHASES)})")
@@ -305,12 +301,9 @@ class PropertySuite:
         except LoaderError as exc:
             raise UsageError(f"{path}: cannot load the spec: {str(exc).strip().splitlines()[0]}") from None
         labels = sorted(_label(result) for result in schema.get_all_operations() if _is_ok(result))
-        if self.settings.shard is not None:
-            index, count = self.settings.shard
-            labels_in_shard = labels[index - 1 :: count]
-        else:
-            labels_in_shard = labels
-        wanted = [label for label in labels_in_shard if ctx.wants(f"{SUITE}/{label}", label)]
+        units = _shard_units(schema, labels) if ctx.options.shard is not None else {}
+        in_shard = ctx.in_shard(labels, lambda label: units[label])
+        wanted = [label for label in in_shard if ctx.wants(f"{SUITE}/{label}", label)]
         # Operations of APIs --api leaves out never reach Schemathesis; each gets one disabled case.
         disabled = {label: reason for label in wanted if (reason := ctx.unselected(label)) is not None}
         wanted = [label for label in wanted if label not in disabled]
@@ -384,6 +377,40 @@ class PropertySuite:
         elif not checks:
             yield CaseResult(id=f"{SUITE}/{operation}", suite=SUITE, operation=operation, status=Status.SKIP,
                              reason="schemathesis generated no request for this operation")  # fmt: skip
+
+
+def _shard_units(schema: Any, labels: list[str]) -> dict[str, str]:
+    """``--shard``: operation label -> its unit's key (the unit's first label). Schemathesis does not test
+    one operation alone: the unsupported_method check judges the methods a path leaves out, and a resource
+    one operation creates (a vector store) is what its consumers are sent (``GET /v1/vector_stores/{id}``).
+    So the operations of a path, and those that produce or consume one resource (its dependency graph),
+    are one unit; each operation then draws from a seed derived from the run's and its label, as in an
+    unsharded run (docs/reports.md, Shards)."""
+    parent = {label: label for label in labels}
+
+    def root(label: str) -> str:
+        while parent[label] != label:
+            parent[label] = label = parent[parent[label]]
+        return label
+
+    def join(group: list[str]) -> None:
+        for label in group[1:]:
+            parent[root(label)] = root(group[0])
+
+    by_path: dict[str, list[str]] = {}
+    for label in labels:
+        by_path.setdefault(label.partition(" ")[2], []).append(label)
+    by_resource: dict[int, list[str]] = {}
+    for label, node in schema.analysis.dependency_graph.operations.items():
+        if label in parent:
+            for slot in (*node.inputs, *node.outputs):
+                by_resource.setdefault(id(slot.resource), []).append(label)
+    for group in (*by_path.values(), *by_resource.values()):
+        join(group)
+    members: dict[str, list[str]] = {}
+    for label in labels:
+        members.setdefault(root(label), []).append(label)
+    return {label: min(members[root(label)]) for label in labels}
 
 
 def isolate_generation() -> None:

@@ -159,21 +159,26 @@ class ReplaySuite:
     def run(self, ctx: RunContext) -> Iterator[CaseResult]:
         if self._cassettes is None and not any(self.recordings.glob("*.yaml")):
             # `conformance run` on an install without recordings: nothing to replay is not an error.
+            if not ctx.in_shard(["recordings"], str):
+                return  # said once, by the shard whose unit it is
             recorder = CaseRecorder(f"{SUITE}/recordings", suite=SUITE)
             recorder.skip(f"no recordings for {self.profile.id} in {self.recordings}")
             yield recorder.result(ctx.options.fail_on)
             return
         cassettes = self.cassettes()
-        corpus = _Corpus(cassettes, spec=_spec(self.profile.id))
+        corpus = _Corpus(cassettes, spec=_spec(self.profile.id))  # every recording: the closest answer's pool
+        mine = ctx.in_shard(cassettes, lambda cassette: cassette.name)  # --shard: a recording is replayed whole
+        if not mine:
+            return
         target_models = _target_models(ctx)
-        for done, cassette in enumerate(cassettes):
-            ctx.units(done, len(cassettes))
+        for done, cassette in enumerate(mine):
+            ctx.units(done, len(mine))
             reason = ctx.unselected(*(f"{i.request.method} {i.request.path}" for i in cassette.interactions))
             if reason is not None:
                 yield from _disabled(cassette, reason)
             else:
                 yield from _CassetteReplay(self, ctx, cassette, corpus, target_models).run()
-        ctx.units(len(cassettes), len(cassettes))
+        ctx.units(len(mine), len(mine))
 
 
 def _disabled(cassette: Cassette, reason: str) -> Iterator[CaseResult]:

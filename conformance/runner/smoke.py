@@ -79,11 +79,12 @@ class SmokeSuite:
 
     def run(self, ctx: RunContext) -> Iterator[CaseResult]:
         model = cache(partial(pick_model, ctx.client))  # asked once, and only when a call needs it
+        mine = ctx.in_shard(CALLS, lambda call: call.name)  # --shard: by call
         wanted = {
             c.name: [k for k in checks_for(c.judged.kinds) if ctx.wants(case_id(SUITE, c.name, k), c.operation)]
-            for c in CALLS
+            for c in mine
         }
-        planned = [call for call in CALLS if wanted[call.name]]
+        planned = [call for call in mine if wanted[call.name]]
         for done, call in enumerate(planned):
             ctx.units(done, len(planned))
             build = partial(self._build, ctx, call, model)

@@ -118,11 +118,12 @@ class StreamingSuite:
             "chat-completions/include-usage": lambda: self._chat(ctx.client, model()),
             "agents/turn": lambda: self._agent_turn(ctx.client, model()),
         }
+        mine = ctx.in_shard(SCENARIOS, lambda scenario: scenario.name)  # --shard: by scenario
         wanted = {
             s.name: [c for c in checks_for(s.kinds) if ctx.wants(case_id(self.name, s.name, c), s.operation)]
-            for s in SCENARIOS
+            for s in mine
         }
-        planned = [scenario for scenario in SCENARIOS if wanted[scenario.name]]
+        planned = [scenario for scenario in mine if wanted[scenario.name]]
         for done, scenario in enumerate(planned):
             ctx.units(done, len(planned))
             checks, build = wanted[scenario.name], builders[scenario.name]

@@ -1,5 +1,10 @@
 """The suite table: every suite the runner can execute, by stable name, in run order.
 
+Every suite shards its own units under ``--shard i/n`` (:meth:`RunContext.in_shard
+<conformance.runner.base.RunContext.in_shard>`): smoke by call, replay by recording, property by the
+operations of a path or a resource, streaming by scenario, errors by probe (the probes-together summary
+is a unit of its own, whose shard sends every probe), clients by SDK flow.
+
 Replay runs right after smoke: list endpoints are then closest to the state they were recorded in,
 before the property suite fills the server with generated objects.
 """
@@ -12,6 +17,7 @@ from dataclasses import dataclass, field
 from conformance.clients.sdks import with_clients
 from conformance.core.errors import UsageError
 from conformance.core.profiles import Profile
+from conformance.core.results import RunPlan, Shard
 from conformance.runner.base import Suite
 from conformance.runner.clients import ClientsSuite
 from conformance.runner.errors import ErrorsSuite
@@ -28,10 +34,29 @@ class SuiteSettings:
     """Per-suite settings that commands collect from their options."""
 
     property: PropertySettings = field(default_factory=PropertySettings)
-    run_once_per_shard_group: bool = True
-    """False on shards other than the first: suites that are not sharded run on shard 1 only."""
+    shard: Shard | None = None
+    """``--shard i/n``: every suite judges its i-th slice (the run's :attr:`RunOptions.shard`)."""
     clients: tuple[str, ...] = ()
     """``--client``: SDK requirements run in place of the profile's for the same SDK."""
+
+    def plan(
+        self, command: str, suites: tuple[str, ...], include: tuple[str, ...] = (), exclude: tuple[str, ...] = ()
+    ) -> RunPlan:
+        """What a run of ``suites`` (empty: all) with these settings judges, for its report."""
+        check_suite_names(suites)
+        prop = self.property
+        return RunPlan(
+            command=command,
+            suites=tuple(name for name in SUITES if not suites or name in suites),
+            seed=prop.seed,
+            max_examples=prop.max_examples,
+            phases=prop.phases,
+            disabled_checks=tuple(sorted(prop.disabled_checks)),
+            spec=str(prop.spec_path) if prop.spec_path is not None else None,
+            clients=self.clients,
+            include=include,
+            exclude=exclude,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,8 +64,6 @@ class SuiteInfo:
     name: str
     description: str
     factory: Callable[[Profile, SuiteSettings], Suite]
-    sharded: bool = False
-    """Whether the suite splits its work by ``--shard``; the others run on the first shard only."""
 
 
 SUITES: dict[str, SuiteInfo] = {
@@ -60,7 +83,6 @@ SUITES: dict[str, SuiteInfo] = {
             "property",
             "Schemathesis on every operation of the profile's spec (examples, coverage, fuzzing, stateful)",
             lambda _p, s: PropertySuite(s.property),
-            sharded=True,
         ),
         SuiteInfo(
             "streaming",
@@ -97,4 +119,4 @@ def select_suites(names: tuple[str, ...], profile: Profile, settings: SuiteSetti
     settings = settings or SuiteSettings()
     check_suite_names(names)
     chosen = [info for name, info in SUITES.items() if not names or name in names]
-    return [info.factory(profile, settings) for info in chosen if info.sharded or settings.run_once_per_shard_group]
+    return [info.factory(profile, settings) for info in chosen]

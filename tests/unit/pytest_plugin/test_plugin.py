@@ -145,6 +145,28 @@ def test_xdist_workers_give_the_same_findings_as_one_process(
     assert ("responses-stream-first-event", "POST /v1/responses") in _keys(runs["0"])
 
 
+def test_the_shards_of_a_run_collect_its_items_between_them(
+    run_pytest: Callable[..., pytest.RunResult], serve_app: Serve, tmp_path: Path
+) -> None:
+    """``--conformance-shard i/n`` as ``--shard``: the shards' items are the unsharded run's, each in one shard."""
+    runs = {}
+    for shard in ("", "1/2", "2/2"):
+        url = serve_app(make_app(breaks=BROKEN))  # a fresh server per run: same state to begin with
+        junit = tmp_path / f"junit-{shard.replace('/', '-of-') or 'whole'}.xml"
+        run_pytest("--conformance-base-url", url, *FAST, *(("--conformance-shard", shard) if shard else ()),
+                   f"--junitxml={junit}")  # fmt: skip
+        runs[shard] = _junit(junit)
+    first, second = runs["1/2"], runs["2/2"]
+    assert first, "each shard has items"
+    assert second, "each shard has items"
+    assert not set(first) & set(second)
+    assert {**first, **second} == runs[""]
+    assert ("responses-stream-first-event", "POST /v1/responses") in _keys(first) | _keys(second)
+    wrong = run_pytest("--conformance-base-url", url, "--conformance-shard", "3/2")
+    assert wrong.ret == pytest.ExitCode.USAGE_ERROR
+    wrong.stderr.fnmatch_lines(["*--conformance-shard '3/2' must look like i/n with 1 <= i <= n, e.g. 2/4*"])
+
+
 def test_the_cli_and_the_plugin_find_the_same_keys_for_the_same_seed(
     run_pytest: Callable[..., pytest.RunResult], serve_app: Serve, tmp_path: Path
 ) -> None:

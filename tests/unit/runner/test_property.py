@@ -241,3 +241,41 @@ def test_the_property_suite_says_which_operation_it_judges(serve_app: Callable[[
     assert units[-1] == (2 * operations, 2 * operations)
     assert [done for done, _ in units] == sorted(done for done, _ in units)
     assert len(units) > 2
+
+
+def _ok(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"200": {"description": "ok", "content": {"application/json": {"schema": schema}}}}
+
+
+def test_a_shard_keeps_a_path_and_the_producers_and_consumers_of_a_resource_together() -> None:
+    """``POST /v1/things`` creates what ``GET``/``DELETE /v1/things/{thing_id}`` are sent: one unit of ``--shard``."""
+    import schemathesis
+
+    from conformance.runner.property import _shard_units
+
+    thing = {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}, "name": {"type": "string"}}}
+    thing_id = [{"name": "thing_id", "in": "path", "required": True, "schema": {"type": "string"}}]
+    body = {"content": {"application/json": {"schema": {"type": "object", "properties": {"name": {"type": "string"}}}}}}
+    spec = {
+        "openapi": "3.1.0",
+        "info": {"title": "things", "version": "1"},
+        "components": {"schemas": {"Thing": thing}},
+        "paths": {
+            "/v1/things": {"post": {"requestBody": body, "responses": _ok({"$ref": "#/components/schemas/Thing"})}},
+            "/v1/things/{thing_id}": {
+                "get": {"parameters": thing_id, "responses": _ok({"$ref": "#/components/schemas/Thing"})},
+                "delete": {"parameters": thing_id, "responses": _ok({"type": "object"})},
+            },
+            "/v1/health": {"get": {"responses": _ok({"type": "object"})}},
+            "/v1/other": {"get": {"responses": _ok({"type": "object"})}},
+        },
+    }
+    schema = schemathesis.openapi.from_dict(spec)
+    labels = sorted(result.ok().label for result in schema.get_all_operations())
+    assert _shard_units(schema, labels) == {
+        "DELETE /v1/things/{thing_id}": "DELETE /v1/things/{thing_id}",
+        "GET /v1/things/{thing_id}": "DELETE /v1/things/{thing_id}",
+        "POST /v1/things": "DELETE /v1/things/{thing_id}",
+        "GET /v1/health": "GET /v1/health",
+        "GET /v1/other": "GET /v1/other",
+    }
