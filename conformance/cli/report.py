@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from conformance.cli._console import err_console, out_console
+from conformance.core.errors import UsageError
 from conformance.core.results import Severity
 
 __all__ = ["group"]
@@ -39,6 +40,12 @@ def group() -> None:
     default=None,
     help="Write the merged run's findings as a baseline file.",
 )
+@click.option(
+    "--profile",
+    default=None,
+    metavar="ID|DIR",
+    help="The profile folder the shards judged by, when it is a user profile (a built-in one is found by id).",
+)
 @click.option("--allow-stale", is_flag=True, help="Do not fail when baselined findings no longer occur.")
 @click.option(
     "--fail-on",
@@ -56,6 +63,7 @@ def merge(
     report_dir: Path,
     baseline: Path | None,
     write_baseline: Path | None,
+    profile: str | None,
     allow_stale: bool,
     fail_on: str | None,
 ) -> None:
@@ -79,6 +87,12 @@ def merge(
 
     known = load_baseline(baseline).keys if baseline is not None else None  # a bad file: exit 2 before reading
     shards = [ShardReport(source=str(folder / "report.json"), result=read_report(folder)) for folder in folders]
+    if profile is not None:
+        from conformance.spec.profile_folder import resolve_profile
+
+        given = resolve_profile(profile).id  # a user profile folder is loaded, so the shards' id is known
+        if given != shards[0].result.target.profile:
+            raise UsageError(f"--profile {profile}: the shards judged by profile {shards[0].result.target.profile!r}")
     target = shards[0].result.target
     if known is None and write_baseline is None and target.embedded and target.server and target.version:
         release = f"{target.server}=={target.version}"

@@ -18,6 +18,8 @@ from conformance.reports import read_report, render_json
 from tests.fakes.results import sample_result
 from tests.fakes.server import make_app
 
+EXAMPLE_PROFILE = Path(__file__).parents[3] / "docs" / "examples" / "chat-gateway"
+
 
 def conformance(*argv: str) -> int:
     """``conformance ARGV...`` in this process (a subprocess could not skip the recordings' pauses)."""
@@ -169,3 +171,28 @@ def test_merging_applies_the_baseline_once(tmp_path: Path) -> None:
     document = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
     assert document["summary"]["unexpected_findings"] == []
     assert document["shard"] is None
+
+
+def test_shards_of_a_user_profile_run_with_api_merge_when_the_folder_is_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--api`` makes the merge ask the profile which operations it judges: a user profile comes from its folder."""
+    from conformance.core import profiles
+
+    monkeypatch.setattr(profiles, "_LOADED", {})  # the merge process knows only the built-in profiles
+    folders = []
+    for index in (1, 2):
+        folder = _write_shard(tmp_path / str(index), index, 2)
+        document = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+        document["target"].update(profile="chat-gateway", apis=["chat"])
+        (folder / "report.json").write_text(json.dumps(document), encoding="utf-8")
+        folders.append(str(folder))
+    out = str(tmp_path / "out")
+    assert conformance("report", "merge", *folders, "--report-dir", out) == 2
+    assert "unknown profile 'chat-gateway'" in capsys.readouterr().err
+    assert conformance("report", "merge", *folders, "--report-dir", out, "--profile", str(EXAMPLE_PROFILE)) == 3
+    assert json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))["target"]["profile"] == (
+        "chat-gateway"
+    )
+    assert conformance("report", "merge", *folders, "--report-dir", out, "--profile", "ogx-1.5") == 2
+    assert capsys.readouterr().err.strip().endswith("the shards judged by profile 'chat-gateway'")
