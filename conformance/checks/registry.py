@@ -34,6 +34,8 @@ KINDS: dict[str, str] = {
     "sse": "every streamed response",
     "responses-stream": "`POST /v1/responses` with `stream: true`",
     "responses-function-call": "a Responses stream whose request offered a function tool",
+    "responses-socket": "a `response.create` turn over a WebSocket on `/v1/responses` (where the server serves one)",
+    "responses-socket-error": "a `response.create` over a WebSocket that must fail, and the turn sent after it",
     "chat-stream": "`POST /v1/chat/completions` with `stream: true`",
     "chat-stream-usage": "a chat completions stream with `stream_options.include_usage`",
     "agent-stream": "a streamed agent turn (Agents API, Llama Stack 0.3)",
@@ -86,7 +88,15 @@ class Check:
         return self.id
 
 
-_FAMILY_PREFIXES = ("responses-stream-", "chat-stream-", "agent-stream-", "sse-", "error-", "json-response-")
+_FAMILY_PREFIXES = (
+    "responses-stream-",
+    "responses-socket-",
+    "chat-stream-",
+    "agent-stream-",
+    "sse-",
+    "error-",
+    "json-response-",
+)
 
 _REGISTRY: dict[str, Check] = {}
 
