@@ -95,10 +95,12 @@ def socket_url(base_url: str, path: str) -> str:
 
 
 class _WebsocketsConnection:
-    """A ``websockets`` synchronous client connection as a :class:`SocketConnection`."""
+    """A ``websockets`` synchronous client connection as a :class:`SocketConnection` (entered as the
+    context manager the library asks for; :meth:`close` leaves it)."""
 
-    def __init__(self, connection: Any) -> None:
-        self._connection = connection
+    def __init__(self, connecting: Any) -> None:
+        self._exit = contextlib.ExitStack()
+        self._connection = self._exit.enter_context(connecting)
 
     @property
     def handshake_headers(self) -> list[tuple[str, str]]:
@@ -123,7 +125,7 @@ class _WebsocketsConnection:
         return message
 
     def close(self) -> None:
-        self._connection.close()
+        self._exit.close()
 
 
 _MESSAGE_TOO_BIG = 1009
@@ -144,14 +146,16 @@ def websockets_connector(url: str, headers: Mapping[str, str], limits: Limits) -
     from websockets.sync.client import connect
 
     try:
-        connection = connect(
-            url,
-            additional_headers=dict(headers),
-            open_timeout=limits.connect_s() + limits.timeout_s,
-            close_timeout=limits.connect_s(),
-            max_size=limits.max_body_bytes,
-            compression=None,
-            proxy=None,
+        return _WebsocketsConnection(
+            connect(
+                url,
+                additional_headers=dict(headers),
+                open_timeout=limits.connect_s() + limits.timeout_s,
+                close_timeout=limits.connect_s(),
+                max_size=limits.max_body_bytes,
+                compression=None,
+                proxy=None,
+            )
         )
     except InvalidStatus as exc:
         response = exc.response
@@ -160,7 +164,6 @@ def websockets_connector(url: str, headers: Mapping[str, str], limits: Limits) -
         raise OSError(str(exc)) from None
     except InvalidHandshake as exc:
         raise OSError(f"the WebSocket handshake failed: {exc}") from None
-    return _WebsocketsConnection(connection)
 
 
 @dataclass
