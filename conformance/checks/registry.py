@@ -32,7 +32,9 @@ __all__ = [
 KINDS: dict[str, str] = {
     "json-response": "a request that must succeed with a JSON body (the smoke suite)",
     "sse": "every streamed response",
-    "responses-stream": "`POST /v1/responses` with `stream: true`",
+    "responses-stream": (
+        "`POST /v1/responses` with `stream: true`, and each `response.create` turn over a WebSocket on `/v1/responses`"
+    ),
     "responses-function-call": "a Responses stream whose request offered a function tool",
     "responses-socket": "a `response.create` turn over a WebSocket on `/v1/responses` (where the server serves one)",
     "responses-socket-error": "a `response.create` over a WebSocket that must fail, and the turn sent after it",
