@@ -27,6 +27,7 @@ from conformance.checks.context import (
     ResponsesSocketContext,
     ResponsesStreamContext,
     SocketErrorContext,
+    SocketRetryContext,
     StreamContext,
     jsonschema_validator,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "ResponsesSocketContext",
     "ResponsesStreamContext",
     "SocketErrorContext",
+    "SocketRetryContext",
     "StreamContext",
     "Violation",
     "agent_stream",

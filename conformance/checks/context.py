@@ -32,6 +32,7 @@ __all__ = [
     "ResponsesSocketContext",
     "ResponsesStreamContext",
     "SocketErrorContext",
+    "SocketRetryContext",
     "StreamContext",
     "jsonschema_validator",
     "payload_validator",
@@ -215,6 +216,26 @@ class SocketErrorContext:
     @property
     def kinds(self) -> tuple[str, ...]:
         return ("responses-socket-error",)
+
+    def precondition(self) -> str | None:
+        return _refused(self.exchange) or self.unmet
+
+
+@dataclass(frozen=True, kw_only=True)
+class SocketRetryContext:
+    """A ``store: false`` continuation that failed on a WebSocket (a tool output for a call the response
+    never made), and the same continuation sent again on that socket."""
+
+    exchange: Exchange
+    """The continuation sent again (or the upgrade the server refused)."""
+    failed: Exchange | None = None
+    """The continuation that failed."""
+    unmet: str | None = None
+    """Why the retry could not be set up (the first response did not complete, the continuation did not fail)."""
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return ("responses-socket-retry",)
 
     def precondition(self) -> str | None:
         return _refused(self.exchange) or self.unmet

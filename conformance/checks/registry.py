@@ -38,6 +38,9 @@ KINDS: dict[str, str] = {
     "responses-function-call": "a Responses stream whose request offered a function tool",
     "responses-socket": "a `response.create` turn over a WebSocket on `/v1/responses` (where the server serves one)",
     "responses-socket-error": "a `response.create` over a WebSocket that must fail, and the turn sent after it",
+    "responses-socket-retry": (
+        "a `store: false` continuation over a WebSocket that failed, sent again with the same `previous_response_id`"
+    ),
     "chat-stream": "`POST /v1/chat/completions` with `stream: true`",
     "chat-stream-usage": "a chat completions stream with `stream_options.include_usage`",
     "agent-stream": "a streamed agent turn (Agents API, Llama Stack 0.3)",

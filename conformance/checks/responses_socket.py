@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from conformance.checks.context import ResponsesSocketContext, SocketErrorContext, socket_error_of
+from conformance.checks.context import ResponsesSocketContext, SocketErrorContext, SocketRetryContext, socket_error_of
 from conformance.checks.registry import NotApplicable, Violation, check
 from conformance.core.results import Severity
 
@@ -160,3 +160,25 @@ def usable_after_error(ctx: SocketErrorContext) -> Iterator[str | Violation]:
         yield Violation(f"the next response.create got {len(events)} events, then {recovery.closed}", ctx.recovery)
     elif last != "response.completed":
         yield Violation(f"the next response.create did not complete: its last event is {last!r}", ctx.recovery)
+
+
+@check(
+    "responses-socket-failed-continuation-evicts",
+    severity=Severity.SHOULD,
+    kind="responses-socket-retry",
+    title="A failed store: false continuation forgets the response it continued",
+)
+def failed_continuation_evicts(ctx: SocketRetryContext) -> Iterator[str]:
+    """After a ``store: false`` continuation fails on a socket, the response it continued is no longer
+    held by the connection: sending the continuation again is answered with
+    ``previous_response_not_found``, so a client restarts the chain rather than building on state the
+    failed turn may have left half-applied. SHOULD: Open Responses' compliance suite requires it
+    (``websocket-failed-continuation-evicts-cache``); OpenAI's guide describes the connection-local
+    cache, not this eviction."""
+    error = socket_error_of(ctx.exchange.events())
+    if error is None:
+        events = [e.get("type") for e in ctx.exchange.events() if isinstance(e, dict)]
+        yield f"the same continuation sent again was answered with {_shown(events[-1] if events else 'no event')}"
+    elif error.get("code") != PREVIOUS_RESPONSE_NOT_FOUND:
+        code = _shown(error.get("code"))
+        yield f"the same continuation sent again failed with {code}, not {PREVIOUS_RESPONSE_NOT_FOUND!r}"

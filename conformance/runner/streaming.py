@@ -33,8 +33,10 @@ from conformance.checks import (
     ResponsesSocketContext,
     ResponsesStreamContext,
     SocketErrorContext,
+    SocketRetryContext,
 )
 from conformance.checks.agent_stream import payload_of
+from conformance.checks.context import socket_error_of
 from conformance.checks.evaluate import CheckContext
 from conformance.checks.registry import checks_for
 from conformance.checks.responses_socket import ERROR_EVENT
@@ -109,6 +111,7 @@ SCENARIOS = (
     JudgedScenario("responses-websocket/continuation", "POST /v1/responses", SOCKET_KINDS),
     JudgedScenario("responses-websocket/store-false-continuation", "POST /v1/responses", SOCKET_KINDS),
     JudgedScenario("responses-websocket/continuation-elsewhere", "POST /v1/responses", ("responses-socket-error",)),
+    JudgedScenario("responses-websocket/failed-continuation", "POST /v1/responses", ("responses-socket-retry",)),
     JudgedScenario(
         "chat-completions/include-usage", "POST /v1/chat/completions", ("sse", "chat-stream", "chat-stream-usage")
     ),
@@ -141,6 +144,7 @@ class StreamingSuite:
                 ctx.client, model(), "store-false-continuation"
             ),
             "responses-websocket/continuation-elsewhere": lambda: self._socket_elsewhere(ctx.client, model()),
+            "responses-websocket/failed-continuation": lambda: self._socket_retry(ctx.client, model()),
             "chat-completions/include-usage": lambda: self._chat(ctx.client, model()),
             "agents/turn": lambda: self._agent_turn(ctx.client, model()),
         }
@@ -232,14 +236,33 @@ class StreamingSuite:
         recovery = None
         with reopened as socket:
             elsewhere = _create(model, FOLLOW_UP, store=False, previous_response_id=first_id)
-            # Whatever the first message is, it is the answer to judge (plain text ends the turn too).
-            failing = steps.socket_turn(
-                "continue", socket, elsewhere, ends=lambda event: True if event is None else _turn_over(event)
-            )
+            failing = steps.socket_turn("continue", socket, elsewhere, ends=_failure_over)
             assert failing.socket is not None
             if failing.socket.closed is None:
                 recovery = steps.socket_turn("start-over", socket, _create(model, PROMPT, store=False), ends=_turn_over)
         return SocketErrorContext(exchange=failing, recovery=recovery)
+
+    def _socket_retry(self, client: TargetClient, model: str) -> SocketRetryContext:
+        """A ``store: false`` response continued with a tool output for a call it never made (which must
+        fail), then the same continuation again on the same socket."""
+        steps = self._steps(client, "responses-websocket/failed-continuation", model)
+        opened = steps.open_socket("connect", SOCKET_PATH)
+        if isinstance(opened, Exchange):
+            return SocketRetryContext(exchange=opened)
+        with opened as socket:
+            first = steps.socket_turn("create", socket, _create(model, PROMPT, store=False), ends=_turn_over)
+            first_id = _completed_id(first)
+            if first_id is None:
+                unmet = f"the store: false response.create did not complete (see {self.name}/responses-websocket/text)"
+                return SocketRetryContext(exchange=first, unmet=unmet)
+            orphan = [{"type": "function_call_output", "call_id": "call_conformance_never_made", "output": "{}"}]
+            continuation = {**_create(model, "", store=False, previous_response_id=first_id), "input": orphan}
+            failed = steps.socket_turn("continue", socket, continuation, ends=_failure_over)
+            if socket_error_of(failed.events()) is None or failed.socket is None or failed.socket.closed:
+                unmet = "the continuation with a tool output for a call never made did not fail on an open socket"
+                return SocketRetryContext(exchange=failed, failed=failed, unmet=unmet)
+            retry = steps.socket_turn("continue-again", socket, continuation, ends=_failure_over)
+        return SocketRetryContext(exchange=retry, failed=failed)
 
     def _chat(self, client: TargetClient, model: str) -> ChatStreamContext:
         steps = self._steps(client, "chat-completions/include-usage", model)
@@ -290,6 +313,12 @@ def _create(model: str, text: str, **fields: Any) -> dict[str, Any]:
 def _turn_over(event: Any) -> bool:
     """Whether ``event`` (a decoded message) ends a ``response.create`` turn: a terminal event or an error."""
     return isinstance(event, dict) and event.get("type") in (*TERMINAL_EVENTS, ERROR_EVENT)
+
+
+def _failure_over(event: Any) -> bool:
+    """:func:`_turn_over` for a turn expected to fail: a message that is not JSON is its answer too
+    (read no further: a server that answered in plain text may send nothing more)."""
+    return event is None or _turn_over(event)
 
 
 def _completed_id(turn: Exchange) -> str | None:

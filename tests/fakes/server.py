@@ -9,6 +9,7 @@ Streams imitate the reference servers' shapes (OGX/Llama Stack event sequences, 
 
 from __future__ import annotations
 
+import dataclasses
 import email.policy
 import itertools
 import json
@@ -72,6 +73,7 @@ BREAKABLE = frozenset(
         "responses-socket-error-event",
         "responses-socket-previous-response-not-found",
         "responses-socket-usable-after-error",
+        "responses-socket-failed-continuation-evicts",
         "chat-stream-chunk-schema",
         "chat-stream-chunk-shape",
         "chat-stream-single-id",
@@ -176,6 +178,10 @@ class _State:
 
     def broken(self, rule: str) -> bool:
         return rule in self.breaks
+
+    def without(self, rule: str) -> _State:
+        """This state with ``rule`` not broken (shares every store)."""
+        return dataclasses.replace(self, breaks=self.breaks - {rule})
 
     def shaped(self, kind: str, answer: dict[str, Any]) -> dict[str, Any]:
         """``answer`` (an object of ``kind``) without the field an ``sdk-...`` break of :data:`_DROPPED` leaves out."""
@@ -343,6 +349,21 @@ def _socket_error(state: _State, status: int, code: str, message: str, param: st
     return json.dumps({"type": "error", "status": status, "error": {"code": code, "message": message, "param": param}})
 
 
+def _orphan_outputs(given: Any, conversation: list[Any]) -> bool:
+    """Whether ``given`` (a turn's input) has a ``function_call_output`` for a call ``conversation`` never made."""
+    made = {
+        item.get("call_id")
+        for part in conversation
+        if isinstance(part, list)
+        for item in part
+        if isinstance(item, dict) and item.get("type") == "function_call"
+    }
+    items = given if isinstance(given, list) else []
+    return any(
+        isinstance(i, dict) and i.get("type") == "function_call_output" and i.get("call_id") not in made for i in items
+    )
+
+
 async def responses_socket(websocket: WebSocket) -> None:
     """``/v1/responses`` over WebSocket, as OGX 1.5 serves it: one ``response.create`` message per turn,
     answered by the stream's events (one per message); ``store: false`` responses are kept for the
@@ -351,6 +372,8 @@ async def responses_socket(websocket: WebSocket) -> None:
     await websocket.accept()
     kept: dict[str, list[Any]] = {}
     """store:false responses of this connection: id -> the conversation so far."""
+    forgotten: set[str] = set()
+    """store:false responses a failed continuation evicted."""
     try:
         while True:
             body = json.loads(await websocket.receive_text())
@@ -362,12 +385,26 @@ async def responses_socket(websocket: WebSocket) -> None:
                 or (not stored and state.broken("responses-socket-answered"))
             ):
                 message = f"Previous response '{previous}' was not found."
-                await websocket.send_text(
-                    _socket_error(state, 404, "previous_response_not_found", message, "previous_response_id")
-                )
+                # (The wrong-code break is about ids this connection never had, not ones it forgot.)
+                error = _socket_error(state, 404, "previous_response_not_found", message, "previous_response_id")
+                if previous in forgotten:
+                    error = _socket_error(
+                        state.without("responses-socket-previous-response-not-found"), 404,
+                        "previous_response_not_found", message, "previous_response_id",
+                    )  # fmt: skip
+                await websocket.send_text(error)
                 if state.broken("responses-socket-usable-after-error"):
                     await websocket.close(code=1011)
                     return
+                continue
+            if previous is not None and not stored and _orphan_outputs(body.get("input"), kept[previous]):
+                # A tool output for a call the response did not make: the continuation fails, and the
+                # response it built on is forgotten (a retry is previous_response_not_found), as OGX does.
+                message = "Received function_call_output(s) without a corresponding function_call"
+                await websocket.send_text(_socket_error(state, 400, "invalid_request", message))
+                if not state.broken("responses-socket-failed-continuation-evicts"):
+                    del kept[previous]
+                    forgotten.add(previous)
                 continue
             events, final = _responses_events(state, body)
             if stored:

@@ -24,6 +24,7 @@ def test_ids_and_case_segments_are_unique() -> None:
         ("sse", "responses-stream", "responses-function-call"),
         ("responses-stream", "responses-socket"),
         ("responses-socket-error",),
+        ("responses-socket-retry",),
         ("sse", "chat-stream", "chat-stream-usage"),
     ):
         shorts = [c.short_id for c in checks_for(kinds)]

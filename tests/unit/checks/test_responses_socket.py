@@ -7,7 +7,13 @@ import json
 import httpx
 import pytest
 
-from conformance.checks import NotApplicable, ResponsesSocketContext, SocketErrorContext, responses_socket
+from conformance.checks import (
+    NotApplicable,
+    ResponsesSocketContext,
+    SocketErrorContext,
+    SocketRetryContext,
+    responses_socket,
+)
 from conformance.checks.context import socket_error_of
 from conformance.checks.responses_stream import terminal_event
 from conformance.core.http_exchange import Exchange, SocketTurn
@@ -93,4 +99,17 @@ def test_the_socket_must_survive_the_error() -> None:
     unanswered = SocketErrorContext(exchange=_turn(error), recovery=_turn({"type": "response.created"}, closed="x"))
     assert [v.message for v in responses_socket.usable_after_error(unanswered)] == [  # type: ignore[union-attr]
         "the next response.create got 1 events, then x"
+    ]
+
+
+def test_a_failed_continuation_must_be_forgotten() -> None:
+    gone = {"type": "error", "error": {"code": "previous_response_not_found", "message": "gone"}}
+    assert not list(responses_socket.failed_continuation_evicts(SocketRetryContext(exchange=_turn(gone))))
+    other = {"type": "error", "error": {"code": "invalid_request", "message": "bad tool output"}}
+    assert list(responses_socket.failed_continuation_evicts(SocketRetryContext(exchange=_turn(other)))) == [
+        "the same continuation sent again failed with 'invalid_request', not 'previous_response_not_found'"
+    ]
+    served = _turn({"type": "response.created"}, {"type": "response.completed"})
+    assert list(responses_socket.failed_continuation_evicts(SocketRetryContext(exchange=served))) == [
+        "the same continuation sent again was answered with 'response.completed'"
     ]
