@@ -16,7 +16,9 @@ from conformance.checks import (
 )
 from conformance.checks.context import socket_error_of
 from conformance.checks.responses_stream import terminal_event
+from conformance.core.exchange import reproduction
 from conformance.core.http_exchange import Exchange, SocketTurn
+from conformance.core.redact import Redactor
 
 URL = "ws://fake.test/v1/responses"
 
@@ -113,3 +115,8 @@ def test_a_failed_continuation_must_be_forgotten() -> None:
     assert list(responses_socket.failed_continuation_evicts(SocketRetryContext(exchange=served))) == [
         "the same continuation sent again was answered with 'response.completed'"
     ]
+
+
+def test_a_finding_on_a_socket_turn_is_reproduced_with_websocat() -> None:
+    exchange = _turn({"type": "response.created"})
+    assert reproduction(exchange, Redactor()) == "printf '%s\\n' '{}' | websocat ws://fake.test/v1/responses"
