@@ -13,6 +13,7 @@ from conformance.checks import (  # noqa: I001
     error_consistency,
     json_response,
     responses_stream,
+    responses_socket,
     sse,
 )
 from conformance.checks.context import (
@@ -23,7 +24,10 @@ from conformance.checks.context import (
     ErrorSummaryContext,
     JsonResponseContext,
     PayloadValidator,
+    ResponsesSocketContext,
     ResponsesStreamContext,
+    SocketErrorContext,
+    SocketRetryContext,
     StreamContext,
     jsonschema_validator,
 )
@@ -42,7 +46,10 @@ __all__ = [
     "NotApplicable",
     "Outcome",
     "PayloadValidator",
+    "ResponsesSocketContext",
     "ResponsesStreamContext",
+    "SocketErrorContext",
+    "SocketRetryContext",
     "StreamContext",
     "Violation",
     "agent_stream",
@@ -58,6 +65,7 @@ __all__ = [
     "get_check",
     "json_response",
     "jsonschema_validator",
+    "responses_socket",
     "responses_stream",
     "sse",
 ]

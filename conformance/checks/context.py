@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import jsonschema
 from jsonschema.protocols import Validator
 
-from conformance.core.http_exchange import Exchange
+from conformance.core.http_exchange import Exchange, SocketTurn
 from conformance.core.sse import JsonObjects, SSEStream
 
 __all__ = [
@@ -25,9 +25,14 @@ __all__ = [
     "ConnectionAfterError",
     "ErrorProbeContext",
     "ErrorSummaryContext",
+    "EventSequence",
     "JsonResponseContext",
     "PayloadValidator",
+    "ResponsesEvents",
+    "ResponsesSocketContext",
     "ResponsesStreamContext",
+    "SocketErrorContext",
+    "SocketRetryContext",
     "StreamContext",
     "jsonschema_validator",
     "payload_validator",
@@ -56,6 +61,33 @@ def payload_validator(validator: Validator) -> PayloadValidator:
     return validate
 
 
+class EventSequence(Protocol):
+    """What rules about a sequence of events read, whichever transport carried it (an SSE stream, the
+    messages of a WebSocket turn): the decoded events, why reading stopped early, the event schema."""
+
+    @property
+    def exchange(self) -> Exchange: ...
+
+    @property
+    def validator(self) -> PayloadValidator | None: ...
+
+    def objects(self) -> Sequence[dict[str, Any]]:
+        """The JSON-object events in order (an SSE stream's decoded as they are read)."""
+        ...
+
+    def cut_off(self) -> str | None:
+        """Why the sequence may lack its end (reading stopped at a limit, the connection closed); ``None``
+        when it was read to its end."""
+        ...
+
+
+class ResponsesEvents(EventSequence, Protocol):
+    """A Responses event sequence (SSE or WebSocket) and the response read back after it."""
+
+    @property
+    def retrieved(self) -> Exchange | None: ...
+
+
 @dataclass(frozen=True, kw_only=True)
 class StreamContext:
     """A streamed request: the exchange, what was read from the stream, an optional validator."""
@@ -81,6 +113,9 @@ class StreamContext:
         them (or indexes them) rather than copying them into a list."""
         return self.stream.objects()
 
+    def cut_off(self) -> str | None:
+        return "the stream was cut off (see sse-stream-ends)" if self.stream.truncated else None
+
 
 @dataclass(frozen=True, kw_only=True)
 class ResponsesStreamContext(StreamContext):
@@ -95,6 +130,117 @@ class ResponsesStreamContext(StreamContext):
     def kinds(self) -> tuple[str, ...]:
         extra = ("responses-function-call",) if self.function_tool else ()
         return ("sse", "responses-stream", *extra)
+
+
+def _refused(exchange: Exchange) -> str | None:
+    """Why a socket context has no turn: the server answered the upgrade without switching protocols."""
+    if exchange.socket is not None:
+        return None
+    return (
+        f"the server does not serve WebSocket on {exchange.request.url.path}: the upgrade was answered "
+        f"HTTP {exchange.status} without switching protocols"
+    )
+
+
+def socket_error_of(events: Sequence[Any]) -> dict[str, Any] | None:
+    """The error a WebSocket turn was answered with: an ``error`` event's, or a ``response.failed``
+    event's response ``error`` (``{}`` for an error event without an ``error`` object); ``None`` when
+    the turn reported no error."""
+    for event in events:
+        if not isinstance(event, dict):
+            continue
+        if event.get("type") == "error":
+            error = event.get("error")
+            return error if isinstance(error, dict) else {}
+        response = event.get("response")
+        if event.get("type") == "response.failed" and isinstance(response, dict):
+            error = response.get("error")
+            return error if isinstance(error, dict) else {}
+    return None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResponsesSocketContext:
+    """One ``response.create`` message sent over a WebSocket on ``/v1/responses`` and the events that
+    answered it, judged by the same Responses lifecycle rules as an SSE stream plus the socket's own."""
+
+    exchange: Exchange
+    """The turn (``exchange.socket``), or the upgrade the server refused (no ``socket``)."""
+    validator: PayloadValidator | None = None
+    retrieved: Exchange | None = None
+    """``GET /v1/responses/{id}`` sent after the turn, for a stored response."""
+    unmet: str | None = None
+    """Why this turn could not be sent as intended (the earlier turn it continues did not complete)."""
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return ("responses-stream", "responses-socket")
+
+    @property
+    def turn(self) -> SocketTurn:
+        assert self.exchange.socket is not None, "checked by unavailable()"
+        return self.exchange.socket
+
+    def unavailable(self) -> str | None:
+        """Why there is no turn to judge at all (no WebSocket served, an earlier turn failed)."""
+        return _refused(self.exchange) or self.unmet
+
+    def precondition(self) -> str | None:
+        if (reason := self.unavailable()) is not None:
+            return reason
+        if socket_error_of(self.objects()) is not None:
+            return "the response.create was answered with an error (see responses-socket-answered)"
+        return None
+
+    def objects(self) -> list[dict[str, Any]]:
+        return [p for p in self.exchange.events() if isinstance(p, dict)]
+
+    def cut_off(self) -> str | None:
+        # A socket the server closed mid-turn ended the sequence (as a closed SSE stream does): the
+        # rules about its last event apply. Only a turn the harness stopped reading lacks its end.
+        turn = self.exchange.socket
+        reason = turn.truncated if turn is not None else None
+        return f"the turn was cut off after {reason} (see responses-socket-turn-ends)" if reason else None
+
+
+@dataclass(frozen=True, kw_only=True)
+class SocketErrorContext:
+    """A ``response.create`` that must fail over a WebSocket (it continues a ``store: false`` response of
+    another connection), and the turn sent after it on the same socket."""
+
+    exchange: Exchange
+    """The failing turn, or the upgrade the server refused."""
+    recovery: Exchange | None = None
+    """The next ``response.create`` on the same socket (a fresh response); ``None`` when not sent."""
+    unmet: str | None = None
+    """Why the failing turn could not be set up (the response it continues did not complete)."""
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return ("responses-socket-error",)
+
+    def precondition(self) -> str | None:
+        return _refused(self.exchange) or self.unmet
+
+
+@dataclass(frozen=True, kw_only=True)
+class SocketRetryContext:
+    """A ``store: false`` continuation that failed on a WebSocket (a tool output for a call the response
+    never made), and the same continuation sent again on that socket."""
+
+    exchange: Exchange
+    """The continuation sent again (or the upgrade the server refused)."""
+    failed: Exchange | None = None
+    """The continuation that failed."""
+    unmet: str | None = None
+    """Why the retry could not be set up (the first response did not complete, the continuation did not fail)."""
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return ("responses-socket-retry",)
+
+    def precondition(self) -> str | None:
+        return _refused(self.exchange) or self.unmet
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from conformance.checks.registry import Check, NotApplicable, Violation, checks_for
-from conformance.core.exchange import evidence, to_curl
+from conformance.core.exchange import evidence, reproduction
 from conformance.core.http_exchange import Exchange
 from conformance.core.redact import Redactor
 from conformance.core.results import Finding
@@ -67,7 +67,7 @@ def evaluate(check: Check, ctx: CheckContext, *, operation: str, redactor: Redac
                 severity=severity,
                 operation=operation,
                 message=_one_line(redactor.text(violation.message)),
-                reproduction=to_curl(exchange.request, redactor),
+                reproduction=reproduction(exchange, redactor),
                 evidence=evidence(exchange.request, exchange.response, redactor, exchange.text),
             )
         )

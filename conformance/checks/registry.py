@@ -32,8 +32,15 @@ __all__ = [
 KINDS: dict[str, str] = {
     "json-response": "a request that must succeed with a JSON body (the smoke suite)",
     "sse": "every streamed response",
-    "responses-stream": "`POST /v1/responses` with `stream: true`",
+    "responses-stream": (
+        "`POST /v1/responses` with `stream: true`, and each `response.create` turn over a WebSocket on `/v1/responses`"
+    ),
     "responses-function-call": "a Responses stream whose request offered a function tool",
+    "responses-socket": "a `response.create` turn over a WebSocket on `/v1/responses` (where the server serves one)",
+    "responses-socket-error": "a `response.create` over a WebSocket that must fail, and the turn sent after it",
+    "responses-socket-retry": (
+        "a `store: false` continuation over a WebSocket that failed, sent again with the same `previous_response_id`"
+    ),
     "chat-stream": "`POST /v1/chat/completions` with `stream: true`",
     "chat-stream-usage": "a chat completions stream with `stream_options.include_usage`",
     "agent-stream": "a streamed agent turn (Agents API, Llama Stack 0.3)",
@@ -86,7 +93,15 @@ class Check:
         return self.id
 
 
-_FAMILY_PREFIXES = ("responses-stream-", "chat-stream-", "agent-stream-", "sse-", "error-", "json-response-")
+_FAMILY_PREFIXES = (
+    "responses-stream-",
+    "responses-socket-",
+    "chat-stream-",
+    "agent-stream-",
+    "sse-",
+    "error-",
+    "json-response-",
+)
 
 _REGISTRY: dict[str, Check] = {}
 

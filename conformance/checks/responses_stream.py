@@ -1,8 +1,14 @@
-"""Rules of a Responses event stream (``POST /v1/responses`` with ``stream: true``).
+"""Rules of a Responses event stream (``POST /v1/responses`` with ``stream: true``, or a
+``response.create`` turn over a WebSocket on ``/v1/responses``).
 
 The stream is the only place a client sees a response being built, so its lifecycle, ordering and
 bookkeeping fields must add up: clients rebuild the final object from the events and must get the
 object the server reports at the end and stores for ``GET /v1/responses/{id}``.
+
+The rules read decoded events (:class:`~conformance.checks.context.ResponsesEvents`), not SSE frames:
+the same functions judge an SSE stream (``ResponsesStreamContext``) and the messages of a WebSocket
+turn (``ResponsesSocketContext``); what differs between the transports has rules of its own
+(``sse.py``, ``responses_socket.py``).
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from conformance.checks.compare import mismatch_with_stored
-from conformance.checks.context import ResponsesStreamContext
+from conformance.checks.context import ResponsesEvents
 from conformance.checks.registry import NotApplicable, Violation, check
 from conformance.checks.sse import schema_problems
 from conformance.core.results import Severity
@@ -53,13 +59,13 @@ def _final_items(events: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 
 @check("responses-stream-event-schema", severity=Severity.MUST, kind=_KIND, title="Events match their schemas")
-def event_schema(ctx: ResponsesStreamContext) -> Iterator[str]:
+def event_schema(ctx: ResponsesEvents) -> Iterator[str]:
     """Each event validates against the schema of its ``type`` in the profile's spec."""
     yield from schema_problems(ctx, "event", _type)
 
 
 @check("responses-stream-first-event", severity=Severity.MUST, kind=_KIND, title="The first event is response.created")
-def first_event(ctx: ResponsesStreamContext) -> Iterator[str]:
+def first_event(ctx: ResponsesEvents) -> Iterator[str]:
     """The stream opens with ``response.created`` carrying the new response (and its id)."""
     events = ctx.objects()
     if not events:
@@ -74,11 +80,11 @@ def first_event(ctx: ResponsesStreamContext) -> Iterator[str]:
     kind=_KIND,
     title="The last event is completed, failed or incomplete",
 )
-def terminal_event(ctx: ResponsesStreamContext) -> Iterator[str]:
+def terminal_event(ctx: ResponsesEvents) -> Iterator[str]:
     """The stream ends with exactly one of ``response.completed``, ``response.failed`` or
     ``response.incomplete``, and nothing follows it."""
-    if ctx.stream.truncated:
-        raise NotApplicable("the stream was cut off (see sse-stream-ends)")
+    if (cut_off := ctx.cut_off()) is not None:
+        raise NotApplicable(cut_off)
     events = ctx.objects()
     if not events:
         yield "the stream carried no JSON events"
@@ -96,7 +102,7 @@ def terminal_event(ctx: ResponsesStreamContext) -> Iterator[str]:
     kind=_KIND,
     title="sequence_number is present and strictly increasing",
 )
-def sequence_number(ctx: ResponsesStreamContext) -> Iterator[str]:
+def sequence_number(ctx: ResponsesEvents) -> Iterator[str]:
     """Every event carries an integer ``sequence_number`` greater than the previous event's, so a
     client can order events and detect gaps."""
     previous: int | None = None
@@ -116,7 +122,7 @@ def sequence_number(ctx: ResponsesStreamContext) -> Iterator[str]:
     kind=_KIND,
     title="output_index and content_index are consistent",
 )
-def output_indexes(ctx: ResponsesStreamContext) -> Iterator[str]:
+def output_indexes(ctx: ResponsesEvents) -> Iterator[str]:
     """Each ``output_item.added`` opens a new ``output_index``; every later event naming an
     ``output_index`` refers to an opened one with the same ``item_id``; an event's ``content_index``
     refers to a part opened by ``content_part.added`` (when the item announces parts); and the final
@@ -163,7 +169,7 @@ def output_indexes(ctx: ResponsesStreamContext) -> Iterator[str]:
     kind=_KIND,
     title="output_item.added and .done carry the same item id",
 )
-def item_ids(ctx: ResponsesStreamContext) -> Iterator[str]:
+def item_ids(ctx: ResponsesEvents) -> Iterator[str]:
     """For each ``output_index``, ``output_item.done`` carries the item ``output_item.added`` opened
     (same id); a completed response closes every item it opened."""
     events = ctx.objects()
@@ -202,7 +208,7 @@ def _text_parts(events: Sequence[dict[str, Any]]) -> dict[tuple[Any, Any], str]:
     kind=_KIND,
     title="Text deltas add up to the final text",
 )
-def text_deltas(ctx: ResponsesStreamContext) -> Iterator[str]:
+def text_deltas(ctx: ResponsesEvents) -> Iterator[str]:
     """For each text part, the concatenated ``output_text.delta`` events equal the text of its
     ``output_text.done`` and ``content_part.done`` events (when sent) and of the final response."""
     events = ctx.objects()
@@ -241,7 +247,7 @@ def text_deltas(ctx: ResponsesStreamContext) -> Iterator[str]:
     kind=_KIND,
     title="Each streamed text part ends with output_text.done",
 )
-def text_done(ctx: ResponsesStreamContext) -> Iterator[str]:
+def text_done(ctx: ResponsesEvents) -> Iterator[str]:
     """Every text part that received ``output_text.delta`` events is closed by an ``output_text.done``
     event for the same ``item_id`` and ``content_index`` (OpenAI clients wait for it)."""
     events = ctx.objects()
@@ -260,7 +266,7 @@ def text_done(ctx: ResponsesStreamContext) -> Iterator[str]:
     kind="responses-function-call",
     title="Argument deltas add up to the final arguments",
 )
-def function_call_arguments(ctx: ResponsesStreamContext) -> Iterator[str]:
+def function_call_arguments(ctx: ResponsesEvents) -> Iterator[str]:
     """For each function call, the ``function_call_arguments.delta`` events add up to the
     ``function_call_arguments.done`` arguments, which equal the final response item's arguments."""
     events = ctx.objects()
@@ -294,7 +300,7 @@ def function_call_arguments(ctx: ResponsesStreamContext) -> Iterator[str]:
     kind=_KIND,
     title="The final response equals GET /v1/responses/{id}",
 )
-def final_matches_retrieve(ctx: ResponsesStreamContext) -> Iterator[str | Violation]:
+def final_matches_retrieve(ctx: ResponsesEvents) -> Iterator[str | Violation]:
     """The response in the terminal event equals the one ``GET /v1/responses/{id}`` returns right
     after the stream, ignoring null-vs-absent fields and the stored-only field ``input``."""
     final = _final_response(ctx.objects())

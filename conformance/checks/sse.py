@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from conformance.checks.context import StreamContext
+from conformance.checks.context import EventSequence, StreamContext
 from conformance.checks.registry import NotApplicable, check
 from conformance.core.media_types import SSE_MEDIA_TYPE, media_type
 from conformance.core.results import Severity
@@ -66,7 +66,7 @@ def stream_ends(ctx: StreamContext) -> Iterator[str]:
 
 
 def schema_problems(
-    ctx: StreamContext, noun: str, describe: Callable[[dict[str, Any]], str] | None = None
+    ctx: EventSequence, noun: str, describe: Callable[[dict[str, Any]], str] | None = None
 ) -> Iterator[str]:
     """Every payload of the stream validated by the context's schema: the ``*-schema`` checks of each
     stream kind share this. Not applicable without a schema."""

@@ -35,6 +35,7 @@ from conformance.core.limits import DEFAULT_LIMITS, Breaker, Limits
 from conformance.core.redact import Redactor
 from conformance.core.reproduce import client_redactor
 from conformance.core.sse import SSELimits, SSEStream, read_sse
+from conformance.core.websocket import Connector, Socket, SocketRefused, socket_url, websockets_connector
 
 __all__ = [
     "ClientSettings",
@@ -175,6 +176,7 @@ class TargetClient:
         *,
         transport: httpx.BaseTransport | None = None,
         breaker: Breaker | None = None,
+        connector: Connector | None = None,
     ) -> None:
         self.settings = settings
         self.limits = settings.limits
@@ -183,6 +185,8 @@ class TargetClient:
         """Shared with every other client of the run (the guard proxy in front of Schemathesis)."""
         self.resets: list[ConnectionReset] = []
         """Every request that was reset on a reused connection and retried, in order."""
+        self._connector = connector or websockets_connector
+        """Opens WebSockets (``open_socket``): the ``websockets`` client, or a fake's in-memory one."""
         limits = settings.limits
         self._http = httpx.Client(
             base_url=settings.base_url,
@@ -246,6 +250,36 @@ class TargetClient:
         else:
             self.breaker.answered()
         return exchange
+
+    def open_socket(self, path: str, *, step: str = "") -> Socket | Exchange:
+        """Open a WebSocket to ``path`` with the client's headers, within the limits.
+
+        Returns the open :class:`~conformance.core.websocket.Socket`, or, when the server answered the
+        upgrade without switching protocols (it serves no WebSocket there), that answer as an exchange.
+        No connection within the deadline is a harness error."""
+        hung = self.breaker.hung
+        url = socket_url(self.settings.base_url, path)
+        if hung is not None:
+            raise HarnessError(f"{url} was not opened: {hung}")
+        headers = self.settings.all_headers()
+        try:
+            connection = self._connector(url, headers, self.limits)
+        except SocketRefused as refused:
+            self.breaker.answered()
+            request = httpx.Request("GET", url, headers={"Connection": "Upgrade", "Upgrade": "websocket", **headers})
+            body = refused.body[: self.limits.max_body_bytes]
+            response = httpx.Response(refused.status, headers=refused.headers, content=body, request=request)
+            return Exchange(request=request, response=response, text=response.text, step=step)
+        except TimeoutError:
+            self.breaker.missed()
+            raise HarnessError(
+                f"{url}: the WebSocket handshake did not complete within the {self.limits.timeout_s:g}s deadline "
+                "(--timeout)"
+            ) from None
+        except OSError as exc:
+            raise HarnessError(f"cannot open a WebSocket to {url}: {type(exc).__name__}: {exc}") from None
+        self.breaker.answered()
+        return Socket(connection, url, headers, self.limits, self.breaker)
 
     def _exchange(self, request: httpx.Request, *, stream: bool, limits: SSELimits, step: str) -> Exchange:
         response = self.send(request, stream=True)

@@ -13,8 +13,9 @@ from collections.abc import Iterable
 
 import httpx
 
+from conformance.core.http_exchange import Exchange
 from conformance.core.redact import Redactor
-from conformance.core.reproduce import body_text, curl_command
+from conformance.core.reproduce import body_text, curl_command, websocat_command
 from conformance.core.results import Evidence
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "format_request",
     "format_response",
     "readable",
+    "reproduction",
     "to_curl",
 ]
 
@@ -113,6 +115,14 @@ def to_curl(request: httpx.Request, redactor: Redactor) -> str:
     return curl_command(
         request.method, str(request.url), _header_pairs(request.headers), _request_body(request), redactor
     )
+
+
+def reproduction(exchange: Exchange, redactor: Redactor) -> str:
+    """A command that sends ``exchange``'s request again: curl, or websocat for a WebSocket turn."""
+    if exchange.socket is not None:
+        headers = _header_pairs(exchange.request.headers)
+        return websocat_command(str(exchange.request.url), headers, exchange.socket.sent, redactor)
+    return to_curl(exchange.request, redactor)
 
 
 def evidence(

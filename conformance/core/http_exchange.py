@@ -8,14 +8,39 @@ exchange for a report is :mod:`conformance.core.exchange`.)
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
 from conformance.core.sse import SSEStream
 
-__all__ = ["Exchange"]
+__all__ = ["Exchange", "SocketTurn"]
+
+
+@dataclass
+class SocketTurn:
+    """One message sent over a WebSocket and the messages read in answer to it (``core/websocket.py``)."""
+
+    sent: str
+    messages: list[str] = field(default_factory=list)
+    """Every message received for the turn, in order (a binary one decoded as UTF-8)."""
+    binary: int = 0
+    """How many of them came as binary frames."""
+    closed: str | None = None
+    """Why reading stopped early because the server closed the socket, if it did."""
+    truncated: str | None = None
+    """Which limit stopped the read, if any."""
+
+    def json_messages(self) -> list[Any]:
+        """Decoded payloads of every message; undecodable ones are skipped."""
+        out = []
+        for message in self.messages:
+            try:
+                out.append(json.loads(message))
+            except ValueError:
+                continue
+        return out
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -32,6 +57,8 @@ class Exchange:
     """The body exactly as received (the raw event text for a stream); empty without a response."""
     stream: SSEStream | None = None
     """What was read from a stream, for a request sent as one (empty when the answer was not a 200)."""
+    socket: SocketTurn | None = None
+    """What was read over a WebSocket, for a message sent on one (the request is then the upgrade)."""
     step: str = ""
     """The step's name in its scenario (``create``, ``stream``); empty outside a scenario."""
 
@@ -55,5 +82,8 @@ class Exchange:
             return None
 
     def events(self) -> list[Any]:
-        """Decoded payloads of a stream (``[DONE]`` and undecodable events left out); empty for a plain answer."""
+        """Decoded payloads of a stream or of a WebSocket turn's messages (``[DONE]`` and undecodable
+        events left out); empty for a plain answer."""
+        if self.socket is not None:
+            return self.socket.json_messages()
         return self.stream.json_events() if self.stream is not None else []

@@ -130,6 +130,20 @@ def curl_command(
     return " ".join(words)
 
 
+_SKIP_SOCKET_HEADERS = frozenset({"connection", "upgrade", "content-length"})
+"""The upgrade's own headers: websocat sends them itself."""
+
+
+def websocat_command(url: str, headers: Iterable[tuple[str, str]], message: str, redactor: Redactor) -> str:
+    """A websocat command sending ``message`` (one line) as a text message on a WebSocket to ``url``."""
+    words = ["printf", shlex.quote("%s\\n"), _word(_substitute(message, redactor)), "|", "websocat"]
+    for name, value in headers:
+        if name.lower() not in _SKIP_CURL_HEADERS | _SKIP_SOCKET_HEADERS:
+            words += ["-H", _header_word(name, value, redactor)]
+    words.append(_word(_substitute(url, redactor)))
+    return " ".join(words)
+
+
 def rewrite_command(command: str, redactor: Redactor) -> str:
     """A shell command built elsewhere (Schemathesis' ``code_sample``) with the base URL and secrets as
     variables; each line is rewritten on its own, and a line that is not valid shell only redacted."""

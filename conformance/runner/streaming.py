@@ -5,6 +5,14 @@ operation, so a report's operation-by-check matrix, ``--include``/``--exclude`` 
 address single rules. Each scenario runs its requests as named steps (the stream, then reading back
 and deleting what it created); the streamed step's exchange feeds all of its checks.
 
+The ``responses-websocket/*`` scenarios send the same requests as ``response.create`` messages over a
+WebSocket on ``/v1/responses`` (OpenAI's WebSocket mode, served by OGX 1.5): one response, a
+continuation with ``previous_response_id`` on the same socket (stored, and ``store: false``), and a
+``store: false`` continuation on a new socket, which must fail with an error event and leave the
+socket usable. Their events are judged by the same Responses stream rules as the SSE stream, plus the
+socket's own (``checks/responses_socket.py``); on a server that does not switch protocols for the
+upgrade (Llama Stack answers it as a plain ``GET``) every case says ``skip`` with that answer.
+
 The model is the first LLM ``GET /v1/models`` lists (the deterministic model server's
 ``<provider>/conformance-chat`` when registered). To get a function call from it, the request offers a
 tool and names it in the user message: with ``tool_choice: auto`` that model calls the first tool whose
@@ -22,12 +30,19 @@ from conformance.checks import (
     AgentTurnStreamContext,
     ChatStreamContext,
     PayloadValidator,
+    ResponsesSocketContext,
     ResponsesStreamContext,
+    SocketErrorContext,
+    SocketRetryContext,
 )
 from conformance.checks.agent_stream import payload_of
+from conformance.checks.context import socket_error_of
 from conformance.checks.evaluate import CheckContext
 from conformance.checks.registry import checks_for
+from conformance.checks.responses_socket import ERROR_EVENT
+from conformance.checks.responses_stream import TERMINAL_EVENTS
 from conformance.core.client import TargetClient
+from conformance.core.http_exchange import Exchange
 from conformance.core.results import CaseResult
 from conformance.core.sse import SSELimits
 from conformance.runner.base import RunContext
@@ -60,6 +75,9 @@ FUNCTION_TOOL: dict[str, Any] = {
     "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
 }
 PROMPT = "Say hello in one short sentence."
+FOLLOW_UP = "Now say goodbye in one short sentence."
+SOCKET_PATH = "/v1/responses"
+SOCKET_KINDS = ("responses-stream", "responses-socket")
 TOOL_PROMPT = "Use get_weather to look up the weather in Paris."
 AGENTS = "/v1alpha/agents"
 
@@ -89,6 +107,11 @@ SCENARIOS = (
     JudgedScenario(
         "responses/function-call", "POST /v1/responses", ("sse", "responses-stream", "responses-function-call")
     ),
+    JudgedScenario("responses-websocket/text", "POST /v1/responses", SOCKET_KINDS),
+    JudgedScenario("responses-websocket/continuation", "POST /v1/responses", SOCKET_KINDS),
+    JudgedScenario("responses-websocket/store-false-continuation", "POST /v1/responses", SOCKET_KINDS),
+    JudgedScenario("responses-websocket/continuation-elsewhere", "POST /v1/responses", ("responses-socket-error",)),
+    JudgedScenario("responses-websocket/failed-continuation", "POST /v1/responses", ("responses-socket-retry",)),
     JudgedScenario(
         "chat-completions/include-usage", "POST /v1/chat/completions", ("sse", "chat-stream", "chat-stream-usage")
     ),
@@ -115,6 +138,13 @@ class StreamingSuite:
         builders: dict[str, Callable[[], CheckContext]] = {
             "responses/text": lambda: self._responses(ctx.client, model(), function_tool=False),
             "responses/function-call": lambda: self._responses(ctx.client, model(), function_tool=True),
+            "responses-websocket/text": lambda: self._socket_response(ctx.client, model(), "text"),
+            "responses-websocket/continuation": lambda: self._socket_response(ctx.client, model(), "continuation"),
+            "responses-websocket/store-false-continuation": lambda: self._socket_response(
+                ctx.client, model(), "store-false-continuation"
+            ),
+            "responses-websocket/continuation-elsewhere": lambda: self._socket_elsewhere(ctx.client, model()),
+            "responses-websocket/failed-continuation": lambda: self._socket_retry(ctx.client, model()),
             "chat-completions/include-usage": lambda: self._chat(ctx.client, model()),
             "agents/turn": lambda: self._agent_turn(ctx.client, model()),
         }
@@ -157,6 +187,84 @@ class StreamingSuite:
             retrieved=steps.exchanges.get("retrieve"),
         )
 
+    def _socket_response(self, client: TargetClient, model: str, name: str) -> ResponsesSocketContext:
+        """One response over a WebSocket (``text``), or the second of two on one socket, continuing the
+        first with ``previous_response_id`` (``continuation``: stored; ``store-false-continuation``)."""
+        steps = self._steps(client, f"responses-websocket/{name}", model)
+        validator = self.validators.responses_event
+        opened = steps.open_socket("connect", SOCKET_PATH)
+        if isinstance(opened, Exchange):
+            return ResponsesSocketContext(exchange=opened, validator=validator)
+        store = name != "store-false-continuation"
+        unmet = None
+        with opened as socket:
+            judged = steps.socket_turn("create", socket, _create(model, PROMPT, store=store), ends=_turn_over)
+            if name != "text":
+                first_id = _completed_id(judged)
+                if first_id is None:
+                    unmet = (
+                        "the first response.create on the socket did not complete, so there was nothing to "
+                        f"continue (see {self.name}/responses-websocket/text)"
+                    )
+                else:
+                    follow_up = _create(model, FOLLOW_UP, store=store, previous_response_id=first_id)
+                    judged = steps.socket_turn("continue", socket, follow_up, ends=_turn_over)
+        created = [i for i in (_completed_id(e) for e in steps.exchanges.values() if e.socket) if i] if store else []
+        if created and unmet is None:
+            quietly(steps, "retrieve", "GET", f"/v1/responses/{created[-1]}")
+        for position, response_id in enumerate(reversed(created)):
+            quietly(steps, f"delete-{position}", "DELETE", f"/v1/responses/{response_id}")
+        return ResponsesSocketContext(
+            exchange=judged, validator=validator, retrieved=steps.exchanges.get("retrieve"), unmet=unmet
+        )
+
+    def _socket_elsewhere(self, client: TargetClient, model: str) -> SocketErrorContext:
+        """A ``store: false`` response on one socket, continued on a new one (which cannot know it), then a
+        fresh response on that same new socket."""
+        steps = self._steps(client, "responses-websocket/continuation-elsewhere", model)
+        opened = steps.open_socket("connect", SOCKET_PATH)
+        if isinstance(opened, Exchange):
+            return SocketErrorContext(exchange=opened)
+        with opened as socket:
+            first = steps.socket_turn("create", socket, _create(model, PROMPT, store=False), ends=_turn_over)
+        first_id = _completed_id(first)
+        if first_id is None:
+            unmet = "the store: false response.create did not complete, so there was nothing to continue"
+            return SocketErrorContext(exchange=first, unmet=f"{unmet} (see {self.name}/responses-websocket/text)")
+        reopened = steps.open_socket("reconnect", SOCKET_PATH)
+        if isinstance(reopened, Exchange):
+            return SocketErrorContext(exchange=reopened)
+        recovery = None
+        with reopened as socket:
+            elsewhere = _create(model, FOLLOW_UP, store=False, previous_response_id=first_id)
+            failing = steps.socket_turn("continue", socket, elsewhere, ends=_failure_over)
+            assert failing.socket is not None
+            if failing.socket.closed is None:
+                recovery = steps.socket_turn("start-over", socket, _create(model, PROMPT, store=False), ends=_turn_over)
+        return SocketErrorContext(exchange=failing, recovery=recovery)
+
+    def _socket_retry(self, client: TargetClient, model: str) -> SocketRetryContext:
+        """A ``store: false`` response continued with a tool output for a call it never made (which must
+        fail), then the same continuation again on the same socket."""
+        steps = self._steps(client, "responses-websocket/failed-continuation", model)
+        opened = steps.open_socket("connect", SOCKET_PATH)
+        if isinstance(opened, Exchange):
+            return SocketRetryContext(exchange=opened)
+        with opened as socket:
+            first = steps.socket_turn("create", socket, _create(model, PROMPT, store=False), ends=_turn_over)
+            first_id = _completed_id(first)
+            if first_id is None:
+                unmet = f"the store: false response.create did not complete (see {self.name}/responses-websocket/text)"
+                return SocketRetryContext(exchange=first, unmet=unmet)
+            orphan = [{"type": "function_call_output", "call_id": "call_conformance_never_made", "output": "{}"}]
+            continuation = {**_create(model, "", store=False, previous_response_id=first_id), "input": orphan}
+            failed = steps.socket_turn("continue", socket, continuation, ends=_failure_over)
+            if socket_error_of(failed.events()) is None or failed.socket is None or failed.socket.closed:
+                unmet = "the continuation with a tool output for a call never made did not fail on an open socket"
+                return SocketRetryContext(exchange=failed, failed=failed, unmet=unmet)
+            retry = steps.socket_turn("continue-again", socket, continuation, ends=_failure_over)
+        return SocketRetryContext(exchange=retry, failed=failed)
+
     def _chat(self, client: TargetClient, model: str) -> ChatStreamContext:
         steps = self._steps(client, "chat-completions/include-usage", model)
         body = {
@@ -196,3 +304,30 @@ class StreamingSuite:
             validator=self.validators.agent_event,
             retrieved=steps.exchanges.get("get-turn"),
         )
+
+
+def _create(model: str, text: str, **fields: Any) -> dict[str, Any]:
+    """A ``response.create`` message: the create body with its type, without ``stream``."""
+    return {"type": "response.create", "model": model, "input": text, **fields}
+
+
+def _turn_over(event: Any) -> bool:
+    """Whether ``event`` (a decoded message) ends a ``response.create`` turn: a terminal event or an error."""
+    return isinstance(event, dict) and event.get("type") in (*TERMINAL_EVENTS, ERROR_EVENT)
+
+
+def _failure_over(event: Any) -> bool:
+    """:func:`_turn_over` for a turn expected to fail: a message that is not JSON is its answer too
+    (read no further: a server that answered in plain text may send nothing more)."""
+    return event is None or _turn_over(event)
+
+
+def _completed_id(turn: Exchange) -> str | None:
+    """The id of the response a turn completed (its last event ``response.completed``), else ``None``."""
+    events = turn.events()
+    last = events[-1] if events else None
+    if not isinstance(last, dict) or last.get("type") != "response.completed":
+        return None
+    response = last.get("response")
+    response_id = response.get("id") if isinstance(response, dict) else None
+    return response_id if isinstance(response_id, str) and response_id else None

@@ -14,6 +14,7 @@ and a missing prerequisite is a :class:`ScenarioError` (the flow cannot go on), 
 
 from __future__ import annotations
 
+import json as json_module
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from conformance.core.errors import HarnessError
 from conformance.core.http_exchange import Exchange
 from conformance.core.profiles import PROFILES
 from conformance.core.sse import SSELimits
+from conformance.core.websocket import Socket
 
 __all__ = [
     "AGENT_PROFILES",
@@ -127,6 +129,31 @@ class ScenarioContext:
         if self.hook is not None:
             self.hook(exchange)
         return exchange
+
+    def open_socket(self, step: str, path: str) -> Socket | Exchange:
+        """Open a WebSocket to ``path``; the refused upgrade, as step ``step``, when the server serves none.
+
+        Socket turns (:meth:`socket_turn`) are kept by step name like requests but not handed to the
+        hook: a cassette holds HTTP exchanges only."""
+        self._claim(step)
+        opened = self.client.open_socket(path, step=step)
+        if isinstance(opened, Exchange):
+            self.exchanges[step] = opened
+        return opened
+
+    def socket_turn(
+        self, step: str, socket: Socket, message: Mapping[str, Any], *, ends: Callable[[Any], bool]
+    ) -> Exchange:
+        """Send ``message`` (as JSON) on ``socket`` and read its answer until ``ends`` (see :meth:`Socket.turn`)."""
+        self._claim(step)
+        exchange = socket.turn(json_module.dumps(dict(message)), ends=ends, limits=self.limits, step=step)
+        self.exchanges[step] = exchange
+        return exchange
+
+    def _claim(self, step: str) -> None:
+        if step in self.steps:
+            raise ValueError(f"scenario {self.scenario_id}: step name {step!r} is used twice")
+        self.steps.append(step)
 
     def pause(self, seconds: float) -> None:
         """Wait before the next step (e.g. so two objects do not share a created_at second).

@@ -14,7 +14,7 @@ from conformance.runner.errors import ErrorsSuite
 from conformance.runner.smoke import SmokeSuite
 from conformance.runner.streaming import StreamingSuite, StreamValidators
 from tests.fakes.server import SCHEMA_PROBE_FIELD, make_app
-from tests.fakes.transport import SyncASGITransport
+from tests.fakes.transport import ASGISocketConnector, SyncASGITransport
 
 __all__ = [
     "BASE_URL",
@@ -38,7 +38,8 @@ TEST_LIMITS = SSELimits(max_bytes=20_000)
 
 def fake_client(breaks: Iterable[str] = (), *, api_key: str | None = None) -> TargetClient:
     settings = ClientSettings(base_url=BASE_URL, api_key=api_key)
-    return TargetClient(settings, transport=SyncASGITransport(make_app(breaks)))
+    app = make_app(breaks)
+    return TargetClient(settings, transport=SyncASGITransport(app), connector=ASGISocketConnector(app))
 
 
 def run_suite(

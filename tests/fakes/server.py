@@ -9,6 +9,7 @@ Streams imitate the reference servers' shapes (OGX/Llama Stack event sequences, 
 
 from __future__ import annotations
 
+import dataclasses
 import email.policy
 import itertools
 import json
@@ -21,7 +22,8 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from tests.fakes.transport import CLOSE_SILENTLY
 
@@ -65,6 +67,13 @@ BREAKABLE = frozenset(
         "responses-stream-text-done",
         "responses-stream-final-matches-retrieve",
         "responses-stream-function-call-arguments",
+        "responses-socket-answered",
+        "responses-socket-json-messages",
+        "responses-socket-turn-ends",
+        "responses-socket-error-event",
+        "responses-socket-previous-response-not-found",
+        "responses-socket-usable-after-error",
+        "responses-socket-failed-continuation-evicts",
         "chat-stream-chunk-schema",
         "chat-stream-chunk-shape",
         "chat-stream-single-id",
@@ -169,6 +178,10 @@ class _State:
 
     def broken(self, rule: str) -> bool:
         return rule in self.breaks
+
+    def without(self, rule: str) -> _State:
+        """This state with ``rule`` not broken (shares every store)."""
+        return dataclasses.replace(self, breaks=self.breaks - {rule})
 
     def shaped(self, kind: str, answer: dict[str, Any]) -> dict[str, Any]:
         """``answer`` (an object of ``kind``) without the field an ``sdk-...`` break of :data:`_DROPPED` leaves out."""
@@ -315,11 +328,107 @@ async def create_response(request: Request) -> Response:
     if body["model"] not in MODELS:
         return _unknown_model(state, body["model"], stream=bool(body.get("stream")))
     events, final = _responses_events(state, body)
-    stored = {**final, "status": "incomplete"} if state.broken("responses-stream-final-matches-retrieve") else final
-    state.responses[final["id"]] = {**stored, "input": body["input"]}
+    _store(state, final, body["input"])
     if body.get("stream"):
         return _sse(state, events)
     return JSONResponse(final)
+
+
+def _store(state: _State, final: dict[str, Any], given: Any) -> None:
+    """Keep a created response for ``GET /v1/responses/{id}`` (read back changed when that rule is broken)."""
+    stored = {**final, "status": "incomplete"} if state.broken("responses-stream-final-matches-retrieve") else final
+    state.responses[final["id"]] = {**stored, "input": given}
+
+
+def _socket_error(state: _State, status: int, code: str, message: str, param: str | None = None) -> str:
+    """An error event as OGX sends it over the socket (the plain text of the message when broken)."""
+    if state.broken("responses-socket-error-event"):
+        return message
+    if state.broken("responses-socket-previous-response-not-found"):
+        code = "not_found"
+    return json.dumps({"type": "error", "status": status, "error": {"code": code, "message": message, "param": param}})
+
+
+def _orphan_outputs(given: Any, conversation: list[Any]) -> bool:
+    """Whether ``given`` (a turn's input) has a ``function_call_output`` for a call ``conversation`` never made."""
+    made = {
+        item.get("call_id")
+        for part in conversation
+        if isinstance(part, list)
+        for item in part
+        if isinstance(item, dict) and item.get("type") == "function_call"
+    }
+    items = given if isinstance(given, list) else []
+    return any(
+        isinstance(i, dict) and i.get("type") == "function_call_output" and i.get("call_id") not in made for i in items
+    )
+
+
+async def responses_socket(websocket: WebSocket) -> None:
+    """``/v1/responses`` over WebSocket, as OGX 1.5 serves it: one ``response.create`` message per turn,
+    answered by the stream's events (one per message); ``store: false`` responses are kept for the
+    connection only, so a new connection cannot continue them."""
+    state: _State = websocket.app.state.fake
+    await websocket.accept()
+    kept: dict[str, list[Any]] = {}
+    """store:false responses of this connection: id -> the conversation so far."""
+    forgotten: set[str] = set()
+    """store:false responses a failed continuation evicted."""
+    try:
+        while True:
+            body = json.loads(await websocket.receive_text())
+            for name in ("type", "stream", "background"):
+                body.pop(name, None)
+            previous, stored = body.pop("previous_response_id", None), body.get("store", True) is not False
+            if previous is not None and (
+                previous not in (state.responses if stored else kept)
+                or (not stored and state.broken("responses-socket-answered"))
+            ):
+                message = f"Previous response '{previous}' was not found."
+                # (The wrong-code break is about ids this connection never had, not ones it forgot.)
+                error = _socket_error(state, 404, "previous_response_not_found", message, "previous_response_id")
+                if previous in forgotten:
+                    error = _socket_error(
+                        state.without("responses-socket-previous-response-not-found"), 404,
+                        "previous_response_not_found", message, "previous_response_id",
+                    )  # fmt: skip
+                await websocket.send_text(error)
+                if state.broken("responses-socket-usable-after-error"):
+                    await websocket.close(code=1011)
+                    return
+                continue
+            if previous is not None and not stored and _orphan_outputs(body.get("input"), kept[previous]):
+                # A tool output for a call the response did not make: the continuation fails, and the
+                # response it built on is forgotten (a retry is previous_response_not_found), as OGX does.
+                message = "Received function_call_output(s) without a corresponding function_call"
+                await websocket.send_text(_socket_error(state, 400, "invalid_request", message))
+                if not state.broken("responses-socket-failed-continuation-evicts"):
+                    del kept[previous]
+                    forgotten.add(previous)
+                continue
+            events, final = _responses_events(state, body)
+            if stored:
+                _store(state, final, body.get("input"))
+            else:
+                kept[final["id"]] = [*kept.get(previous or "", []), body.get("input"), final["output"]]
+            messages = [json.dumps(event) for event in events]
+            if state.broken("responses-socket-json-messages"):
+                messages.insert(1, f"data: {messages[1]}")
+            if state.broken("responses-socket-turn-ends"):
+                # Never the terminal event: progress events for ever (as many as the test limits cut).
+                number = events[-2]["sequence_number"]
+                progress = {"type": "response.in_progress", "response": events[0]["response"]}
+                messages = messages[:-1] + [
+                    json.dumps({**progress, "sequence_number": number + 1 + n}) for n in range(PAD_COMMENTS)
+                ]
+            for message in messages:
+                await websocket.send_text(message)
+            if events[-1]["type"] != "response.completed" and not state.broken("responses-socket-turn-ends"):
+                # The stream ended without its terminal event: the socket closes, as an SSE stream would end.
+                await websocket.close(code=1011)
+                return
+    except WebSocketDisconnect:
+        return
 
 
 async def get_response(request: Request) -> Response:
@@ -970,6 +1079,7 @@ def make_app(breaks: Iterable[str] = (), *, api_key: str | None = None) -> Starl
         Route("/v1/models", models),
         Route("/v1/models/{model_id:path}", model),
         Route("/v1/responses", create_response, methods=["POST"]),
+        WebSocketRoute("/v1/responses", responses_socket),
         Route("/v1/responses/{response_id}", get_response, methods=["GET", "DELETE"]),
         Route("/v1/responses/{response_id}/input_items", response_input_items),
         Route("/v1/chat/completions", chat_completions, methods=["POST"]),

@@ -14,11 +14,17 @@ before the client sees it) the next request fails like a reset pooled connection
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+import queue
+import threading
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 import httpx
 
-__all__ = ["CLOSE_SILENTLY", "BrokenStream", "SyncASGITransport"]
+from conformance.core.limits import Limits
+from conformance.core.websocket import SocketClosed, SocketRefused
+
+__all__ = ["CLOSE_SILENTLY", "ASGISocketConnector", "BrokenStream", "SyncASGITransport"]
 
 CLOSE_SILENTLY = "x-fake-close-silently"
 """A response header the fake app sets to make the transport drop the connection without a word."""
@@ -79,3 +85,80 @@ class BrokenStream(httpx.SyncByteStream):
     def __iter__(self) -> Iterator[bytes]:
         yield b'data: {"type": "response.created"}\n\n'
         raise httpx.RemoteProtocolError("peer closed connection")
+
+
+class ASGISocketConnector:
+    """A :data:`~conformance.core.websocket.Connector` that opens WebSockets on an ASGI app in memory.
+
+    Each socket runs the app's ``websocket`` scope on its own event loop in a daemon thread; messages
+    cross by queues. An app that closes before accepting (Starlette does for a path without a
+    WebSocket route) refuses the upgrade with 403, as uvicorn does on a real socket."""
+
+    def __init__(self, app: object) -> None:
+        self._app = app
+
+    def __call__(self, url: str, headers: Mapping[str, str], limits: Limits) -> _ASGISocket:
+        return _ASGISocket(self._app, url, headers, limits)
+
+
+class _ASGISocket:
+    def __init__(self, app: object, url: str, headers: Mapping[str, str], limits: Limits) -> None:
+        parsed = httpx.URL(url)
+        scope = {
+            "type": "websocket",
+            "asgi": {"version": "3.0"},
+            "scheme": parsed.scheme,
+            "path": parsed.path,
+            "raw_path": parsed.raw_path,
+            "query_string": parsed.query,
+            "root_path": "",
+            "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
+            "server": (parsed.host, parsed.port or 80),
+            "client": ("127.0.0.1", 40000),
+            "subprotocols": [],
+        }
+        self._to_app: queue.Queue[dict[str, Any]] = queue.Queue()
+        self._from_app: queue.Queue[dict[str, Any]] = queue.Queue()
+        self._closed = False
+        threading.Thread(target=asyncio.run, args=(self._serve(app, scope),), daemon=True).start()
+        self._to_app.put({"type": "websocket.connect"})
+        first = self._from_app.get(timeout=limits.timeout_s)
+        if first["type"] != "websocket.accept":
+            self._closed = True
+            raise SocketRefused(403, [("content-length", "0")], b"")
+        self.handshake_headers = [(k.decode(), v.decode()) for k, v in first.get("headers", [])]
+
+    async def _serve(self, app: Any, scope: dict[str, Any]) -> None:
+        async def receive() -> dict[str, Any]:
+            return await asyncio.to_thread(self._to_app.get)
+
+        async def send(message: dict[str, Any]) -> None:
+            self._from_app.put(message)
+
+        try:
+            await app(scope, receive, send)
+        finally:
+            self._from_app.put({"type": "websocket.close", "code": 1006, "reason": "the app ended"})
+
+    def send(self, text: str) -> None:
+        if self._closed:
+            raise SocketClosed(None, "the socket is closed")
+        self._to_app.put({"type": "websocket.receive", "text": text})
+
+    def recv(self, timeout: float) -> str | bytes:
+        if self._closed:
+            raise SocketClosed(None, "the socket is closed")
+        try:
+            message = self._from_app.get(timeout=timeout)
+        except queue.Empty:
+            raise TimeoutError from None
+        if message["type"] == "websocket.send":
+            text = message.get("text")
+            return text if isinstance(text, str) else bytes(message.get("bytes") or b"")
+        self._closed = True
+        raise SocketClosed(message.get("code", 1000), message.get("reason") or "")
+
+    def close(self) -> None:
+        # Always: the app may still wait for a message (and its loop for the thread reading this queue).
+        self._closed = True
+        self._to_app.put({"type": "websocket.disconnect", "code": 1000})

@@ -20,7 +20,13 @@ def test_every_check_has_a_variant_of_the_fake_that_breaks_it() -> None:
 def test_ids_and_case_segments_are_unique() -> None:
     ids = [c.id for c in all_checks()]
     assert len(ids) == len(set(ids))
-    for kinds in (("sse", "responses-stream", "responses-function-call"), ("sse", "chat-stream", "chat-stream-usage")):
+    for kinds in (
+        ("sse", "responses-stream", "responses-function-call"),
+        ("responses-stream", "responses-socket"),
+        ("responses-socket-error",),
+        ("responses-socket-retry",),
+        ("sse", "chat-stream", "chat-stream-usage"),
+    ):
         shorts = [c.short_id for c in checks_for(kinds)]
         assert len(shorts) == len(set(shorts)), kinds
 
@@ -41,6 +47,7 @@ def test_short_ids_drop_the_family_prefix() -> None:
     assert get_check("responses-stream-first-event").short_id == "first-event"
     assert get_check("chat-stream-usage-chunk").short_id == "usage-chunk"
     assert get_check("error-unknown-id-404").short_id == "unknown-id-404"
+    assert get_check("responses-socket-turn-ends").short_id == "turn-ends"
 
 
 @pytest.fixture

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from starlette.applications import Starlette
+from starlette.routing import WebSocketRoute
 
 from conformance.checks import all_checks, checks_for
 from conformance.core.client import ClientSettings, TargetClient
@@ -16,14 +18,15 @@ from conformance.runner.smoke import CALLS
 from conformance.runner.streaming import SCENARIOS, StreamingSuite, pick_model
 from tests.fakes import CHAT_MODEL, SyncASGITransport, make_app, run_suite
 from tests.fakes.harness import BASE_URL
-from tests.fakes.transport import BrokenStream
+from tests.fakes.transport import ASGISocketConnector, BrokenStream
 
 
 class Recording(httpx.BaseTransport):
     """Forwards to the fake and remembers every request line."""
 
     def __init__(self, breaks: tuple[str, ...] = ()) -> None:
-        self.inner = SyncASGITransport(make_app(breaks))
+        self.app = make_app(breaks)
+        self.inner = SyncASGITransport(self.app)
         self.seen: list[str] = []
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
@@ -31,8 +34,11 @@ class Recording(httpx.BaseTransport):
         return self.inner.handle_request(request)
 
 
-def _client(transport: httpx.BaseTransport) -> TargetClient:
-    return TargetClient(ClientSettings(base_url=BASE_URL), transport=transport)
+def _client(transport: httpx.BaseTransport, app: object | None = None) -> TargetClient:
+    """A client over ``transport`` whose WebSockets go to ``app`` (the Recording's app, or a fresh fake)."""
+    if app is None:
+        app = transport.app if isinstance(transport, Recording) else make_app()
+    return TargetClient(ClientSettings(base_url=BASE_URL), transport=transport, connector=ASGISocketConnector(app))
 
 
 def _models(payload: object) -> TargetClient:
@@ -79,8 +85,9 @@ def test_a_refused_agent_setup_makes_that_scenario_an_error() -> None:
             return httpx.Response(503, json={"detail": "agents are down"})
         return fake.handle_request(request)
 
-    fake = SyncASGITransport(make_app())
-    cases = run_suite(StreamingSuite(), client=_client(httpx.MockTransport(refuse_agents)))
+    app = make_app()
+    fake = SyncASGITransport(app)
+    cases = run_suite(StreamingSuite(), client=_client(httpx.MockTransport(refuse_agents), app))
     agents = [c for c in cases if c.id.startswith("streaming/agents/")]
     assert {c.status for c in agents} == {Status.ERROR}
     assert all("setup POST /v1alpha/agents answered HTTP 503" in (c.error or "") for c in agents)
@@ -153,3 +160,46 @@ def test_checks_cover_the_registry_between_the_suites() -> None:
     error_kinds = {k for p in PROBES for k in p.judged.kinds} | set(SUMMARY.kinds)
     kinds = {k for s in SCENARIOS for k in s.kinds} | error_kinds | smoke_kinds
     assert {c.kind for c in all_checks()} == kinds
+
+
+def test_the_websocket_responses_are_read_back_and_cleaned_up_over_http() -> None:
+    transport = Recording()
+    options = RunOptions(include=("streaming/responses-websocket/*",))
+    cases = run_suite(StreamingSuite(), options=options, client=_client(transport))
+    assert {c.status for c in cases} == {Status.PASS, Status.SKIP}
+    # text: one response read back and deleted; continuation: the second read back, both deleted;
+    # store: false responses are never stored, so nothing is read back or deleted for them.
+    assert [line.split(" ")[0] for line in transport.seen[1:]] == ["GET", "DELETE", "GET", "DELETE", "DELETE"]
+    assert all(line.split(" ")[1].startswith("/v1/responses/resp_") for line in transport.seen[1:])
+    skipped = {c.id for c in cases if c.status is Status.SKIP}
+    unread = "streaming/responses-websocket/store-false-continuation/final-matches-retrieve"
+    no_schema = {c.id for c in cases if c.check_id == "responses-stream-event-schema"}  # no validator given
+    assert skipped == {unread, *no_schema}
+
+
+def test_a_server_that_does_not_switch_protocols_skips_every_websocket_case_with_its_answer() -> None:
+    app = make_app()
+    no_sockets = Starlette(routes=[r for r in app.routes if not isinstance(r, WebSocketRoute)])
+    options = RunOptions(include=("streaming/responses-websocket/*",))
+    client = _client(SyncASGITransport(app), no_sockets)
+    cases = run_suite(StreamingSuite(), options=options, client=client)
+    assert len(cases) == sum(len(checks_for(s.kinds)) for s in SCENARIOS if s.name.startswith("responses-websocket/"))
+    assert {c.status for c in cases} == {Status.SKIP}
+    reason = "the server does not serve WebSocket on /v1/responses: the upgrade was answered HTTP 403"
+    assert all((c.reason or "").startswith(reason) for c in cases), {c.reason for c in cases}
+
+
+@pytest.mark.parametrize(
+    "rule", ["responses-stream-first-event", "responses-stream-sequence-number", "responses-stream-text-deltas"]
+)
+def test_the_responses_stream_rules_judge_the_sse_stream_and_the_websocket_turns_alike(rule: str) -> None:
+    cases = run_suite(StreamingSuite(), [rule], options=RunOptions(include=("streaming/responses*",)))
+    fired = {c.id.rsplit("/", 1)[0] for c in cases if c.findings}
+    assert fired == {
+        "streaming/responses/text",
+        "streaming/responses/function-call",
+        "streaming/responses-websocket/text",
+        "streaming/responses-websocket/continuation",
+        "streaming/responses-websocket/store-false-continuation",
+    } - ({"streaming/responses/function-call"} if rule == "responses-stream-text-deltas" else set())
+    assert {f.check_id for c in cases for f in c.findings} == {rule}
