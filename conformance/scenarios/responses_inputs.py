@@ -15,7 +15,6 @@ from typing import Any
 
 from conformance.scenarios.base import Scenario, ScenarioContext, scenario
 from conformance.scenarios.files import DOCUMENT
-from conformance.scenarios.responses import WEATHER_TOOL
 
 __all__ = ["PDF_DOCUMENT", "PNG_IMAGE", "SCENARIOS"]
 
@@ -228,7 +227,10 @@ def tool_calling(ctx: ScenarioContext) -> None:
     # call the first function tool offered, as a real model would for a weather question.
     question = [_message("user", "What's the weather like in San Francisco?")]
     plain = ctx.call(
-        "create", "POST", "/v1/responses", json={"model": ctx.models.chat, "input": question, "tools": [WEATHER_LOCATION_TOOL]}
+        "create",
+        "POST",
+        "/v1/responses",
+        json={"model": ctx.models.chat, "input": question, "tools": [WEATHER_LOCATION_TOOL]},
     )
     _function_call(ctx, plain)
     body = {

@@ -12,6 +12,7 @@ spec, not from the profile's name. A need is one string:
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 from collections.abc import Mapping
@@ -60,10 +61,8 @@ def _properties(schema: Mapping[str, Any]) -> Mapping[str, Any]:
         if not isinstance(part, Mapping):
             continue
         if isinstance(part.get("$ref"), str):
-            try:
+            with contextlib.suppress(KeyError):  # a dangling reference adds nothing
                 pending.append(resolve_local_ref(schema, part["$ref"]))
-            except KeyError:
-                pass
         pending.extend(part.get("allOf") or ())
         if isinstance(part.get("properties"), Mapping):
             seen.update(part["properties"])
