@@ -101,6 +101,11 @@ def usage_chunk(ctx: ChatStreamContext) -> Iterator[str]:
 # ------------------------------------------------------------------ tool calls, choices, usage, logprobs
 
 
+def _obj(value: Any) -> dict[str, Any]:
+    """``value`` when it is a JSON object, else an empty one."""
+    return value if isinstance(value, dict) else {}
+
+
 def _tool_call_entries(ctx: ChatStreamContext) -> Iterator[tuple[int, Any, dict[str, Any]]]:
     """``(chunk position, choice index, tool_calls entry)`` for every streamed tool-call delta."""
     for position, chunk in enumerate(ctx.objects()):
@@ -173,7 +178,7 @@ _HEADER_FIELDS = ("id", "type", "function.name")
 
 def _header_fields(entry: dict[str, Any]) -> dict[str, tuple[bool, Any]]:
     """``field -> (present, value)`` of a call's header fields in one entry."""
-    function = entry.get("function") if isinstance(entry.get("function"), dict) else {}
+    function = _obj(entry.get("function"))
     return {
         "id": ("id" in entry, entry.get("id")),
         "type": ("type" in entry, entry.get("type")),
@@ -232,7 +237,7 @@ def tool_call_arguments(ctx: ChatStreamContext) -> Iterator[str]:
     _no_calls(ctx)
     offered: dict[str, Any] = {}
     for tool in ctx.tools:
-        function = tool.get("function") if isinstance(tool.get("function"), dict) else {}
+        function = _obj(tool.get("function"))
         if isinstance(function.get("name"), str):
             offered[function["name"]] = function.get("parameters") or {"type": "object"}
     calls: dict[tuple[Any, int], dict[str, str]] = {}
@@ -241,7 +246,7 @@ def tool_call_arguments(ctx: ChatStreamContext) -> Iterator[str]:
         if index is None:
             continue
         call = calls.setdefault((choice, index), {"name": "", "arguments": ""})
-        function = entry.get("function") if isinstance(entry.get("function"), dict) else {}
+        function = _obj(entry.get("function"))
         if isinstance(function.get("name"), str) and not call["name"]:
             call["name"] = function["name"]
         if isinstance(function.get("arguments"), str):
@@ -279,7 +284,7 @@ def choices_terminated(ctx: ChatStreamContext) -> Iterator[str]:
                 continue
             index = choice.get("index")
             seen.add(index)
-            delta = choice.get("delta") if isinstance(choice.get("delta"), dict) else {}
+            delta = _obj(choice.get("delta"))
             if index in finished:
                 if choice.get("finish_reason") is not None or delta.get("content") or delta.get("tool_calls"):
                     yield f"chunk {position}: choice {index} goes on after its finish_reason (chunk {finished[index]})"
@@ -367,7 +372,7 @@ def logprobs_shape(ctx: ChatStreamContext) -> Iterator[str]:
     if not any(choice.get("logprobs") is not None for _, choice in choices):
         raise NotApplicable("the server returned no logprobs (not supported)")
     for position, choice in choices:
-        delta = choice.get("delta") if isinstance(choice.get("delta"), dict) else {}
+        delta = _obj(choice.get("delta"))
         if not delta.get("content"):
             continue
         logprobs = choice.get("logprobs")

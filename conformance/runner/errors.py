@@ -150,6 +150,11 @@ PROBES = (
     _bad("responses/create-empty", "/v1/responses", {}),
     _bad("responses/create-wrong-type", "/v1/responses", {"model": f"{_MISSING}/model", "input": 42}),
     _bad("responses/create-malformed-json", "/v1/responses", raw=b'{"model": "x", "input": '),
+    _bad(
+        "responses/compact-missing-model",
+        "/v1/responses/compact",
+        {"input": [{"type": "message", "role": "user", "content": "Compact this conversation."}]},
+    ),
     _bad("chat-completions/create-wrong-type", "/v1/chat/completions", {"model": "x", "messages": "hello"}),
     _bad("conversations/create-wrong-type", "/v1/conversations", {"items": "not-a-list"}),
     _bad("agents/create-empty", AGENTS, {}, agents=True),

@@ -328,6 +328,21 @@ async def create_response(request: Request) -> Response:
     return JSONResponse(final)
 
 
+async def compact_response(request: Request) -> Response:
+    """``POST /v1/responses/compact``: the input kept, plus one compaction item."""
+    state: _State = request.app.state.fake
+    body = await _json_body(request)
+    if not isinstance(body, dict) or not isinstance(body.get("model"), str):
+        return _invalid(state, "body must be a JSON object with a model")
+    if not isinstance(body.get("input"), list):
+        return _invalid(state, "input must be a list of items")
+    compaction = {"type": "compaction", "id": "cmp_fake0", "encrypted_content": "A summary of the conversation."}
+    output = [*body["input"], compaction]
+    return JSONResponse(
+        {"id": "resp_fakecompact", "object": "response.compaction", "created_at": 1700000000, "output": output}
+    )
+
+
 async def get_response(request: Request) -> Response:
     state: _State = request.app.state.fake
     response_id = request.path_params["response_id"]
@@ -1002,6 +1017,7 @@ def make_app(breaks: Iterable[str] = (), *, api_key: str | None = None) -> Starl
         Route("/v1/models", models),
         Route("/v1/models/{model_id:path}", model),
         Route("/v1/responses", create_response, methods=["POST"]),
+        Route("/v1/responses/compact", compact_response, methods=["POST"]),
         Route("/v1/responses/{response_id}", get_response, methods=["GET", "DELETE"]),
         Route("/v1/responses/{response_id}/input_items", response_input_items),
         Route("/v1/chat/completions", chat_completions, methods=["POST"]),
