@@ -322,7 +322,8 @@ async def create_response(request: Request) -> Response:
         return _unknown_model(state, body["model"], stream=bool(body.get("stream")))
     events, final = _responses_events(state, body)
     stored = {**final, "status": "incomplete"} if state.broken("responses-stream-final-matches-retrieve") else final
-    state.responses[final["id"]] = {**stored, "input": body["input"]}
+    if body.get("store") is not False:
+        state.responses[final["id"]] = {**stored, "input": body["input"]}
     if body.get("stream"):
         return _sse(state, events)
     return JSONResponse(final)
