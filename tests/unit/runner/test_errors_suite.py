@@ -131,7 +131,8 @@ def test_a_response_created_with_store_false_is_read_back_as_a_not_found_probe()
     cases = run_suite(ErrorsSuite(), profile="llama-stack-0.7", client=_recording(seen))
     created = seen.index("POST /v1/responses")
     read_back = seen[created + 1]
-    assert read_back.startswith("GET /v1/responses/resp_") and "missing" not in read_back
+    assert read_back.startswith("GET /v1/responses/resp_")
+    assert "missing" not in read_back
     mine = [c for c in cases if c.id.startswith("errors/responses/get-not-stored/")]
     assert mine
     assert {c.status for c in mine} <= {Status.PASS, Status.SKIP}
