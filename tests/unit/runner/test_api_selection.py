@@ -21,11 +21,10 @@ from conformance.runner.smoke import SmokeSuite
 from conformance.runner.streaming import StreamingSuite, StreamValidators
 from tests.fakes import SyncASGITransport, run_suite
 from tests.fakes.chat_only import CHAT_ONLY_PREFIXES, make_chat_only_app
+from tests.fakes.server import SPEC_TOOL_DELTA_CASE
 
 PROFILE = get_profile("ogx-1.5")
-CHAT = RunOptions(apis=("chat",), exclude=("streaming/chat-completions/tool-call/chunk-schema",))
-"""OGX 1.5.0's spec types a streamed tool-call delta with the whole call's schema (``function.name``
-required), so the fake's OpenAI-shaped deltas fail it; that rule is not what these tests are about."""
+CHAT = RunOptions(apis=("chat",), exclude=(SPEC_TOOL_DELTA_CASE,))
 
 
 def _run(suite: Suite, seen: list[str], breaks: Iterable[str] = ()) -> list[CaseResult]:
