@@ -99,13 +99,22 @@ SCENARIOS = (
         "chat-completions/include-usage", "POST /v1/chat/completions", ("sse", "chat-stream", "chat-stream-usage")
     ),
     JudgedScenario(
-        "chat-completions/tool-call", "POST /v1/chat/completions", ("sse", "chat-stream", "chat-stream-tool-calls")
+        "chat-completions/tool-call",
+        "POST /v1/chat/completions",
+        ("sse", "chat-stream", "chat-stream-tool-calls"),
+        needs=("POST /v1/chat/completions {tools}", "POST /v1/chat/completions {tool_choice}"),
     ),
     JudgedScenario(
-        "chat-completions/n-choices", "POST /v1/chat/completions", ("sse", "chat-stream", "chat-stream-choices")
+        "chat-completions/n-choices",
+        "POST /v1/chat/completions",
+        ("sse", "chat-stream", "chat-stream-choices"),
+        needs=("POST /v1/chat/completions {n}",),
     ),
     JudgedScenario(
-        "chat-completions/logprobs", "POST /v1/chat/completions", ("sse", "chat-stream", "chat-stream-logprobs")
+        "chat-completions/logprobs",
+        "POST /v1/chat/completions",
+        ("sse", "chat-stream", "chat-stream-logprobs"),
+        needs=("POST /v1/chat/completions {logprobs}", "POST /v1/chat/completions {top_logprobs}"),
     ),
     JudgedScenario(
         "agents/turn",
