@@ -249,10 +249,26 @@ class ChatStreamContext(StreamContext):
 
     include_usage: bool = False
     """True when the request set ``stream_options.include_usage``."""
+    tools: tuple[Mapping[str, Any], ...] = ()
+    """The function tools the request offered (``{"type": "function", "function": {...}}``), when it
+    asked for one to be called."""
+    choices: int = 1
+    """The request's ``n``: how many choices the stream must carry."""
+    top_logprobs: int | None = None
+    """Set when the request asked for ``logprobs`` (with this ``top_logprobs``, 0 when not given)."""
 
     @property
     def kinds(self) -> tuple[str, ...]:
-        extra = ("chat-stream-usage",) if self.include_usage else ()
+        extra = [
+            kind
+            for kind, wanted in (
+                ("chat-stream-usage", self.include_usage),
+                ("chat-stream-tool-calls", bool(self.tools)),
+                ("chat-stream-choices", self.choices > 1),
+                ("chat-stream-logprobs", self.top_logprobs is not None),
+            )
+            if wanted
+        ]
         return ("sse", "chat-stream", *extra)
 
 

@@ -31,6 +31,7 @@ def render_checks_markdown() -> str:
         "A severity belongs to the rule (what the contract, the OpenAI convention or the SDKs require), whichever",
         "server is judged; a reference's own deviations are listed in its known findings, each with a reason.",
         "To weigh a rule differently, pass `--severity-levels FILE` (lines `<rule id> must|should|may|off`).",
+        "Which checks and scenarios cover each Open Responses compliance test: [open-responses.md](open-responses.md).",
         "",
     ]
     checks = all_checks()

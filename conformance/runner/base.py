@@ -166,6 +166,25 @@ class RunContext:
             return None
         return f"the {self.profile.id} spec has no {', '.join(missing)}"
 
+    def lacks_in_spec(self, *needs: str) -> str | None:
+        """Why a check-suite case whose request sends what ``needs`` names (request fields, literal
+        values: ``conformance.spec.features``) is disabled: the profile's spec does not have them (a
+        gateway's chat completions without ``tools``). ``None`` when it has them all, or the spec
+        cannot be read (the suites report that)."""
+        from conformance.spec.features import spec_has
+        from conformance.spec.loader import load_spec
+
+        if not needs:
+            return None
+        try:
+            spec = load_spec(self.profile.id)
+        except ConformanceError:
+            return None
+        missing = [need for need in needs if not spec_has(spec, need)]
+        if not missing:
+            return None
+        return f"the {self.profile.id} spec has no {', '.join(missing)}"
+
     def judges(self, operation: str) -> bool:
         """Whether ``--api`` lets this run judge a finding's operation in full (see :func:`judges`)."""
         return judges(self.profile, self.options.apis, operation)

@@ -50,6 +50,9 @@ class JudgedScenario:
     calls: tuple[str, ...] | None = None
     """The operations it sends, for ``--api`` (default: ``operation``; none for a scenario that judges
     answers other scenarios got)."""
+    needs: tuple[str, ...] = ()
+    """Request fields or values its request sends that the profile's spec must have
+    (``conformance.spec.features``: ``"POST /v1/chat/completions {tools}"``)."""
 
     @property
     def operations(self) -> tuple[str, ...]:
@@ -94,10 +97,15 @@ def case_id(suite: str, scenario: str, check: Check) -> str:
 
 def disabled_reason(ctx: RunContext, scenario: JudgedScenario) -> str | None:
     """Why the scenario is not run at all: the profile has no Agents API, ``--api`` leaves out an
-    API it calls, or the profile's spec does not have an operation it calls. ``None`` when it runs."""
+    API it calls, or the profile's spec does not have an operation it calls or a field it sends.
+    ``None`` when it runs."""
     if scenario.needs_agents and not ctx.profile.has_agents:
         return f"profile {ctx.profile.id} has no Agents API"
-    return ctx.unselected(*scenario.operations) or ctx.not_in_spec(*scenario.operations)
+    return (
+        ctx.unselected(*scenario.operations)
+        or ctx.not_in_spec(*scenario.operations)
+        or ctx.lacks_in_spec(*scenario.needs)
+    )
 
 
 def check_cases(

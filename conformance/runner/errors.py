@@ -77,6 +77,11 @@ class Probe:
     """Placeholders filled with the ids of an agent and session the suite creates (the rest stay unknown)."""
     subject: str = ""
     """What makes it fail, for messages (``an unknown model '{model_id}'``); derived when empty."""
+    path_ids: tuple[tuple[str, str], ...] = ()
+    """``(placeholder, id name)``: template placeholders filled with another id than their own (a live one)."""
+
+    def path(self, ids: dict[str, str]) -> str:
+        return self.template.format(**{**ids, **{k: ids[v] for k, v in self.path_ids}})
 
     @property
     def operation(self) -> str:
@@ -139,6 +144,15 @@ PROBES = (
     _nf("responses/get-unknown", "GET", "/v1/responses/{response_id}"),
     _nf("responses/input-items-unknown", "GET", "/v1/responses/{response_id}/input_items"),
     _nf("responses/delete-unknown", "DELETE", "/v1/responses/{response_id}"),
+    Probe(
+        "responses/get-not-stored",
+        "GET",
+        "/v1/responses/{response_id}",
+        "not-found",
+        live=("stored_false_response_id",),
+        path_ids=(("response_id", "stored_false_response_id"),),
+        subject="a response created with store: false ({stored_false_response_id})",
+    ),
     _nf("conversations/get-unknown", "GET", "/v1/conversations/{conversation_id}"),
     _nf("models/get-unknown", "GET", "/v1/models/{model_id}"),
     _nf("files/get-unknown", "GET", "/v1/files/{file_id}"),
@@ -150,6 +164,11 @@ PROBES = (
     _bad("responses/create-empty", "/v1/responses", {}),
     _bad("responses/create-wrong-type", "/v1/responses", {"model": f"{_MISSING}/model", "input": 42}),
     _bad("responses/create-malformed-json", "/v1/responses", raw=b'{"model": "x", "input": '),
+    _bad(
+        "responses/compact-missing-model",
+        "/v1/responses/compact",
+        {"input": [{"type": "message", "role": "user", "content": "Compact this conversation."}]},
+    ),
     _bad("chat-completions/create-wrong-type", "/v1/chat/completions", {"model": "x", "messages": "hello"}),
     _bad("conversations/create-wrong-type", "/v1/conversations", {"items": "not-a-list"}),
     _bad("agents/create-empty", AGENTS, {}, agents=True),
@@ -186,8 +205,39 @@ def _fill(value: Any, ids: dict[str, str]) -> Any:
     return value
 
 
+class _LiveResponse:
+    """A response created with ``store: false`` on first use: the server answered it and must not have
+    kept it, so reading it back is a not-found probe (a lifecycle rule the compliance tests do not check)."""
+
+    provides = ("stored_false_response_id",)
+
+    def __init__(self, client: TargetClient) -> None:
+        self._client = client
+        self._ids: dict[str, str] | None = None
+        self._failure: ConformanceError | None = None
+
+    def ids(self) -> dict[str, str]:
+        if self._failure is not None:
+            raise self._failure
+        if self._ids is None:
+            try:
+                steps = scenario_steps(self._client, "errors/live-response", model=pick_model(self._client))
+                body = {"model": steps.models.chat, "input": "Do not keep this response.", "store": False}
+                created = setup_json(steps, "create-not-stored", "POST", "/v1/responses", json=body)
+                self._ids = {"stored_false_response_id": str(created.get("id"))}
+            except ConformanceError as exc:
+                self._failure = exc
+                raise
+        return self._ids
+
+    def close(self) -> None:
+        """Nothing was stored."""
+
+
 class _LiveAgent:
     """An agent and a session created on first use, for probes that need real parents of an unknown id."""
+
+    provides = ("agent_id", "session_id")
 
     def __init__(self, client: TargetClient) -> None:
         self._client = client
@@ -242,7 +292,7 @@ def _send(client: TargetClient, probe: Probe, ids: dict[str, str], *, follow_up:
     sent = steps.call(
         "probe",
         probe.method,
-        probe.template.format(**ids),
+        probe.path(ids),
         json=None if raw else _fill(probe.json_body, ids),
         content=probe.raw_body,
         headers={"content-type": "application/json"} if raw else None,
@@ -279,6 +329,7 @@ class ErrorsSuite:
         follow_up_path = FOLLOW_UP if ctx.unselected(f"GET {FOLLOW_UP}") is None else FALLBACK_FOLLOW_UP
         runnable = [probe for probe in self.probes if disabled_reason(ctx, probe.judged) is None]
         live = _LiveAgent(ctx.client)
+        live_response = _LiveResponse(ctx.client)
         answered: list[tuple[str, str, ErrorProbeContext]] = []
         failures: list[str] = []
         units = len(self.probes) + (1 if summary_checks else 0)
@@ -290,8 +341,9 @@ class ErrorsSuite:
                 def build(probe: Probe = probe, checks: list[Check] = checks) -> ErrorProbeContext:
                     ids = dict(self.ids)
                     try:
-                        if probe.live:
-                            ids.update((k, v) for k, v in live.ids().items() if k in probe.live)
+                        for source in (live, live_response):
+                            if probe.live and set(probe.live) & set(source.provides):
+                                ids.update((k, v) for k, v in source.ids().items() if k in probe.live)
                         path = follow_up_path if follow_up in checks else None
                         built = _send(ctx.client, probe, ids, follow_up=path)
                     except ConformanceError as exc:
@@ -321,6 +373,7 @@ class ErrorsSuite:
             ctx.units(units, units)
         finally:
             live.close()
+            live_response.close()
 
     def _summary(
         self,

@@ -60,6 +60,7 @@ from conformance.scenarios import ScenarioContext
 
 __all__ = [
     "AGENTS",
+    "CHAT_FUNCTION_TOOL",
     "CHAT_MODEL_SUFFIX",
     "SCENARIOS",
     "StreamValidators",
@@ -74,6 +75,11 @@ FUNCTION_TOOL: dict[str, Any] = {
     "description": "Get the current weather for a city.",
     "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
 }
+CHAT_FUNCTION_TOOL: dict[str, Any] = {
+    "type": "function",
+    "function": {k: v for k, v in FUNCTION_TOOL.items() if k != "type"},
+}
+"""The same tool in the chat completions shape."""
 PROMPT = "Say hello in one short sentence."
 FOLLOW_UP = "Now say goodbye in one short sentence."
 SOCKET_PATH = "/v1/responses"
@@ -116,6 +122,24 @@ SCENARIOS = (
         "chat-completions/include-usage", "POST /v1/chat/completions", ("sse", "chat-stream", "chat-stream-usage")
     ),
     JudgedScenario(
+        "chat-completions/tool-call",
+        "POST /v1/chat/completions",
+        ("sse", "chat-stream", "chat-stream-tool-calls"),
+        needs=("POST /v1/chat/completions {tools}", "POST /v1/chat/completions {tool_choice}"),
+    ),
+    JudgedScenario(
+        "chat-completions/n-choices",
+        "POST /v1/chat/completions",
+        ("sse", "chat-stream", "chat-stream-choices"),
+        needs=("POST /v1/chat/completions {n}",),
+    ),
+    JudgedScenario(
+        "chat-completions/logprobs",
+        "POST /v1/chat/completions",
+        ("sse", "chat-stream", "chat-stream-logprobs"),
+        needs=("POST /v1/chat/completions {logprobs}", "POST /v1/chat/completions {top_logprobs}"),
+    ),
+    JudgedScenario(
         "agents/turn",
         f"POST {AGENTS}/{{agent_id}}/session/{{session_id}}/turn",
         ("sse", "agent-stream"),
@@ -146,6 +170,9 @@ class StreamingSuite:
             "responses-websocket/continuation-elsewhere": lambda: self._socket_elsewhere(ctx.client, model()),
             "responses-websocket/failed-continuation": lambda: self._socket_retry(ctx.client, model()),
             "chat-completions/include-usage": lambda: self._chat(ctx.client, model()),
+            "chat-completions/tool-call": lambda: self._chat_tool_call(ctx.client, model()),
+            "chat-completions/n-choices": lambda: self._chat_choices(ctx.client, model()),
+            "chat-completions/logprobs": lambda: self._chat_logprobs(ctx.client, model()),
             "agents/turn": lambda: self._agent_turn(ctx.client, model()),
         }
         mine = ctx.in_shard(SCENARIOS, lambda scenario: scenario.name)  # --shard: by scenario
@@ -276,6 +303,48 @@ class StreamingSuite:
         created = steps.call("create", "POST", "/v1/chat/completions", json=body, stream=True)
         return ChatStreamContext(
             exchange=created, stream=stream_of(created), validator=self.validators.chat_chunk, include_usage=True
+        )
+
+    def _chat_tool_call(self, client: TargetClient, model: str) -> ChatStreamContext:
+        """A streamed call of the one offered function, named in the user text (the model calls it)."""
+        steps = self._steps(client, "chat-completions/tool-call", model)
+        body = {
+            "model": model,
+            "messages": [{"role": "user", "content": TOOL_PROMPT}],
+            "tools": [CHAT_FUNCTION_TOOL],
+            "tool_choice": "auto",
+            "stream": True,
+        }
+        created = steps.call("create", "POST", "/v1/chat/completions", json=body, stream=True)
+        return ChatStreamContext(
+            exchange=created,
+            stream=stream_of(created),
+            validator=self.validators.chat_chunk,
+            tools=(CHAT_FUNCTION_TOOL,),
+        )
+
+    def _chat_choices(self, client: TargetClient, model: str) -> ChatStreamContext:
+        """``n: 2``: two choices in one stream."""
+        steps = self._steps(client, "chat-completions/n-choices", model)
+        body = {"model": model, "messages": [{"role": "user", "content": PROMPT}], "n": 2, "stream": True}
+        created = steps.call("create", "POST", "/v1/chat/completions", json=body, stream=True)
+        return ChatStreamContext(
+            exchange=created, stream=stream_of(created), validator=self.validators.chat_chunk, choices=2
+        )
+
+    def _chat_logprobs(self, client: TargetClient, model: str) -> ChatStreamContext:
+        """``logprobs`` with two alternatives per token."""
+        steps = self._steps(client, "chat-completions/logprobs", model)
+        body = {
+            "model": model,
+            "messages": [{"role": "user", "content": PROMPT}],
+            "logprobs": True,
+            "top_logprobs": 2,
+            "stream": True,
+        }
+        created = steps.call("create", "POST", "/v1/chat/completions", json=body, stream=True)
+        return ChatStreamContext(
+            exchange=created, stream=stream_of(created), validator=self.validators.chat_chunk, top_logprobs=2
         )
 
     def _agent_turn(self, client: TargetClient, model: str) -> AgentTurnStreamContext:

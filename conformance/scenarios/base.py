@@ -26,6 +26,7 @@ from conformance.core.http_exchange import Exchange
 from conformance.core.profiles import PROFILES
 from conformance.core.sse import SSELimits
 from conformance.core.websocket import Socket
+from conformance.spec.features import parse_need, profile_has
 
 __all__ = [
     "AGENT_PROFILES",
@@ -207,8 +208,14 @@ class Scenario:
     uses: tuple[str, ...] = ()
     """Other API groups it calls (a response bound to a conversation creates the conversation)."""
 
+    needs: tuple[str, ...] = ()
+    """What the profile's spec must have for the flow to apply to it: operations, request fields,
+    literal values (``conformance.spec.features``). Which profile gets the flow is read from its spec."""
+
     def applies_to(self, profile_id: str) -> bool:
-        return profile_id in self.profiles
+        if profile_id not in self.profiles:
+            return False
+        return all(profile_has(profile_id, need) for need in self.needs)
 
     @property
     def apis(self) -> frozenset[str]:
@@ -225,11 +232,14 @@ def scenario(
     profiles: frozenset[str] = ALL_PROFILES,
     expects_errors: bool = False,
     uses: tuple[str, ...] = (),
+    needs: tuple[str, ...] = (),
 ) -> Callable[[Callable[[ScenarioContext], None]], Callable[[ScenarioContext], None]]:
     """Decorator: define a scenario and append it to its module's ``bucket`` (the registry reads those)."""
 
     def define(run: Callable[[ScenarioContext], None]) -> Callable[[ScenarioContext], None]:
-        bucket.append(Scenario(scenario_id, title, api, profiles, run, expects_errors, uses))
+        for need in needs:
+            parse_need(need)  # a malformed need is a programming error, found at import
+        bucket.append(Scenario(scenario_id, title, api, profiles, run, expects_errors, uses, needs))
         return run
 
     return define

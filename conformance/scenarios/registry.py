@@ -18,7 +18,7 @@ from pathlib import Path
 
 from conformance.core.errors import UsageError
 from conformance.core.profiles import Profile
-from conformance.scenarios import agents, chat, files, responses
+from conformance.scenarios import agents, chat, files, responses, responses_inputs
 from conformance.scenarios.base import Scenario
 from conformance.scenarios.declarative import load_scenarios
 
@@ -28,7 +28,7 @@ FLOWS_DIR = Path(__file__).resolve().parent / "flows"
 
 SCENARIOS: dict[str, Scenario] = {
     s.id: s
-    for group in (load_scenarios(FLOWS_DIR), *(m.SCENARIOS for m in (chat, responses, files, agents)))
+    for group in (load_scenarios(FLOWS_DIR), *(m.SCENARIOS for m in (chat, responses, responses_inputs, files, agents)))
     for s in group
 }
 """The built-in flows."""

@@ -34,6 +34,7 @@ __all__ = [
     "REPLY",
     "SCHEMA_PROBE_FIELD",
     "SDK_BREAKS",
+    "SPEC_TOOL_DELTA_CASE",
     "TOOL_ARGUMENTS",
     "make_app",
 ]
@@ -43,6 +44,13 @@ EMBEDDING_MODEL = "fake/embedding"
 MODELS = frozenset({CHAT_MODEL, EMBEDDING_MODEL})
 REPLY = ["Hello", " from", " the", " fake", " server."]
 TOOL_ARGUMENTS = ['{"city": ', '"Paris"}']
+SPEC_TOOL_DELTA_CASE = "streaming/chat-completions/tool-call/chunk-schema"
+"""The one case the conformant fake fails under the ogx-1.5 (and llama-stack-0.7) spec: it types a
+streamed tool-call delta with the whole call's schema (``function.name`` required), which an
+OpenAI-shaped delta (the name on the first chunk only) cannot satisfy. Tests about other things
+exclude it."""
+TOOL_ARGUMENTS_OFF_SCHEMA = ['{"city": ', "7}"]
+"""What the ``chat-stream-tool-call-arguments`` variant streams: JSON, but ``city`` is not a string."""
 SCHEMA_PROBE_FIELD = "x_conformance_probe"
 """A schema-breaking variant sets this to a number; the tests' schema says it is a string."""
 PAD_COMMENTS = 4000
@@ -79,6 +87,12 @@ BREAKABLE = frozenset(
         "chat-stream-single-id",
         "chat-stream-done-sentinel",
         "chat-stream-usage-chunk",
+        "chat-stream-usage-last",
+        "chat-stream-tool-call-index",
+        "chat-stream-tool-call-header",
+        "chat-stream-tool-call-arguments",
+        "chat-stream-choices-terminated",
+        "chat-stream-logprobs-shape",
         "agent-stream-event-schema",
         "agent-stream-event-shape",
         "agent-stream-turn-start",
@@ -101,9 +115,6 @@ BREAKABLE = frozenset(
 
 SDK_BREAKS = frozenset(
     {
-        # Tool-call delta chunks after the first carry "id": null, "type": null, "function": {"name": null}
-        # (as OGX 1.5.0 sends them); openai's chat.completions.stream helper asserts on the null type.
-        "chat-stream-tool-call-nulls",
         # The SDK error classes (the clients suite's errors.<situation> flows); each has a rule of its own.
         "sdk-unknown-model-400",  # an unknown model is 400, not 404 (BadRequestError, not NotFoundError)
         "sdk-unknown-route-catch-all",  # an unknown path is 200 with an HTML page (a single-page-app fallback)
@@ -113,8 +124,9 @@ SDK_BREAKS = frozenset(
         # an agent turn stream that ends with OpenAI's `data: [DONE]` sentinel (the agent stream has none);
         # the Node llama-stack-client 0.3.0 JSON.parses every event's data and throws SyntaxError on it.
         "sdk-node-agent-stream-done-sentinel",
-        # streamed tool-call deltas without their `index` (the position in tool_calls that OpenAI always
-        # sends); openai-node's chat.completions.stream helper throws "invalid tool call index".
+        # streamed tool-call deltas after the header without their `index` (the position in tool_calls that
+        # OpenAI always sends); openai-node's chat.completions.stream helper throws "invalid tool call index".
+        # (The streaming suite's chat-stream-tool-call-index sees it too; its own break drops every index.)
         "sdk-node-chat-stream-tool-call-index",
         # llama-stack-client's flows (each fails exactly the llama-stack-client flows named):
         "sdk-agent-create-no-agent-id",  # POST /v1alpha/agents answers {"id": ...}: agents.create reads agent_id
@@ -328,7 +340,8 @@ async def create_response(request: Request) -> Response:
     if body["model"] not in MODELS:
         return _unknown_model(state, body["model"], stream=bool(body.get("stream")))
     events, final = _responses_events(state, body)
-    _store(state, final, body["input"])
+    if body.get("store") is not False:
+        _store(state, final, body["input"])
     if body.get("stream"):
         return _sse(state, events)
     return JSONResponse(final)
@@ -431,6 +444,21 @@ async def responses_socket(websocket: WebSocket) -> None:
         return
 
 
+async def compact_response(request: Request) -> Response:
+    """``POST /v1/responses/compact``: the input kept, plus one compaction item."""
+    state: _State = request.app.state.fake
+    body = await _json_body(request)
+    if not isinstance(body, dict) or not isinstance(body.get("model"), str):
+        return _invalid(state, "body must be a JSON object with a model")
+    if not isinstance(body.get("input"), list):
+        return _invalid(state, "input must be a list of items")
+    compaction = {"type": "compaction", "id": "cmp_fake0", "encrypted_content": "A summary of the conversation."}
+    output = [*body["input"], compaction]
+    return JSONResponse(
+        {"id": "resp_fakecompact", "object": "response.compaction", "created_at": 1700000000, "output": output}
+    )
+
+
 async def get_response(request: Request) -> Response:
     state: _State = request.app.state.fake
     response_id = request.path_params["response_id"]
@@ -489,13 +517,22 @@ async def chat_completions(request: Request) -> Response:
     common = {"id": "chatcmpl-fake1", "object": "chat.completion.chunk", "created": 1700000000, "model": body["model"]}
     common = state.shaped("chat.completion.chunk", common)
     chunks: list[dict[str, Any] | str] = []
-    for position, piece in enumerate([content] if content else REPLY):
-        delta = {"role": "assistant", "content": piece} if position == 0 else {"content": piece}
-        chunks.append({**common, "choices": [{"index": 0, "delta": delta, "finish_reason": None}]})
-    chunks.append({**common, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
+    usage = {"prompt_tokens": 5, "completion_tokens": 5, "total_tokens": 10}
+    top = body.get("top_logprobs") or 0
+    for index in range(int(body.get("n") or 1)):
+        for position, piece in enumerate([content] if content else REPLY):
+            delta = {"role": "assistant", "content": piece} if position == 0 else {"content": piece}
+            choice: dict[str, Any] = {"index": index, "delta": delta, "finish_reason": None}
+            if body.get("logprobs"):
+                choice["logprobs"] = {"content": [_logprob(state, piece, top)]}
+            chunks.append({**common, "choices": [choice]})
+        if index == 0 or not state.broken("chat-stream-choices-terminated"):
+            finish: dict[str, Any] = {**common, "choices": [{"index": index, "delta": {}, "finish_reason": "stop"}]}
+            if state.broken("chat-stream-usage-last"):
+                finish["usage"] = usage  # usage on the finish chunk too, as well as its own chunk
+            chunks.append(finish)
     include_usage = (body.get("stream_options") or {}).get("include_usage")
     if include_usage and not state.broken("chat-stream-usage-chunk"):
-        usage = {"prompt_tokens": 5, "completion_tokens": 5, "total_tokens": 10}
         chunks.append({**common, "choices": [], "usage": usage})
     if state.broken("chat-stream-chunk-shape"):
         chunks[1] = {**chunks[1], "object": "chat.completion"}  # type: ignore[dict-item]
@@ -506,6 +543,14 @@ async def chat_completions(request: Request) -> Response:
     if not state.broken("chat-stream-done-sentinel"):
         chunks.append("[DONE]")
     return _sse(state, chunks)
+
+
+def _logprob(state: _State, token: str, top: int) -> dict[str, Any]:
+    """One ``logprobs.content`` entry for a streamed piece, with ``top`` alternatives."""
+    logprob = 0.5 if state.broken("chat-stream-logprobs-shape") else -0.25
+    alternatives = [{"token": token, "logprob": logprob, "bytes": list(token.encode())}]
+    alternatives += [{"token": f"alt{n}", "logprob": -2.0 - n, "bytes": None} for n in range(1, top)]
+    return {"token": token, "logprob": logprob, "bytes": list(token.encode()), "top_logprobs": alternatives[:top]}
 
 
 def _messages(messages: Any) -> bool:
@@ -529,16 +574,25 @@ def _tool_call_chunks(state: _State, body: dict[str, Any], tool: str) -> list[di
     """A streamed tool call: the call's header in the role chunk, then its arguments in pieces."""
     common = {"id": "chatcmpl-fake2", "object": "chat.completion.chunk", "created": 1700000000, "model": body["model"]}
     common = state.shaped("chat.completion.chunk", common)
-    header = {"index": 0, "id": "call_1", "type": "function", "function": {"name": tool, "arguments": ""}}
+    header: dict[str, Any] = {
+        "index": 0,
+        "id": "call_1",
+        "type": "function",
+        "function": {"name": tool, "arguments": ""},
+    }
+    if state.broken("chat-stream-tool-call-index"):
+        del header["index"]
     first = {"role": "assistant", "content": None, "tool_calls": [header]}
     chunks: list[dict[str, Any] | str] = [{**common, "choices": [{"index": 0, "delta": first, "finish_reason": None}]}]
-    for position, delta in enumerate(TOOL_ARGUMENTS):
-        so_far = "".join(TOOL_ARGUMENTS[: position + 1])
+    pieces = TOOL_ARGUMENTS_OFF_SCHEMA if state.broken("chat-stream-tool-call-arguments") else TOOL_ARGUMENTS
+    for position, delta in enumerate(pieces):
+        so_far = "".join(pieces[: position + 1])
         piece = so_far if state.broken("sdk-chat-stream-tool-call-cumulative") else delta
         call: dict[str, Any] = {"index": 0, "function": {"arguments": piece}}
-        if state.broken("chat-stream-tool-call-nulls"):
+        if state.broken("chat-stream-tool-call-header"):
+            # OGX 1.5.0's shape; openai's chat.completions.stream helper asserts on the null type.
             call = {"index": 0, "id": None, "type": None, "function": {"name": None, "arguments": piece}}
-        if state.broken("sdk-node-chat-stream-tool-call-index"):
+        if state.broken("sdk-node-chat-stream-tool-call-index") or state.broken("chat-stream-tool-call-index"):
             del call["index"]
         chunks.append({**common, "choices": [{"index": 0, "delta": {"tool_calls": [call]}, "finish_reason": None}]})
     chunks.append({**common, "choices": [{"index": 0, "delta": {}, "finish_reason": "tool_calls"}]})
@@ -1080,6 +1134,7 @@ def make_app(breaks: Iterable[str] = (), *, api_key: str | None = None) -> Starl
         Route("/v1/models/{model_id:path}", model),
         Route("/v1/responses", create_response, methods=["POST"]),
         WebSocketRoute("/v1/responses", responses_socket),
+        Route("/v1/responses/compact", compact_response, methods=["POST"]),
         Route("/v1/responses/{response_id}", get_response, methods=["GET", "DELETE"]),
         Route("/v1/responses/{response_id}/input_items", response_input_items),
         Route("/v1/chat/completions", chat_completions, methods=["POST"]),

@@ -53,12 +53,26 @@ def build_run_config(release: Release, *, state_dir: Path, model_base_url: str, 
         "conversations": _sql("openai_conversations"),
     }
     config: dict[str, Any] = {"version": 2}
+    registered: dict[str, Any] = {
+        "models": [
+            {
+                "model_id": EMBEDDING_MODEL,
+                "provider_id": MODEL_PROVIDER_ID,
+                "provider_model_id": EMBEDDING_MODEL,
+                "model_type": "embedding",
+                "metadata": {"embedding_dimension": EMBEDDING_DIMENSION},
+            }
+        ]
+    }
     if release.legacy_agents:
         config["image_name"] = "conformance-reference"
         apis = ["agents", "files", "inference", "safety", "tool_runtime", "vector_io"]
         providers["tool_runtime"] = _provider("rag-runtime", "inline::rag-runtime")
         providers["agents"] = _provider("meta-reference", "inline::meta-reference", {"persistence": persistence})
         providers["safety"] = _provider("llama-guard", "inline::llama-guard", {"excluded_categories": []})
+        # 0.3.0 serves the Responses `file_search` tool through the `knowledge_search` tool of this
+        # group; unregistered, every file_search request is a 400 "Tool 'knowledge_search' not found".
+        registered["tool_groups"] = [{"toolgroup_id": "builtin::rag", "provider_id": "rag-runtime"}]
     else:
         config["distro_name"] = "conformance-reference"
         apis = ["files", "inference", "responses", "tool_runtime", "vector_io"]
@@ -82,17 +96,7 @@ def build_run_config(release: Release, *, state_dir: Path, model_base_url: str, 
             },
             # Chat models are discovered from the backend's /v1/models; an embedding model must be
             # registered explicitly with its dimension (shared/upstream-servers.md).
-            "registered_resources": {
-                "models": [
-                    {
-                        "model_id": EMBEDDING_MODEL,
-                        "provider_id": MODEL_PROVIDER_ID,
-                        "provider_model_id": EMBEDDING_MODEL,
-                        "model_type": "embedding",
-                        "metadata": {"embedding_dimension": EMBEDDING_DIMENSION},
-                    }
-                ]
-            },
+            "registered_resources": registered,
             # Without a default, a vector store created the OpenAI way (a name, no embedding_model)
             # is a 400 "Model 'None' not found" on OGX 1.5.0 and llama-stack 0.7.3. All three
             # releases read this section (0.3.0 takes provider_id and model_id only).

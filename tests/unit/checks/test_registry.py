@@ -20,12 +20,20 @@ def test_every_check_has_a_variant_of_the_fake_that_breaks_it() -> None:
 def test_ids_and_case_segments_are_unique() -> None:
     ids = [c.id for c in all_checks()]
     assert len(ids) == len(set(ids))
+    chat = (
+        "sse",
+        "chat-stream",
+        "chat-stream-usage",
+        "chat-stream-tool-calls",
+        "chat-stream-choices",
+        "chat-stream-logprobs",
+    )
     for kinds in (
         ("sse", "responses-stream", "responses-function-call"),
         ("responses-stream", "responses-socket"),
         ("responses-socket-error",),
         ("responses-socket-retry",),
-        ("sse", "chat-stream", "chat-stream-usage"),
+        chat,
     ):
         shorts = [c.short_id for c in checks_for(kinds)]
         assert len(shorts) == len(set(shorts)), kinds

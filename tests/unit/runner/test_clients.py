@@ -119,7 +119,7 @@ def test_null_tool_call_fields_fail_exactly_the_stream_helper_with_the_sdks_own_
     flow still passes; the stream helper's case fails with openai's AssertionError, the exchange it failed
     on as evidence and a curl command that reproduces it."""
     options = RunOptions(exclude=("clients/openai/errors.*",))
-    app = make_app({"chat-stream-tool-call-nulls"})
+    app = make_app({"chat-stream-tool-call-header"})
     cases = {c.id: c for c in _run(serve_app(app), api_key="sk-secret", options=options)}
     assert {case_id for case_id, c in cases.items() if c.status is not Status.PASS} == {HELPER}
     case = cases[HELPER]

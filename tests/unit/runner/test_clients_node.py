@@ -116,7 +116,7 @@ def test_each_break_the_openai_node_sdk_trips_on_fails_exactly_its_flows(
 def test_openai_nodes_stream_helper_reads_tool_call_chunks_with_null_fields(serve_app: Callable[[Any], str]) -> None:
     """OGX 1.5.0's shape (``"id": null, "type": null`` after the first tool-call chunk) breaks the Python
     SDK's helper; the Node helper sets only the fields a delta carries, and every flow passes."""
-    cases = _run(serve_app(make_app({"chat-stream-tool-call-nulls"})), OPENAI_NODE, options=OPENAI_ONLY)
+    cases = _run(serve_app(make_app({"chat-stream-tool-call-header"})), OPENAI_NODE, options=OPENAI_ONLY)
     assert cases["chat.stream-helper-tools"].status is Status.PASS
     assert _failing(cases) == set()
 

@@ -81,8 +81,15 @@ def test_operations_are_path_templates_and_requests_use_fresh_ids() -> None:
     assert all("{" not in path for path in seen)
     assert f"GET /v1/files/{suite.ids['file_id']}" in seen
     probes = [s for s in seen if s != f"GET {FOLLOW_UP}"]
-    # the probes, plus the agent (with its session) that the live probes need: a model, created, deleted
-    setup = ["GET /v1/models", "POST /v1alpha/agents", "DELETE /v1alpha/agents/"]
+    # the probes, plus the agent (with its session) that the live probes need: a model, created, deleted;
+    # and the store: false response whose read-back is a probe: a model, created
+    setup = [
+        "GET /v1/models",
+        "POST /v1alpha/agents",
+        "DELETE /v1alpha/agents/",
+        "GET /v1/models",
+        "POST /v1/responses",
+    ]
     assert len(probes) == len(PROBES) + len(setup) + 1
     assert seen.count(f"GET {FOLLOW_UP}") == len(PROBES)
 
@@ -115,7 +122,20 @@ def test_agents_probes_are_disabled_without_the_agents_api() -> None:
     agents = [c for c in cases if c.id.startswith("errors/agents/")]
     assert agents
     assert {c.status for c in agents} == {Status.DISABLED}
-    assert not [s for s in seen if "/v1alpha/agents" in s or s == "GET /v1/models"]
+    assert not [s for s in seen if "/v1alpha/agents" in s]
+    assert seen.count("GET /v1/models") == 1  # for the store: false response only
+
+
+def test_a_response_created_with_store_false_is_read_back_as_a_not_found_probe() -> None:
+    seen: list[str] = []
+    cases = run_suite(ErrorsSuite(), profile="llama-stack-0.7", client=_recording(seen))
+    created = seen.index("POST /v1/responses")
+    read_back = seen[created + 1]
+    assert read_back.startswith("GET /v1/responses/resp_")
+    assert "missing" not in read_back
+    mine = [c for c in cases if c.id.startswith("errors/responses/get-not-stored/")]
+    assert mine
+    assert {c.status for c in mine} <= {Status.PASS, Status.SKIP}
 
 
 def test_a_failed_agent_setup_is_an_error_for_the_probes_that_need_it_only() -> None:

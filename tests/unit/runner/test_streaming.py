@@ -65,10 +65,25 @@ def test_the_agents_scenario_is_disabled_without_the_agents_api_and_sends_nothin
 
 def test_unselected_scenarios_send_nothing() -> None:
     transport = Recording()
+    options = RunOptions(include=("streaming/chat-completions/include-usage/*",))
+    cases = run_suite(StreamingSuite(), options=options, client=_client(transport))
+    assert {"/".join(c.id.split("/")[1:3]) for c in cases} == {"chat-completions/include-usage"}
+    assert transport.seen == ["GET /v1/models", "POST /v1/chat/completions"]
+
+
+def test_each_chat_stream_scenario_sends_one_request_asking_for_what_its_rules_judge() -> None:
+    transport = Recording()
     options = RunOptions(include=("streaming/chat-completions/*",))
     cases = run_suite(StreamingSuite(), options=options, client=_client(transport))
-    assert {c.id.split("/")[1] for c in cases} == {"chat-completions"}
-    assert transport.seen == ["GET /v1/models", "POST /v1/chat/completions"]
+    scenarios = {"/".join(c.id.split("/")[1:3]) for c in cases}
+    assert scenarios == {
+        "chat-completions/include-usage",
+        "chat-completions/tool-call",
+        "chat-completions/n-choices",
+        "chat-completions/logprobs",
+    }
+    assert transport.seen == ["GET /v1/models"] + ["POST /v1/chat/completions"] * 4
+    assert not [c for c in cases if c.error], [c.error for c in cases if c.error]
 
 
 def test_the_responses_stream_is_read_back_and_cleaned_up() -> None:

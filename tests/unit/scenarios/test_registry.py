@@ -41,7 +41,14 @@ def test_every_profile_covers_every_other_api(profile: str) -> None:
 
 def test_selection_by_glob_keeps_table_order() -> None:
     chosen = [s.id for s in select_scenarios(PROFILES["ogx-1.5"], ["responses-c*", "chat-completions-create"])]
-    assert chosen == ["chat-completions-create", "responses-create", "responses-chain", "responses-conversation"]
+    assert chosen == [
+        "chat-completions-create",
+        "responses-create",
+        "responses-chain",
+        "responses-conversation",
+        "responses-compact",
+        "responses-compact-errors",
+    ]
 
 
 def test_a_pattern_matching_nothing_for_the_profile_is_a_usage_error() -> None:
@@ -49,3 +56,20 @@ def test_a_pattern_matching_nothing_for_the_profile_is_a_usage_error() -> None:
         select_scenarios(PROFILES["ogx-1.5"], ["agents-*"])
     with pytest.raises(UsageError, match="unknown scenario 'nope'"):
         get_scenario("nope")
+
+
+def test_which_profile_gets_a_flow_is_read_from_its_spec() -> None:
+    def has(profile: str, scenario: str) -> bool:
+        return scenario in {s.id for s in scenarios_for(PROFILES[profile])}
+
+    assert [has(p, "responses-compact") for p in ("ogx-1.5", "llama-stack-0.7", "llama-stack-0.3")] == [
+        True,
+        False,
+        False,
+    ]
+    assert [has(p, "responses-background") for p in ("ogx-1.5", "llama-stack-0.7", "llama-stack-0.3")] == [
+        True,
+        True,
+        False,
+    ]
+    assert all(has(p, "responses-multi-turn") for p in PROFILES)

@@ -310,3 +310,19 @@ def test_allowed_tools_restricts_which_tools_can_be_called(api: Api) -> None:
         "allowed_tools": {"mode": "required", "tools": [{"type": "function", "name": "get_time"}]},
     }
     assert _called(_message(api, messages=[user("Hello")], tools=TOOLS, tool_choice=required)) == ["get_time"]
+
+
+def test_image_and_file_parts_are_read_and_count_nothing(api: Api) -> None:
+    """What upstream servers make of `input_image` and `input_file` (image_url and file parts) is
+    accepted; the reply, usage and id depend on the text parts alone, so they stay deterministic."""
+    parts = [
+        {"type": "text", "text": "Read the attached file."},
+        {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgo=", "detail": "low"}},
+        {"type": "file", "file": {"filename": "a.pdf", "file_data": "data:application/pdf;base64,JVBERi0="}},
+    ]
+    first = api.chat(messages=[{"role": "user", "content": parts}])
+    again = api.chat(messages=[{"role": "user", "content": parts}])
+    assert first.status_code == 200
+    assert first.json() == again.json()
+    assert first.json()["choices"][0]["message"]["content"] == "Deterministic reply to: Read the attached file."
+    assert first.json()["usage"]["prompt_tokens"] == 4

@@ -77,3 +77,14 @@ def test_ogx_ingests_vector_store_files_through_a_file_processor(
     providers = config["providers"].get("file_processors", [])
     assert [p["provider_type"] for p in providers] == ([processor] if processor else [])
     assert ("file_processors" in config["apis"]) is (processor is not None)
+
+
+@pytest.mark.parametrize("release_id", list(RELEASES))
+def test_the_legacy_release_registers_the_rag_tool_group_its_file_search_calls(release_id: str, tmp_path: Path) -> None:
+    config = _config(release_id, tmp_path)
+    groups = config["registered_resources"].get("tool_groups", [])
+    if release_id == "llama-stack==0.3.0":
+        assert groups == [{"toolgroup_id": "builtin::rag", "provider_id": "rag-runtime"}]
+        assert config["providers"]["tool_runtime"][0]["provider_id"] == "rag-runtime"
+    else:
+        assert groups == []
