@@ -40,6 +40,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from conformance.core.media_types import SSE_MEDIA_TYPE, media_type
+from conformance.core.settle import Settle
 
 __all__ = [
     "META_KEY",
@@ -164,6 +165,9 @@ class CassetteMeta(_CassetteModel):
     """Model ids the scenario used, by role (``chat``, ``embedding``); replay maps them to the target's."""
     pauses: dict[str, float] = {}
     """Step -> seconds the scenario waited before it; replay waits as long."""
+    settles: dict[str, Settle] = {}
+    """Step -> the rule it was sent again by until its answer settled (a background job read back when
+    done); replay polls the same way before it compares (:func:`conformance.core.settle.send_until`)."""
 
     @model_serializer
     def _vcr(self, info: SerializationInfo) -> dict[str, Any]:
@@ -180,7 +184,12 @@ class CassetteMeta(_CassetteModel):
             "models": dict(sorted(self.models.items())),
             "steps": steps,
             **({"pauses": dict(self.pauses)} if self.pauses else {}),
+            **({"settles": {step: _settle_data(rule) for step, rule in self.settles.items()}} if self.settles else {}),
         }
+
+
+def _settle_data(rule: Settle) -> dict[str, Any]:
+    return {"field": rule.field, "until": list(rule.until), "seconds": rule.seconds}
 
 
 class Cassette(_CassetteModel):

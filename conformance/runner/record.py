@@ -85,6 +85,7 @@ def record_scenario(
         suite_version=__version__,
         models=models.as_dict(),
         pauses=dict(context.pauses),
+        settles=dict(context.settles),
     )
     return Cassette(meta=meta, interactions=tuple(interactions))
 

@@ -16,6 +16,7 @@ import re
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from conformance.cassettes import (
 )
 from conformance.core.errors import UsageError
 from conformance.core.exchange import evidence, to_curl
+from conformance.core.http_exchange import Exchange
 from conformance.core.profiles import Profile
 from conformance.core.redact import REDACTED, Redactor
 from conformance.core.results import (
@@ -43,6 +45,7 @@ from conformance.core.results import (
     Severity,
     Status,
 )
+from conformance.core.settle import send_until
 from conformance.core.sse import SSELimits
 from conformance.diff import (
     Comparison,
@@ -257,6 +260,14 @@ class _CassetteReplay:
             recorded.method, self.bindings.apply(recorded.target), content=body, headers=headers
         )
 
+    def _send(self, interaction: Interaction) -> Exchange:
+        return self.ctx.client.exchange(
+            self._request(interaction),
+            stream=interaction.response.is_stream,
+            limits=self.suite.limits,
+            step=interaction.step,
+        )
+
     def _replay(self, index: int, interaction: Interaction) -> CaseResult:
         name = self.cassette.name
         case_id = f"{SUITE}/{name}/{index + 1:02d}-{interaction.step}"
@@ -269,10 +280,9 @@ class _CassetteReplay:
                 return case.result(self.ctx.options.fail_on)
             if pause := self.cassette.meta.pauses.get(interaction.step):
                 time.sleep(pause)
-            request = self._request(interaction)
-            sent = self.ctx.client.exchange(
-                request, stream=interaction.response.is_stream, limits=self.suite.limits, step=interaction.step
-            )
+            settle = self.cassette.meta.settles.get(interaction.step)
+            sent = self._send(interaction) if settle is None else send_until(partial(self._send, interaction), settle)
+            request = sent.request
             response = sent.response
             assert response is not None  # the client always gets an answer or raises
             recorded = self.corpus.observed[(name, index)]

@@ -24,6 +24,7 @@ from conformance.core.client import TargetClient
 from conformance.core.errors import HarnessError
 from conformance.core.http_exchange import Exchange
 from conformance.core.profiles import PROFILES
+from conformance.core.settle import Settle, send_until
 from conformance.core.sse import SSELimits
 from conformance.core.websocket import Socket
 from conformance.spec.features import parse_need, profile_has
@@ -97,6 +98,8 @@ class ScenarioContext:
         """Every answered step's exchange by its step name, in order."""
         self.pauses: dict[str, float] = {}
         """Step -> seconds waited before it; recorded so that a replay waits there too."""
+        self.settles: dict[str, Settle] = {}
+        """Step -> the rule it was sent again by until its answer settled; recorded so a replay polls too."""
         self._pending_pause = 0.0
 
     def call(
@@ -112,8 +115,12 @@ class ScenarioContext:
         content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
         stream: bool = False,
+        settle: Settle | None = None,
     ) -> Exchange:
-        """Send one request, read the whole answer (incrementally for a stream) and record it."""
+        """Send one request, read the whole answer (incrementally for a stream) and record it.
+
+        With ``settle`` the request is sent again until its answer settles (:func:`send_until`); only the
+        settled answer is recorded, with the rule, so that a replay polls the same way."""
         if step in self.steps:
             raise ValueError(f"scenario {self.scenario_id}: step name {step!r} is used twice")
         self.steps.append(step)
@@ -121,11 +128,17 @@ class ScenarioContext:
             self.pauses[step], self._pending_pause = self._pending_pause, 0.0
         if files:
             headers = {**(headers or {}), "Content-Type": f"multipart/form-data; boundary={MULTIPART_BOUNDARY}"}
-        request = self.client.build(
-            method, path, json=json, params=params, files=files, data=data, content=content, headers=headers
-        )
-        request.read()  # a multipart body is a stream until read; the recorder needs its bytes
-        exchange = self.client.exchange(request, stream=stream, limits=self.limits, step=step)
+
+        def send() -> Exchange:
+            request = self.client.build(
+                method, path, json=json, params=params, files=files, data=data, content=content, headers=headers
+            )
+            request.read()  # a multipart body is a stream until read; the recorder needs its bytes
+            return self.client.exchange(request, stream=stream, limits=self.limits, step=step)
+
+        if settle is not None:
+            self.settles[step] = settle
+        exchange = send() if settle is None else send_until(send, settle)
         self.exchanges[step] = exchange
         if self.hook is not None:
             self.hook(exchange)

@@ -13,6 +13,7 @@ import struct
 import zlib
 from typing import Any
 
+from conformance.core.settle import Settle
 from conformance.scenarios.base import Scenario, ScenarioContext, scenario
 from conformance.scenarios.files import DOCUMENT
 
@@ -22,6 +23,8 @@ SCENARIOS: list[Scenario] = []
 
 API = "responses"
 RESPONSES = "POST /v1/responses"
+DONE = Settle(field="status", until=("completed", "failed", "cancelled", "incomplete"))
+"""A background response read back until it has one of its final statuses."""
 
 
 def _png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
@@ -374,10 +377,9 @@ def compact_errors(ctx: ScenarioContext) -> None:
 )
 def background(ctx: ScenarioContext) -> None:
     response_id = _create(ctx, "create", input="Background work, please.", background=True)
-    # The deterministic model answers at once; the wait (recorded, waited again on replay) lets the
-    # background task finish, so the read-back and the refused cancel are the same every run.
-    ctx.pause(2.0)
-    ctx.call("get-done", "GET", f"/v1/responses/{response_id}")
+    # Read back until the background task is done (recording and replay poll alike, however busy the
+    # machine), so the read-back and the refused cancel are the same every run.
+    ctx.call("get-done", "GET", f"/v1/responses/{response_id}", settle=DONE)
     ctx.call("cancel-done", "POST", f"/v1/responses/{response_id}/cancel")
     ctx.call("delete", "DELETE", f"/v1/responses/{response_id}")
 

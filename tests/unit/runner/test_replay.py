@@ -292,3 +292,59 @@ def test_each_case_carries_its_own_time_and_a_scenario_verdict_not_its_interacti
     assert paused, "a recording with a pause"
     assert {c.id: c.duration_s for c in result.cases if c.duration_s} == paused
     assert sum(c.duration_s for c in result.cases) == sum(paused.values())  # junit.xml's suite time
+
+
+def _slow_jobs_app() -> Any:
+    """Background jobs that are done only at their third read-back (however fast the machine is)."""
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    reads: dict[str, int] = {}
+
+    async def create(_request: Request) -> JSONResponse:
+        job_id = f"job_{len(reads)}"
+        reads[job_id] = 0
+        return JSONResponse({"id": job_id, "status": "queued"})
+
+    async def read(request: Request) -> JSONResponse:
+        job_id = request.path_params["job_id"]
+        reads[job_id] += 1
+        return JSONResponse({"id": job_id, "status": "completed" if reads[job_id] >= 3 else "in_progress"})
+
+    async def models(_request: Request) -> JSONResponse:
+        return JSONResponse({"object": "list", "data": [{"id": "m", "object": "model"}]})
+
+    return Starlette(
+        routes=[
+            Route("/v1/models", models),
+            Route("/v1/jobs", create, methods=["POST"]),
+            Route("/v1/jobs/{job_id}", read),
+        ]
+    )
+
+
+def test_a_settling_step_is_recorded_settled_and_replay_polls_the_same_way(serve_app: Serve, tmp_path: Path) -> None:
+    from conformance.core.settle import Settle
+    from conformance.scenarios import Scenario, ScenarioContext
+
+    def flow(ctx: ScenarioContext) -> None:
+        job_id = ctx.require(ctx.call("create", "POST", "/v1/jobs", json={}), "id")
+        ctx.call("done", "GET", f"/v1/jobs/{job_id}", settle=Settle(field="status", until=("completed",)))
+
+    scenario = Scenario("jobs-settle", "a job read back when done", "jobs", frozenset({PROFILE.id}), flow)
+    recorded_at = serve_app(_slow_jobs_app())
+    with TargetClient(ClientSettings(base_url=recorded_at)) as client:
+        record_scenarios(client, [scenario], profile=PROFILE, target=_target(recorded_at), folder=tmp_path)
+    [cassette] = load_profile_cassettes(tmp_path, PROFILE.id)
+    assert [i.step for i in cassette.interactions] == ["create", "done"]  # the polls before it are not kept
+    assert '"completed"' in (cassette.interactions[1].response.body or "")
+    assert cassette.meta.settles == {"done": Settle(field="status", until=("completed",))}
+
+    base_url = serve_app(_slow_jobs_app())
+    assert _replay(base_url, [cassette]).exit_code is ExitCode.OK
+    # Without the rule the replay reads the job once, still in progress: a difference it reports.
+    unsettled = cassette.model_copy(update={"meta": cassette.meta.model_copy(update={"settles": {}})})
+    result = _replay(serve_app(_slow_jobs_app()), [unsettled])
+    assert ("replay/jobs-settle/02-done", "body.status") in {(case, path) for case, _rule, path in _findings(result)}
