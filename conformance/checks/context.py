@@ -182,8 +182,8 @@ class ResponsesSocketContext:
         return self.exchange.socket
 
     def unavailable(self) -> str | None:
-        """Why there is no turn to judge at all (no WebSocket served, an earlier turn failed)."""
-        return _refused(self.exchange) or self.unmet
+        """Why there is no turn to judge at all (an earlier step failed, no WebSocket served)."""
+        return self.unmet or _refused(self.exchange)
 
     def precondition(self) -> str | None:
         if (reason := self.unavailable()) is not None:

@@ -119,6 +119,12 @@ SCENARIOS = (
     JudgedScenario("responses-websocket/continuation-elsewhere", "POST /v1/responses", ("responses-socket-error",)),
     JudgedScenario("responses-websocket/failed-continuation", "POST /v1/responses", ("responses-socket-retry",)),
     JudgedScenario(
+        "responses-websocket/compact-new-chain",
+        "POST /v1/responses",
+        SOCKET_KINDS,
+        needs=("POST /v1/responses/compact",),
+    ),
+    JudgedScenario(
         "chat-completions/include-usage", "POST /v1/chat/completions", ("sse", "chat-stream", "chat-stream-usage")
     ),
     JudgedScenario(
@@ -169,6 +175,7 @@ class StreamingSuite:
             ),
             "responses-websocket/continuation-elsewhere": lambda: self._socket_elsewhere(ctx.client, model()),
             "responses-websocket/failed-continuation": lambda: self._socket_retry(ctx.client, model()),
+            "responses-websocket/compact-new-chain": lambda: self._socket_compacted(ctx.client, model()),
             "chat-completions/include-usage": lambda: self._chat(ctx.client, model()),
             "chat-completions/tool-call": lambda: self._chat_tool_call(ctx.client, model()),
             "chat-completions/n-choices": lambda: self._chat_choices(ctx.client, model()),
@@ -291,6 +298,31 @@ class StreamingSuite:
                 return SocketRetryContext(exchange=failed, failed=failed, unmet=unmet)
             retry = steps.socket_turn("continue-again", socket, continuation, ends=_failure_over)
         return SocketRetryContext(exchange=retry, failed=failed)
+
+    def _socket_compacted(self, client: TargetClient, model: str) -> ResponsesSocketContext:
+        """A window compacted over HTTP (``POST /v1/responses/compact``), its output passed back as the input
+        of a new ``store: false`` response on a WebSocket: a new chain, without ``previous_response_id``."""
+        steps = self._steps(client, "responses-websocket/compact-new-chain", model)
+        window = [
+            {"type": "message", "role": "user", "content": PROMPT},
+            {"type": "message", "role": "assistant", "content": "Hello there."},
+        ]
+        compacted = steps.call("compact", "POST", "/v1/responses/compact", json={"model": model, "input": window})
+        output = (compacted.json_or_none() or {}).get("output") if compacted.status == 200 else None
+        if not isinstance(output, list) or not output:
+            unmet = (
+                f"POST /v1/responses/compact answered HTTP {compacted.status} without an output list, so there was "
+                "no compacted window to continue (see replay/responses-compact)"
+            )
+            return ResponsesSocketContext(exchange=compacted, validator=self.validators.responses_event, unmet=unmet)
+        opened = steps.open_socket("connect", SOCKET_PATH)
+        if isinstance(opened, Exchange):
+            return ResponsesSocketContext(exchange=opened, validator=self.validators.responses_event)
+        follow_up = [*output, {"type": "message", "role": "user", "content": FOLLOW_UP}]
+        with opened as socket:
+            message = {**_create(model, "", store=False), "input": follow_up}
+            judged = steps.socket_turn("create", socket, message, ends=_turn_over)
+        return ResponsesSocketContext(exchange=judged, validator=self.validators.responses_event)
 
     def _chat(self, client: TargetClient, model: str) -> ChatStreamContext:
         steps = self._steps(client, "chat-completions/include-usage", model)

@@ -44,8 +44,14 @@ def test_the_websocket_cases_on_each_reference(
         assert serves, summary
         skipped = {c["id"] for c in cases if c["status"] == "skip"}
         # store: false responses cannot be read back; nothing else may be skipped.
-        assert skipped == {"streaming/responses-websocket/store-false-continuation/final-matches-retrieve"}, summary
+        unread = ("store-false-continuation", "compact-new-chain")
+        assert skipped == {f"streaming/responses-websocket/{n}/final-matches-retrieve" for n in unread}, summary
         assert Counter(c["status"] for c in cases)["error"] == 0
     else:
-        assert {c["status"] for c in cases} == {"skip"}, summary
-        assert all((c.get("reason") or "").startswith(NOT_SERVED) for c in cases), summary
+        # compact-new-chain needs POST /v1/responses/compact, which the Llama Stack specs lack: disabled.
+        compacted = [c for c in cases if c["id"].startswith("streaming/responses-websocket/compact-new-chain/")]
+        assert compacted, summary
+        assert {c["status"] for c in compacted} == {"disabled"}, summary
+        others = [c for c in cases if c not in compacted]
+        assert {c["status"] for c in others} == {"skip"}, summary
+        assert all((c.get("reason") or "").startswith(NOT_SERVED) for c in others), summary

@@ -5,7 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 from starlette.applications import Starlette
-from starlette.routing import WebSocketRoute
+from starlette.responses import JSONResponse
+from starlette.routing import Route, WebSocketRoute
 
 from conformance.checks import all_checks, checks_for
 from conformance.core.client import ClientSettings, TargetClient
@@ -183,13 +184,19 @@ def test_the_websocket_responses_are_read_back_and_cleaned_up_over_http() -> Non
     cases = run_suite(StreamingSuite(), options=options, client=_client(transport))
     assert {c.status for c in cases} == {Status.PASS, Status.SKIP}
     # text: one response read back and deleted; continuation: the second read back, both deleted;
-    # store: false responses are never stored, so nothing is read back or deleted for them.
-    assert [line.split(" ")[0] for line in transport.seen[1:]] == ["GET", "DELETE", "GET", "DELETE", "DELETE"]
-    assert all(line.split(" ")[1].startswith("/v1/responses/resp_") for line in transport.seen[1:])
+    # store: false responses are never stored, so nothing is read back or deleted for them; the
+    # compacted window of compact-new-chain comes over HTTP before its socket.
+    sent = [tuple(line.split(" ")[:2]) for line in transport.seen[1:]]
+    assert [method for method, _ in sent] == ["GET", "DELETE", "GET", "DELETE", "DELETE", "POST"]
+    assert all(path.startswith("/v1/responses/resp_") for _, path in sent[:-1])
+    assert sent[-1] == ("POST", "/v1/responses/compact")
     skipped = {c.id for c in cases if c.status is Status.SKIP}
-    unread = "streaming/responses-websocket/store-false-continuation/final-matches-retrieve"
+    unread = {
+        f"streaming/responses-websocket/{name}/final-matches-retrieve"
+        for name in ("store-false-continuation", "compact-new-chain")
+    }
     no_schema = {c.id for c in cases if c.check_id == "responses-stream-event-schema"}  # no validator given
-    assert skipped == {unread, *no_schema}
+    assert skipped == {*unread, *no_schema}
 
 
 def test_a_server_that_does_not_switch_protocols_skips_every_websocket_case_with_its_answer() -> None:
@@ -216,5 +223,20 @@ def test_the_responses_stream_rules_judge_the_sse_stream_and_the_websocket_turns
         "streaming/responses-websocket/text",
         "streaming/responses-websocket/continuation",
         "streaming/responses-websocket/store-false-continuation",
+        "streaming/responses-websocket/compact-new-chain",
     } - ({"streaming/responses/function-call"} if rule == "responses-stream-text-deltas" else set())
     assert {f.check_id for c in cases for f in c.findings} == {rule}
+
+
+def test_a_failed_compaction_skips_the_compacted_chain_with_its_status() -> None:
+    failing = make_app()
+    down = Route("/v1/responses/compact", lambda _r: JSONResponse({"error": "down"}, status_code=503), methods=["POST"])
+    failing.router.routes.insert(0, down)
+    options = RunOptions(include=("streaming/responses-websocket/compact-new-chain/*",))
+    cases = run_suite(StreamingSuite(), options=options, client=_client(SyncASGITransport(failing)))
+    assert cases
+    assert {c.status for c in cases} == {Status.SKIP}
+    assert {c.reason for c in cases} == {
+        "POST /v1/responses/compact answered HTTP 503 without an output list, so there was no compacted window "
+        "to continue (see replay/responses-compact)"
+    }
