@@ -205,11 +205,11 @@ def _fill(value: Any, ids: dict[str, str]) -> Any:
     return value
 
 
-class _LiveResponse:
-    """A response created with ``store: false`` on first use: the server answered it and must not have
-    kept it, so reading it back is a not-found probe (a lifecycle rule the compliance tests do not check)."""
+class _LiveObjects:
+    """Objects some probes need, created on first use; a setup that failed once fails every probe that
+    needs it (with the same error), and nothing is created twice."""
 
-    provides = ("stored_false_response_id",)
+    provides: tuple[str, ...] = ()
 
     def __init__(self, client: TargetClient) -> None:
         self._client = client
@@ -217,37 +217,7 @@ class _LiveResponse:
         self._failure: ConformanceError | None = None
 
     def ids(self) -> dict[str, str]:
-        if self._failure is not None:
-            raise self._failure
-        if self._ids is None:
-            try:
-                steps = scenario_steps(self._client, "errors/live-response", model=pick_model(self._client))
-                body = {"model": steps.models.chat, "input": "Do not keep this response.", "store": False}
-                created = setup_json(steps, "create-not-stored", "POST", "/v1/responses", json=body)
-                self._ids = {"stored_false_response_id": str(created.get("id"))}
-            except ConformanceError as exc:
-                self._failure = exc
-                raise
-        return self._ids
-
-    def close(self) -> None:
-        """Nothing was stored."""
-
-
-class _LiveAgent:
-    """An agent and a session created on first use, for probes that need real parents of an unknown id."""
-
-    provides = ("agent_id", "session_id")
-
-    def __init__(self, client: TargetClient) -> None:
-        self._client = client
-        self._steps: ScenarioContext | None = None
-        self._agent_id: str | None = None
-        self._ids: dict[str, str] | None = None
-        self._failure: ConformanceError | None = None
-
-    def ids(self) -> dict[str, str]:
-        """``agent_id`` and ``session_id``; a setup that failed once fails every probe that needs it."""
+        """The ids this provides (:attr:`provides`), by name."""
         if self._failure is not None:
             raise self._failure
         if self._ids is None:
@@ -257,6 +227,36 @@ class _LiveAgent:
                 self._failure = exc
                 raise
         return self._ids
+
+    def _create(self) -> dict[str, str]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Remove what was created (nothing, unless a subclass keeps something)."""
+
+
+class _LiveResponse(_LiveObjects):
+    """A response created with ``store: false`` on first use: the server answered it and must not have
+    kept it, so reading it back is a not-found probe (a lifecycle rule the compliance tests do not check)."""
+
+    provides = ("stored_false_response_id",)
+
+    def _create(self) -> dict[str, str]:
+        steps = scenario_steps(self._client, "errors/live-response", model=pick_model(self._client))
+        body = {"model": steps.models.chat, "input": "Do not keep this response.", "store": False}
+        created = setup_json(steps, "create-not-stored", "POST", "/v1/responses", json=body)
+        return {"stored_false_response_id": str(created.get("id"))}
+
+
+class _LiveAgent(_LiveObjects):
+    """An agent and a session created on first use, for probes that need real parents of an unknown id."""
+
+    provides = ("agent_id", "session_id")
+
+    def __init__(self, client: TargetClient) -> None:
+        super().__init__(client)
+        self._steps: ScenarioContext | None = None
+        self._agent_id: str | None = None
 
     def _create(self) -> dict[str, str]:
         steps = self._steps = scenario_steps(self._client, "errors/live-agent", model=pick_model(self._client))
