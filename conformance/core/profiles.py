@@ -258,7 +258,10 @@ _OPENAI_STYLE_IDS: tuple[tuple[str, str], ...] = (
     ("previous_response_id", _RESPONSE),
     ("conversation_id", _CONVERSATION),
     ("conversation", _CONVERSATION),
-    ("item_id", f"msg_(?:{_UUID}|[0-9a-f]{{48}})"),  # items a response added, items added to a conversation
+    (
+        "item_id",
+        f"(?:msg|fc)_(?:{_UUID}|[0-9a-f]{{48}})",
+    ),  # a response's messages and function calls; conversation items
     ("file_id", _FILE),
     ("file_ids", _FILE),
     ("vector_store_id", _VECTOR_STORE),

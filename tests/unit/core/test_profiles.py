@@ -33,15 +33,21 @@ def _json_payloads(body: str) -> Iterator[Any]:
                 yield json.loads(line[5:])
 
 
-# OGX 1.5.0's file processor gives each search hit the chunked document's uuid as ``file_id`` (the
-# file's real ``file-…`` id is under ``attributes.file_id``): an upstream deviation, not a format.
-_NOT_IDS_OF_THEIR_NAME = {("vector_store.search_results.page", "file_id")}
+# The file processors give each search hit the chunked document's uuid as ``file_id`` (the file's real
+# ``file-…`` id is under ``attributes.file_id``), in a vector store search, in a response's
+# ``file_search_call`` results and in the ``file_citation`` annotations OGX 1.5.0 makes of them alike:
+# an upstream deviation, not a format.
+_NOT_IDS_OF_THEIR_NAME = {
+    ("vector_store.search_results.page", "file_id"),
+    ("file_search_call", "file_id"),
+    ("file_citation", "file_id"),
+}
 
 
 def _ids(node: Any, container: str = "") -> Iterator[tuple[str, str]]:
     """(id parameter, value) for every id a server put in ``node``."""
     if isinstance(node, dict):
-        container = str(node.get("object", container))
+        container = str(node.get("object", node.get("type", container)))
         kind = _ID_OF_OBJECT.get(str(node.get("object")))
         if kind and isinstance(node.get("id"), str):
             yield kind, node["id"]
