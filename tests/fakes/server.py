@@ -454,9 +454,9 @@ async def compact_response(request: Request) -> Response:
         return _invalid(state, "input must be a list of items")
     compaction = {"type": "compaction", "id": "cmp_fake0", "encrypted_content": "A summary of the conversation."}
     output = [*body["input"], compaction]
-    return JSONResponse(
-        {"id": "resp_fakecompact", "object": "response.compaction", "created_at": 1700000000, "output": output}
-    )
+    compacted = {"id": "resp_fakecompact", "object": "response.compaction", "created_at": 1700000000, "output": output}
+    state.responses[compacted["id"]] = compacted  # kept as a response, as OGX keeps it (listed, deletable)
+    return JSONResponse(compacted)
 
 
 async def get_response(request: Request) -> Response:

@@ -187,9 +187,9 @@ def test_the_websocket_responses_are_read_back_and_cleaned_up_over_http() -> Non
     # store: false responses are never stored, so nothing is read back or deleted for them; the
     # compacted window of compact-new-chain comes over HTTP before its socket.
     sent = [tuple(line.split(" ")[:2]) for line in transport.seen[1:]]
-    assert [method for method, _ in sent] == ["GET", "DELETE", "GET", "DELETE", "DELETE", "POST"]
-    assert all(path.startswith("/v1/responses/resp_") for _, path in sent[:-1])
-    assert sent[-1] == ("POST", "/v1/responses/compact")
+    assert [method for method, _ in sent] == ["GET", "DELETE", "GET", "DELETE", "DELETE", "POST", "DELETE"]
+    assert sent[-2:] == [("POST", "/v1/responses/compact"), ("DELETE", "/v1/responses/resp_fakecompact")]
+    assert all(path.startswith("/v1/responses/resp_") for _, path in sent[:-2])
     skipped = {c.id for c in cases if c.status is Status.SKIP}
     unread = {
         f"streaming/responses-websocket/{name}/final-matches-retrieve"
