@@ -246,7 +246,8 @@ class Profile:
 
 
 _UUID = "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
-_RESPONSE = f"resp_{_UUID}"
+_RESPONSE = f"resp_(?:{_UUID}|[0-9a-f]{{24}})"
+"""A response; OGX keeps a compaction as a response too, with 24 hex digits."""
 _CONVERSATION = "conv_[0-9a-f]{48}"
 _FILE = "file-[0-9a-f]{32}"
 _VECTOR_STORE = f"vs_{_UUID}"
@@ -258,10 +259,8 @@ _OPENAI_STYLE_IDS: tuple[tuple[str, str], ...] = (
     ("previous_response_id", _RESPONSE),
     ("conversation_id", _CONVERSATION),
     ("conversation", _CONVERSATION),
-    (
-        "item_id",
-        f"(?:msg|fc)_(?:{_UUID}|[0-9a-f]{{48}})",
-    ),  # a response's messages and function calls; conversation items
+    # a response's messages and function calls; conversation items
+    ("item_id", f"(?:msg|fc)_(?:{_UUID}|[0-9a-f]{{48}})"),
     ("file_id", _FILE),
     ("file_ids", _FILE),
     ("vector_store_id", _VECTOR_STORE),
