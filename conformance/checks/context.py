@@ -220,7 +220,7 @@ class SocketErrorContext:
         return ("responses-socket-error",)
 
     def precondition(self) -> str | None:
-        return _refused(self.exchange) or self.unmet
+        return self.unmet or _refused(self.exchange)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -240,7 +240,7 @@ class SocketRetryContext:
         return ("responses-socket-retry",)
 
     def precondition(self) -> str | None:
-        return _refused(self.exchange) or self.unmet
+        return self.unmet or _refused(self.exchange)
 
 
 @dataclass(frozen=True, kw_only=True)
